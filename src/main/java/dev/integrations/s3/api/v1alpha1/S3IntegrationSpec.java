@@ -1,0 +1,169 @@
+package dev.integrations.s3.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** One connection for the visualization service: endpoint, credentials and scope. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.credentials.managed) || (has(self.accessPolicyRefs) &&"
+            + " size(self.accessPolicyRefs) > 0)",
+    message =
+        "credentials.managed needs at least one entry in accessPolicyRefs: the user could read"
+            + " nothing otherwise")
+@ValidationRule(
+    value = "has(self.bucket) || (has(self.accessPolicyRefs) && size(self.accessPolicyRefs) > 0)",
+    message = "set bucket or accessPolicyRefs: without either there is nothing to verify")
+public class S3IntegrationSpec {
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern("^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+  @JsonPropertyDescription(
+      "Host name or IP address of the S3 service, without scheme, port or path (e.g."
+          + " minio.storage.svc).")
+  private String endpoint;
+
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Optional port (1-65535). Absent: 443 with TLS, 80 without.")
+  private Integer port;
+
+  @Default("us-east-1")
+  @Size(min = 1, max = 64)
+  @Pattern("^[A-Za-z0-9_-]+$")
+  @JsonPropertyDescription("Region the buckets are accessed from. Default: us-east-1.")
+  private String region = "us-east-1";
+
+  @JsonPropertyDescription("TLS towards the endpoint. Enabled by default.")
+  private TlsSpec tls;
+
+  @Default("path")
+  @JsonPropertyDescription("path (default) or virtual-host style bucket addressing.")
+  private AddressingStyle addressingStyle = AddressingStyle.PATH;
+
+  @Required
+  @JsonPropertyDescription("Exactly one of managed (MinIO) or secretRef (any S3 system).")
+  private CredentialsSpec credentials;
+
+  @Size(max = 50)
+  @JsonPropertyDescription("S3AccessPolicies (same namespace) whose grants this user receives.")
+  private List<PolicyRef> accessPolicyRefs;
+
+  @Size(min = 3, max = 63)
+  @Pattern(ApiGroup.BUCKET_NAME_PATTERN)
+  @JsonPropertyDescription(
+      "Scope the integration to one bucket (locators s3://<bucket>/*). Absent: it applies to all"
+          + " buckets by default.")
+  private String bucket;
+
+  @Size(max = 253)
+  @Pattern(ApiGroup.OBJECT_NAME_PATTERN)
+  @JsonPropertyDescription("Name of the resolved-config Secret. Default: <name>-s3.")
+  private String secretName;
+
+  @JsonPropertyDescription("How often access is re-verified.")
+  private VerificationSpec verification;
+
+  @Default("Delete")
+  @JsonPropertyDescription(
+      "Delete (default) removes the MinIO user and policy with this resource; Retain keeps them.")
+  private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
+  }
+
+  public AddressingStyle getAddressingStyle() {
+    return addressingStyle;
+  }
+
+  public void setAddressingStyle(AddressingStyle addressingStyle) {
+    this.addressingStyle = addressingStyle;
+  }
+
+  public CredentialsSpec getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(CredentialsSpec credentials) {
+    this.credentials = credentials;
+  }
+
+  public List<PolicyRef> getAccessPolicyRefs() {
+    return accessPolicyRefs;
+  }
+
+  public void setAccessPolicyRefs(List<PolicyRef> accessPolicyRefs) {
+    this.accessPolicyRefs = accessPolicyRefs;
+  }
+
+  public String getBucket() {
+    return bucket;
+  }
+
+  public void setBucket(String bucket) {
+    this.bucket = bucket;
+  }
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public VerificationSpec getVerification() {
+    return verification;
+  }
+
+  public void setVerification(VerificationSpec verification) {
+    this.verification = verification;
+  }
+
+  public DeletionPolicy getDeletionPolicy() {
+    return deletionPolicy;
+  }
+
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    this.deletionPolicy = deletionPolicy;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.integrations.s3.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Observed state of an {@link S3Integration}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3IntegrationStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "CredentialsReady, PolicyApplied, AccessVerified, SecretReady and Ready (all of them).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("\"all\", or the one bucket this integration is scoped to.")
+  private String scope;
+
+  @JsonPropertyDescription("The storage user whose keys are in the Secret.")
+  private String userName;
+
+  @JsonPropertyDescription("The MinIO policy attached to that user (managed mode).")
+  private String policyName;
+
+  @JsonPropertyDescription("The resolved-config Secret for consumers.")
+  private String secretName;
+
+  @JsonPropertyDescription("The URL the operator and consumers talk to.")
+  private String endpointURL;
+
+  @JsonPropertyDescription("Per-bucket results of the last verification.")
+  private List<BucketStatus> buckets;
+
+  @JsonPropertyDescription("When access was last verified with the issued credentials.")
+  private String lastVerifiedTime;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getScope() {
+    return scope;
+  }
+
+  public void setScope(String scope) {
+    this.scope = scope;
+  }
+
+  public String getUserName() {
+    return userName;
+  }
+
+  public void setUserName(String userName) {
+    this.userName = userName;
+  }
+
+  public String getPolicyName() {
+    return policyName;
+  }
+
+  public void setPolicyName(String policyName) {
+    this.policyName = policyName;
+  }
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public String getEndpointURL() {
+    return endpointURL;
+  }
+
+  public void setEndpointURL(String endpointURL) {
+    this.endpointURL = endpointURL;
+  }
+
+  public List<BucketStatus> getBuckets() {
+    return buckets;
+  }
+
+  public void setBuckets(List<BucketStatus> buckets) {
+    this.buckets = buckets;
+  }
+
+  public String getLastVerifiedTime() {
+    return lastVerifiedTime;
+  }
+
+  public void setLastVerifiedTime(String lastVerifiedTime) {
+    this.lastVerifiedTime = lastVerifiedTime;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof S3IntegrationStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(scope, s.scope)
+        && Objects.equals(userName, s.userName)
+        && Objects.equals(policyName, s.policyName)
+        && Objects.equals(secretName, s.secretName)
+        && Objects.equals(endpointURL, s.endpointURL)
+        && Objects.equals(buckets, s.buckets)
+        && Objects.equals(lastVerifiedTime, s.lastVerifiedTime);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        observedGeneration,
+        conditions,
+        scope,
+        userName,
+        policyName,
+        secretName,
+        endpointURL,
+        buckets,
+        lastVerifiedTime);
+  }
+}
