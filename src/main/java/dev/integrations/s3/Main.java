@@ -1,5 +1,61 @@
 package dev.integrations.s3;
 
+import dev.integrations.s3.config.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the operator against the cluster of the current {@code KUBECONFIG} (or the in-cluster
+ * service account), with both reconcilers, metrics and health endpoints.
+ */
 public final class Main {
-  public static void main(String[] args) {}
+  private Main() {}
+
+  public static void main(String[] args) {
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Logging.configure(config.logFormat());
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Operator operator = OperatorFactory.create(client, config, registry, Clock.systemUTC(), true);
+    HealthServer health = HealthServer.start(config.httpPort(), operator, registry);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping");
+                  operator.stop();
+                  health.stop();
+                  client.close();
+                },
+                "shutdown"));
+    log.info(
+        "starting against {} (namespaces: {}, leader election: {})",
+        client.getMasterUrl(),
+        config.watchesAllNamespaces() ? "all" : String.join(",", config.watchNamespaces()),
+        config.leaderElection());
+    operator.start();
+    health.markStarted();
+    log.info("started; health and metrics on port {}", config.httpPort());
+    try {
+      Thread.sleep(Duration.ofDays(365 * 100L).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

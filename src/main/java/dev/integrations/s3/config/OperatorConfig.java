@@ -1,0 +1,144 @@
+package dev.integrations.s3.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings, read once from the environment at start-up and passed down; nothing in a
+ * reconcile reads the environment.
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param defaultVerificationInterval re-verification interval when a resource sets none
+ * @param httpPort port of the metrics and health endpoints (0 disables them)
+ * @param logFormat {@code text} or {@code json}
+ * @param leaderElection whether to take a lease before reconciling
+ * @param leaderElectionNamespace namespace of the lease (empty: the client's namespace)
+ * @param reconcileThreads concurrent reconciles
+ */
+public record OperatorConfig(
+    Set<String> watchNamespaces,
+    Duration defaultVerificationInterval,
+    int httpPort,
+    LogFormat logFormat,
+    boolean leaderElection,
+    String leaderElectionNamespace,
+    int reconcileThreads) {
+
+  /** Log output format. */
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
+  public static final String VERIFICATION_INTERVAL = "VERIFICATION_INTERVAL";
+  public static final String HTTP_PORT = "HTTP_PORT";
+  public static final String LOG_FORMAT = "LOG_FORMAT";
+  public static final String LEADER_ELECTION = "LEADER_ELECTION";
+  public static final String LEADER_ELECTION_NAMESPACE = "LEADER_ELECTION_NAMESPACE";
+  public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)([smh])");
+
+  public OperatorConfig {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+  }
+
+  /** Defaults for everything: all namespaces, 10m verification, port 8080, text logs. */
+  public static OperatorConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /**
+   * Reads the settings from an environment map.
+   *
+   * @throws IllegalArgumentException naming the variable and the accepted form when a value is bad
+   */
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    return new OperatorConfig(
+        namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
+        parseDuration(VERIFICATION_INTERVAL, env.getOrDefault(VERIFICATION_INTERVAL, "10m")),
+        parseInt(HTTP_PORT, env.getOrDefault(HTTP_PORT, "8080"), 0, 65535),
+        parseLogFormat(env.getOrDefault(LOG_FORMAT, "text")),
+        parseBoolean(LEADER_ELECTION, env.getOrDefault(LEADER_ELECTION, "false")),
+        env.getOrDefault(LEADER_ELECTION_NAMESPACE, "").trim(),
+        parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200));
+  }
+
+  /** True when every namespace is watched. */
+  public boolean watchesAllNamespaces() {
+    return watchNamespaces.isEmpty();
+  }
+
+  private static Set<String> namespaces(String value) {
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * Parses durations in the form the CRD accepts: one or more of {@code <n>s|m|h}, e.g. {@code
+   * 90s}, {@code 10m}, {@code 1h30m}.
+   */
+  public static Duration parseDuration(String name, String value) {
+    String v = value.trim();
+    if (v.isEmpty() || !v.matches("(\\d+[smh])+")) {
+      throw new IllegalArgumentException(
+          name + "=\"" + value + "\" is not a duration such as 30s, 10m or 1h30m");
+    }
+    Duration total = Duration.ZERO;
+    Matcher m = DURATION.matcher(v);
+    while (m.find()) {
+      long n = Long.parseLong(m.group(1));
+      total =
+          switch (m.group(2)) {
+            case "s" -> total.plusSeconds(n);
+            case "m" -> total.plusMinutes(n);
+            default -> total.plusHours(n);
+          };
+    }
+    if (total.isZero()) {
+      throw new IllegalArgumentException(name + "=\"" + value + "\" must be longer than zero");
+    }
+    return total;
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + "=\"" + value + "\" must be a whole number from " + min + " to " + max);
+    }
+  }
+
+  private static boolean parseBoolean(String name, String value) {
+    return switch (value.trim().toLowerCase()) {
+      case "true" -> true;
+      case "false", "" -> false;
+      default ->
+          throw new IllegalArgumentException(name + "=\"" + value + "\" must be true or false");
+    };
+  }
+
+  private static LogFormat parseLogFormat(String value) {
+    return switch (value.trim().toLowerCase()) {
+      case "text", "" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default ->
+          throw new IllegalArgumentException(
+              LOG_FORMAT + "=\"" + value + "\" must be text or json");
+    };
+  }
+}

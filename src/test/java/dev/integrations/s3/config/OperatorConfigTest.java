@@ -1,0 +1,64 @@
+package dev.integrations.s3.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigTest {
+
+  @Test
+  void defaultsWatchAllNamespacesAndVerifyEveryTenMinutes() {
+    OperatorConfig c = OperatorConfig.defaults();
+    assertThat(c.watchesAllNamespaces()).isTrue();
+    assertThat(c.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.logFormat()).isEqualTo(OperatorConfig.LogFormat.TEXT);
+    assertThat(c.leaderElection()).isFalse();
+  }
+
+  @Test
+  void readsEveryVariable() {
+    OperatorConfig c =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "WATCH_NAMESPACES", " team-b, team-a ,,",
+                "VERIFICATION_INTERVAL", "1h30m",
+                "HTTP_PORT", "9090",
+                "LOG_FORMAT", "JSON",
+                "LEADER_ELECTION", "true",
+                "LEADER_ELECTION_NAMESPACE", "ops",
+                "RECONCILE_THREADS", "4"));
+    assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(c.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(c.httpPort()).isEqualTo(9090);
+    assertThat(c.logFormat()).isEqualTo(OperatorConfig.LogFormat.JSON);
+    assertThat(c.leaderElection()).isTrue();
+    assertThat(c.leaderElectionNamespace()).isEqualTo("ops");
+    assertThat(c.reconcileThreads()).isEqualTo(4);
+  }
+
+  @Test
+  void badValuesNameTheVariableAndTheAcceptedForm() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("VERIFICATION_INTERVAL", "10 minutes")))
+        .hasMessage(
+            "VERIFICATION_INTERVAL=\"10 minutes\" is not a duration such as 30s, 10m or 1h30m");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("VERIFICATION_INTERVAL", "0s")))
+        .hasMessageContaining("longer than zero");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("HTTP_PORT", "70000")))
+        .hasMessage("HTTP_PORT=\"70000\" must be a whole number from 0 to 65535");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
+        .hasMessage("LEADER_ELECTION=\"yes\" must be true or false");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LOG_FORMAT", "xml")))
+        .hasMessage("LOG_FORMAT=\"xml\" must be text or json");
+  }
+
+  @Test
+  void durationsAddUp() {
+    assertThat(OperatorConfig.parseDuration("X", "90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(OperatorConfig.parseDuration("X", "2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(OperatorConfig.parseDuration("X", "1m30s")).isEqualTo(Duration.ofSeconds(90));
+  }
+}
