@@ -1,0 +1,306 @@
+package dev.integrations.s3.testing;
+
+import io.minio.MinioClient;
+import io.minio.admin.MinioAdminClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real MinIO server for integration tests.
+ *
+ * <p>By default the pinned MinIO is installed from its Go module by {@code scripts/install-minio}
+ * (cached, so only the first run builds), then started on 127.0.0.1 on a free port with a temporary
+ * data directory and random root credentials, health-checked, and stopped when the JVM exits.
+ * {@code MINIO_BIN} names an existing binary instead. {@code TEST_MINIO_ENDPOINT} (e.g. {@code
+ * http://127.0.0.1:9000}) with {@code TEST_MINIO_ACCESS_KEY} / {@code TEST_MINIO_SECRET_KEY} uses
+ * an external server and starts nothing.
+ *
+ * <p>When MinIO cannot be installed or started, {@link #shared()} throws with the reason: the tests
+ * that need it fail, they are never skipped.
+ */
+public final class MinioServer {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static MinioServer shared;
+  private static RuntimeException sharedFailure;
+
+  private final String host;
+  private final int port;
+  private final String accessKey;
+  private final String secretKey;
+  private final Process process;
+  private final Path dataDir;
+  private final Path logFile;
+
+  private MinioServer(
+      String host,
+      int port,
+      String accessKey,
+      String secretKey,
+      Process process,
+      Path dataDir,
+      Path logFile) {
+    this.host = host;
+    this.port = port;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
+    this.process = process;
+    this.dataDir = dataDir;
+    this.logFile = logFile;
+  }
+
+  /** The server shared by all tests of this JVM, started on first use. */
+  public static synchronized MinioServer shared() {
+    if (shared != null) {
+      return shared;
+    }
+    if (sharedFailure != null) {
+      throw sharedFailure;
+    }
+    try {
+      String external = System.getenv("TEST_MINIO_ENDPOINT");
+      shared = external != null && !external.isBlank() ? external(external) : startLocal();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "minio-stop"));
+      return shared;
+    } catch (RuntimeException e) {
+      sharedFailure = e;
+      throw e;
+    }
+  }
+
+  private static MinioServer external(String endpoint) {
+    URI uri = URI.create(endpoint);
+    String ak = System.getenv("TEST_MINIO_ACCESS_KEY");
+    String sk = System.getenv("TEST_MINIO_SECRET_KEY");
+    if (ak == null || sk == null) {
+      throw new IllegalStateException(
+          "TEST_MINIO_ENDPOINT is set, but TEST_MINIO_ACCESS_KEY or TEST_MINIO_SECRET_KEY is not");
+    }
+    return new MinioServer(uri.getHost(), uri.getPort(), ak, sk, null, null, null);
+  }
+
+  /** Starts a fresh local MinIO (not shared); the caller stops it. */
+  public static MinioServer startLocal() {
+    Path binary = installBinary();
+    try {
+      int port = freePort();
+      int consolePort = freePort();
+      Path dataDir = Files.createTempDirectory("minio-it-data");
+      Path logDir = Path.of(System.getProperty("project.basedir", "."), "target", "minio");
+      Files.createDirectories(logDir);
+      Path logFile = logDir.resolve("minio-" + port + ".log");
+      String user = "root" + randomAlnum(12);
+      String password = randomAlnum(32);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  binary.toString(),
+                  "server",
+                  "--quiet",
+                  "--address",
+                  "127.0.0.1:" + port,
+                  "--console-address",
+                  "127.0.0.1:" + consolePort,
+                  dataDir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(logFile.toFile());
+      pb.environment().put("MINIO_ROOT_USER", user);
+      pb.environment().put("MINIO_ROOT_PASSWORD", password);
+      pb.environment().put("MINIO_BROWSER", "off");
+      pb.environment().put("MINIO_UPDATE", "off");
+      Process process = pb.start();
+      MinioServer server =
+          new MinioServer("127.0.0.1", port, user, password, process, dataDir, logFile);
+      server.awaitHealthy(Duration.ofSeconds(60));
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start MinIO from " + binary + ": " + e, e);
+    }
+  }
+
+  private static Path installBinary() {
+    Path script =
+        Path.of(System.getProperty("project.basedir", "."), "scripts", "install-minio")
+            .toAbsolutePath();
+    try {
+      Path out = Files.createTempFile("install-minio", ".out");
+      Path err = Path.of(System.getProperty("project.basedir", "."), "target", "install-minio.log");
+      Files.createDirectories(err.getParent());
+      Process p =
+          new ProcessBuilder("bash", script.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(30, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("scripts/install-minio did not finish in 30 minutes");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(
+            "scripts/install-minio failed (exit "
+                + p.exitValue()
+                + "), so the MinIO integration tests cannot run:\n"
+                + tail(err, 30));
+      }
+      List<String> lines = Files.readAllLines(out);
+      Files.deleteIfExists(out);
+      Path binary = Path.of(lines.get(lines.size() - 1).trim());
+      if (!Files.isExecutable(binary)) {
+        throw new IllegalStateException(
+            "scripts/install-minio printed " + binary + ", not a binary");
+      }
+      return binary;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + script + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while installing MinIO", e);
+    }
+  }
+
+  private void awaitHealthy(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    URI ready = URI.create(endpoint() + "/minio/health/ready");
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "MinIO exited with code "
+                + process.exitValue()
+                + " during start:\n"
+                + tail(logFile, 30));
+      }
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for MinIO", e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for MinIO", e);
+      }
+    }
+    stop();
+    throw new IllegalStateException(
+        "MinIO did not become ready within " + timeout.toSeconds() + "s:\n" + tail(logFile, 30));
+  }
+
+  /** Stops the process and removes its data directory. */
+  public synchronized void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (dataDir != null) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // best effort: a temp directory
+      }
+    }
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String endpoint() {
+    return "http://" + host + ":" + port;
+  }
+
+  /** The root user's access key. */
+  public String accessKey() {
+    return accessKey;
+  }
+
+  /** The root user's secret key; tests must never print it. */
+  public String secretKey() {
+    return secretKey;
+  }
+
+  public MinioClient rootS3() {
+    return s3(accessKey, secretKey);
+  }
+
+  public MinioClient s3(String ak, String sk) {
+    return MinioClient.builder()
+        .endpoint(endpoint())
+        .region("us-east-1")
+        .credentials(ak, sk)
+        .build();
+  }
+
+  public MinioAdminClient rootAdmin() {
+    return MinioAdminClient.builder()
+        .endpoint(endpoint())
+        .credentials(accessKey, secretKey)
+        .build();
+  }
+
+  /** A random name suffix for test resources, lower-case letters and digits. */
+  public static String randomSuffix() {
+    return randomAlnum(8);
+  }
+
+  private static String randomAlnum(int n) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path file, int lines) {
+    if (file == null || !Files.exists(file)) {
+      return "(no log)";
+    }
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+}
