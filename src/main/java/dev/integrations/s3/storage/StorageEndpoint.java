@@ -1,0 +1,61 @@
+package dev.integrations.s3.storage;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how to reach an S3-compatible service: what {@code spec.endpoint}, {@code port}, {@code
+ * region}, {@code addressingStyle} and {@code tls} resolve to.
+ *
+ * @param host host name or IP address, no scheme
+ * @param port port, or null for the scheme's default
+ * @param tls HTTPS when true
+ * @param region signing region
+ * @param virtualHostStyle virtual-host addressing instead of path style
+ * @param caPem PEM bundle of extra trusted CAs, or null for the JVM's default trust store only
+ * @param connectTimeout TCP connect timeout
+ * @param readTimeout read (and write) timeout of each call
+ */
+public record StorageEndpoint(
+    String host,
+    Integer port,
+    boolean tls,
+    String region,
+    boolean virtualHostStyle,
+    String caPem,
+    Duration connectTimeout,
+    Duration readTimeout) {
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
+
+  public StorageEndpoint {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(readTimeout, "readTimeout");
+  }
+
+  /** Plain or TLS endpoint with default timeouts, path style, no extra CA. */
+  public static StorageEndpoint of(String host, Integer port, boolean tls, String region) {
+    return new StorageEndpoint(
+        host, port, tls, region, false, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+  }
+
+  /** {@code http(s)://host[:port]}, the form consumers put into AWS_ENDPOINT_URL. */
+  public String url() {
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return (tls ? "https://" : "http://") + h + (port == null ? "" : ":" + port);
+  }
+
+  /** The same endpoint with other timeouts. */
+  public StorageEndpoint withTimeouts(Duration connect, Duration read) {
+    return new StorageEndpoint(host, port, tls, region, virtualHostStyle, caPem, connect, read);
+  }
+
+  /** The same endpoint trusting the given CA bundle. */
+  public StorageEndpoint withCa(String pem) {
+    return new StorageEndpoint(
+        host, port, tls, region, virtualHostStyle, pem, connectTimeout, readTimeout);
+  }
+}
