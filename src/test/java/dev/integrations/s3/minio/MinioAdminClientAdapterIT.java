@@ -1,0 +1,361 @@
+package dev.integrations.s3.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.integrations.s3.minio.MinioAdmin.MinioUser;
+import dev.integrations.s3.policy.BucketGrant;
+import dev.integrations.s3.policy.PolicyDocument;
+import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.MinioServer;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link MinioAdminClientAdapter} against a real MinIO: the behaviour its Javadoc promises. */
+class MinioAdminClientAdapterIT {
+  static MinioServer minio;
+  static StorageEndpoint endpoint;
+  static MinioAdmin admin;
+  static MinioClient root;
+  static final String RUN = MinioServer.randomSuffix();
+  static String bucketA;
+  static String bucketB;
+
+  @BeforeAll
+  static void server() throws Exception {
+    minio = MinioServer.shared();
+    endpoint = StorageEndpoint.of(minio.host(), minio.port(), false, "us-east-1");
+    admin = MinioAdminClientAdapter.connect(endpoint, minio.accessKey(), minio.secretKey());
+    root = minio.rootS3();
+    bucketA = bucket("adapter-a-" + RUN);
+    bucketB = bucket("adapter-b-" + RUN);
+  }
+
+  @Test
+  void userLifecycle() throws Exception {
+    String user = "it-user-" + MinioServer.randomSuffix();
+    String policyA = MinioNames.policyName(user) + "-a";
+    String policyB = MinioNames.policyName(user) + "-b";
+    admin.putPolicy(policyA, readPolicy(bucketA));
+    admin.putPolicy(policyB, readPolicy(bucketB));
+    String secret1 = secret();
+
+    assertThat(admin.user(user)).isEmpty();
+
+    admin.createUser(user, secret1);
+    assertThat(admin.user(user)).contains(new MinioUser(user, true, List.of()));
+    assertDenied(() -> read(minio.s3(user, secret1), bucketA));
+
+    admin.attachPolicy(user, policyA);
+    assertThat(admin.user(user).orElseThrow().policies()).containsExactly(policyA);
+    assertThat(read(minio.s3(user, secret1), bucketA)).isEqualTo("content of " + bucketA);
+
+    // attach replaces the policy set
+    admin.attachPolicy(user, policyB);
+    assertThat(admin.user(user).orElseThrow().policies()).containsExactly(policyB);
+    assertThat(read(minio.s3(user, secret1), bucketB)).isEqualTo("content of " + bucketB);
+    assertDenied(() -> read(minio.s3(user, secret1), bucketA));
+
+    admin.detachAllPolicies(user);
+    assertThat(admin.user(user)).contains(new MinioUser(user, true, List.of()));
+    assertDenied(() -> read(minio.s3(user, secret1), bucketB));
+    admin.detachAllPolicies(user); // nothing attached: still fine
+    assertThat(admin.user(user).orElseThrow().policies()).isEmpty();
+
+    // re-adding (reset) replaces the secret but keeps the attached policy
+    admin.attachPolicy(user, policyA);
+    String secret2 = secret();
+    admin.createUser(user, secret2);
+    assertThat(admin.user(user)).contains(new MinioUser(user, true, List.of(policyA)));
+    assertThat(read(minio.s3(user, secret2), bucketA)).isEqualTo("content of " + bucketA);
+    assertThatThrownBy(() -> read(minio.s3(user, secret1), bucketA))
+        .isInstanceOfSatisfying(
+            ErrorResponseException.class,
+            e -> assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch"));
+
+    admin.deleteUser(user);
+    assertThat(admin.user(user)).isEmpty();
+    assertThatThrownBy(() -> read(minio.s3(user, secret2), bucketA))
+        .isInstanceOfSatisfying(
+            ErrorResponseException.class,
+            e -> assertThat(e.errorResponse().code()).isEqualTo("InvalidAccessKeyId"));
+    assertThatCode(() -> admin.deleteUser(user)).doesNotThrowAnyException();
+    assertThatCode(() -> admin.detachAllPolicies(user)).doesNotThrowAnyException();
+    assertThat(admin.user(user)).isEmpty();
+
+    admin.deletePolicy(policyA);
+    admin.deletePolicy(policyB);
+  }
+
+  @Test
+  void policyLifecycle() {
+    String name = MinioNames.policyName("it-policy-" + MinioServer.randomSuffix());
+    String first = readPolicy(bucketA);
+    String second =
+        PolicyDocument.render(
+            new ReadGrant(List.of(new BucketGrant(bucketB, List.of("docs/"))), null));
+
+    assertThat(admin.policy(name)).isEmpty();
+
+    admin.putPolicy(name, first);
+    String stored = admin.policy(name).orElseThrow();
+    assertThat(PolicyDocument.equivalent(first, stored)).as("stored: %s", stored).isTrue();
+
+    admin.putPolicy(name, second);
+    String changed = admin.policy(name).orElseThrow();
+    assertThat(PolicyDocument.equivalent(second, changed)).as("stored: %s", changed).isTrue();
+    assertThat(PolicyDocument.equivalent(first, changed)).isFalse();
+
+    admin.deletePolicy(name);
+    assertThat(admin.policy(name)).isEmpty();
+    assertThatCode(() -> admin.deletePolicy(name)).doesNotThrowAnyException();
+    assertThat(admin.policy(name)).isEmpty();
+  }
+
+  @Test
+  void policyReadsOnlyTheNamedPolicy() {
+    String a = MinioNames.policyName("it-one-" + MinioServer.randomSuffix());
+    String b = a + "x";
+    admin.putPolicy(a, readPolicy(bucketA));
+    admin.putPolicy(b, readPolicy(bucketB));
+
+    assertThat(PolicyDocument.equivalent(readPolicy(bucketA), admin.policy(a).orElseThrow()))
+        .isTrue();
+    assertThat(PolicyDocument.equivalent(readPolicy(bucketB), admin.policy(b).orElseThrow()))
+        .isTrue();
+    assertThat(admin.policy(a + "y")).isEmpty();
+
+    admin.deletePolicy(a);
+    admin.deletePolicy(b);
+  }
+
+  @Test
+  void deletingAnAttachedPolicyIsRefusedAndChangesNothing() {
+    String user = "it-attached-" + MinioServer.randomSuffix();
+    String policy = MinioNames.policyName(user);
+    admin.putPolicy(policy, readPolicy(bucketA));
+    admin.createUser(user, secret());
+    admin.attachPolicy(user, policy);
+
+    StorageException e =
+        catchThrowableOfType(StorageException.class, () -> admin.deletePolicy(policy));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(StorageException.STORAGE_ERROR);
+    assertThat(e.isTransient()).isTrue();
+    assertThat(e.getMessage())
+        .contains(policy, "still attached", "XMinioIAMPolicyInUse")
+        .contains(endpoint.url());
+    assertThat(admin.policy(policy)).isPresent();
+    assertThat(admin.user(user).orElseThrow().policies()).containsExactly(policy);
+
+    admin.detachAllPolicies(user);
+    admin.deletePolicy(policy);
+    assertThat(admin.policy(policy)).isEmpty();
+    admin.deleteUser(user);
+  }
+
+  @Test
+  void sixtyFourCharacterUserNameWorksEndToEnd() throws Exception {
+    String user =
+        MinioNames.defaultUserName("ns-" + MinioServer.randomSuffix(), "r".repeat(80) + RUN);
+    assertThat(user).hasSize(MinioNames.MAX_USER_NAME_LENGTH);
+    String policy = MinioNames.policyName(user);
+    String secret = secret();
+
+    admin.putPolicy(policy, readPolicy(bucketA));
+    admin.createUser(user, secret);
+    admin.attachPolicy(user, policy);
+    assertThat(admin.user(user)).contains(new MinioUser(user, true, List.of(policy)));
+
+    MinioClient s3 = minio.s3(user, secret);
+    assertThat(read(s3, bucketA)).isEqualTo("content of " + bucketA);
+
+    admin.detachAllPolicies(user);
+    admin.deleteUser(user);
+    admin.deletePolicy(policy);
+    assertThat(admin.user(user)).isEmpty();
+    assertThat(admin.policy(policy)).isEmpty();
+  }
+
+  @Test
+  void wrongAdminSecretIsAdminCredentialsInvalidWithoutTheSecret() {
+    String wrong = "Wrong" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+    MinioAdmin bad = MinioAdminClientAdapter.connect(endpoint, minio.accessKey(), wrong);
+
+    for (StorageException e :
+        List.of(
+            thrown(() -> bad.user("someone")),
+            thrown(() -> bad.policy("some-policy")), // own signed request
+            thrown(() -> bad.detachAllPolicies("someone")), // own signed request
+            thrown(() -> bad.putPolicy("p-" + RUN, readPolicy(bucketA))))) {
+      assertThat(e.reason()).isEqualTo(StorageException.ADMIN_CREDENTIALS_INVALID);
+      assertThat(e.isTransient()).isFalse();
+      assertThat(e.getMessage())
+          .contains("\"" + minio.accessKey() + "\"", "SignatureDoesNotMatch", endpoint.url())
+          .doesNotContain(wrong)
+          .doesNotContain(minio.secretKey());
+    }
+    assertThat(admin.policy("p-" + RUN)).isEmpty();
+  }
+
+  @Test
+  void unknownAdminAccessKeyIsAdminCredentialsInvalid() {
+    String ak = "nobody-" + MinioServer.randomSuffix();
+    String sk = "Secret" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+    MinioAdmin bad = MinioAdminClientAdapter.connect(endpoint, ak, sk);
+
+    StorageException e = thrown(() -> bad.user("someone"));
+    assertThat(e.reason()).isEqualTo(StorageException.ADMIN_CREDENTIALS_INVALID);
+    assertThat(e.isTransient()).isFalse();
+    assertThat(e.getMessage()).contains("\"" + ak + "\"", "InvalidAccessKeyId").doesNotContain(sk);
+  }
+
+  @Test
+  void nonAdminKeysAreAdminAccessDenied() {
+    String user = "it-plain-" + MinioServer.randomSuffix();
+    String secret = secret();
+    String policy = MinioNames.policyName(user);
+    admin.putPolicy(policy, readPolicy(bucketA));
+    admin.createUser(user, secret);
+    admin.attachPolicy(user, policy);
+    MinioAdmin plain = MinioAdminClientAdapter.connect(endpoint, user, secret);
+
+    for (StorageException e :
+        List.of(
+            thrown(() -> plain.policy(policy)),
+            thrown(() -> plain.user("someone-else")),
+            thrown(() -> plain.putPolicy(policy, readPolicy(bucketB))),
+            thrown(() -> plain.createUser("it-sneaky-" + RUN, secret())))) {
+      assertThat(e.reason()).isEqualTo(StorageException.ADMIN_ACCESS_DENIED);
+      assertThat(e.isTransient()).isFalse();
+      assertThat(e.getMessage())
+          .contains("\"" + user + "\"", "AccessDenied")
+          .doesNotContain(secret);
+    }
+    assertThat(PolicyDocument.equivalent(readPolicy(bucketA), admin.policy(policy).orElseThrow()))
+        .as("the denied putPolicy changed nothing")
+        .isTrue();
+    assertThat(admin.user("it-sneaky-" + RUN)).isEmpty();
+
+    admin.detachAllPolicies(user);
+    admin.deleteUser(user);
+    admin.deletePolicy(policy);
+  }
+
+  @Test
+  void unreachableEndpointFailsFastAsTransientEndpointUnreachable() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    StorageEndpoint nowhere =
+        StorageEndpoint.of("127.0.0.1", port, false, "us-east-1")
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    MinioAdmin down = MinioAdminClientAdapter.connect(nowhere, "admin", "admin-secret-123");
+
+    long start = System.nanoTime();
+    List<StorageException> errors =
+        List.of(thrown(() -> down.user("someone")), thrown(() -> down.policy("some-policy")));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    for (StorageException e : errors) {
+      assertThat(e.reason()).isEqualTo(StorageException.ENDPOINT_UNREACHABLE);
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.getMessage()).contains("127.0.0.1:" + port).doesNotContain("admin-secret-123");
+    }
+    assertThat(took).isLessThan(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void malformedPolicyDocumentsArePolicyRejected() {
+    String name = MinioNames.policyName("it-bad-" + MinioServer.randomSuffix());
+    String[] documents = {
+      "{not json",
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+          + "\"Action\":[\"s3:Frobnicate\"],\"Resource\":[\"arn:aws:s3:::x/*\"]}]}",
+      "{\"Statement\":[{\"Effect\":\"Allow\","
+          + "\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::x/*\"]}]}",
+      "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
+    };
+    for (String doc : documents) {
+      StorageException e = thrown(() -> admin.putPolicy(name, doc));
+      assertThat(e.reason()).as(doc).isEqualTo(StorageException.POLICY_REJECTED);
+      assertThat(e.isTransient()).as(doc).isFalse();
+      assertThat(e.getMessage()).as(doc).contains(name);
+    }
+    assertThat(admin.policy(name)).isEmpty();
+
+    StorageException comma = thrown(() -> admin.putPolicy("a,b-" + RUN, readPolicy(bucketA)));
+    assertThat(comma.reason()).isEqualTo(StorageException.POLICY_REJECTED);
+  }
+
+  @Test
+  void userNamesMinioRefusesAreNotTransient() {
+    for (String name : List.of("ab", "it=" + RUN)) {
+      StorageException e = thrown(() -> admin.createUser(name, secret()));
+      assertThat(e.reason()).as(name).isEqualTo(StorageException.STORAGE_ERROR);
+      assertThat(e.isTransient()).as(name).isFalse();
+      assertThat(e.getMessage()).as(name).contains("XMinioAdminInvalidAccessKey");
+      assertThat(admin.user(name)).isEmpty();
+    }
+  }
+
+  // ---- helpers ----
+
+  private static String readPolicy(String bucket) {
+    return PolicyDocument.render(new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+  }
+
+  private static String secret() {
+    return "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+  }
+
+  private static String bucket(String name) throws Exception {
+    root.makeBucket(MakeBucketArgs.builder().bucket(name).build());
+    byte[] bytes = ("content of " + name).getBytes(StandardCharsets.UTF_8);
+    root.putObject(
+        PutObjectArgs.builder().bucket(name).object("file.txt").stream(
+                new ByteArrayInputStream(bytes), bytes.length, -1)
+            .build());
+    return name;
+  }
+
+  private static String read(MinioClient c, String bucket) throws Exception {
+    try (InputStream in =
+        c.getObject(GetObjectArgs.builder().bucket(bucket).object("file.txt").build())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  interface Call {
+    Object run() throws Exception;
+  }
+
+  private static void assertDenied(Call call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            ErrorResponseException.class,
+            e -> assertThat(e.errorResponse().code()).isEqualTo("AccessDenied"));
+  }
+
+  private static StorageException thrown(Runnable call) {
+    StorageException e = catchThrowableOfType(StorageException.class, call::run);
+    assertThat(e).as("expected a StorageException").isNotNull();
+    return e;
+  }
+}
