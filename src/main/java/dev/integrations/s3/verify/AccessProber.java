@@ -1,0 +1,351 @@
+package dev.integrations.s3.verify;
+
+import dev.integrations.s3.api.v1alpha1.BucketStatus;
+import dev.integrations.s3.api.v1alpha1.BucketStatus.Result;
+import dev.integrations.s3.storage.HttpClients;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Proves, with the credentials the operator issued (never the admin's), that they can list and read
+ * what was granted.
+ *
+ * <p>Per bucket the prober sends at most one ListObjectsV2 request per granted prefix ({@code
+ * max-keys=1}, recursive so that the first entry is an object, never a common prefix) until it
+ * finds an object, then one ranged GET ({@code Range: bytes=0-0}) of that object. It never writes.
+ *
+ * <p>Outcomes per bucket ({@link BucketStatus}):
+ *
+ * <ul>
+ *   <li>{@code list}: {@code Allowed}, {@code Denied} (AccessDenied), {@code NoSuchBucket}, or
+ *       {@code Error} (any other per-request answer, with the error code in {@code message}).
+ *   <li>{@code get}: {@code Allowed} (206, or 416 InvalidRange for a zero-byte object, or 200 from
+ *       servers that ignore the range: all prove read access), {@code Denied}, {@code Error};
+ *       {@code NoObjects} when listing worked but found nothing to read under any granted prefix
+ *       (an empty bucket is not a failure, but read access is then unproven).
+ *   <li>When the list fails, nothing is read: {@code get} is {@code NoSuchBucket} when the bucket
+ *       does not exist (reading cannot work either), and {@code null} (not probed, omitted from the
+ *       status) when the list was denied or failed, because without an object name the prober
+ *       cannot honestly say whether reading would work.
+ *   <li>{@code message}: short human text for anything that is not {@code Allowed}/{@code Allowed};
+ *       it carries S3 error codes, bucket names and prefixes, never keys, signatures or server
+ *       response bodies.
+ * </ul>
+ *
+ * <p>Failures that concern the whole endpoint or the keys themselves are not per-bucket results;
+ * they are thrown as {@link StorageException}: unreachable endpoint or TLS failure (from {@link
+ * HttpClients#classify}), issued keys rejected ({@link StorageException#CREDENTIALS_REJECTED}:
+ * unknown access key, wrong secret, disabled user), and 5xx or non-S3 answers ({@link
+ * StorageException#STORAGE_ERROR}).
+ *
+ * <p>Every request uses the endpoint's timeouts through {@link HttpClients#forEndpoint}. The region
+ * is always set, so the client never calls GetBucketLocation.
+ */
+public final class AccessProber {
+
+  /**
+   * Error codes meaning the keys themselves are not accepted. MinIO answers InvalidAccessKeyId for
+   * an unknown and for a disabled access key, SignatureDoesNotMatch for a wrong secret; the others
+   * are what AWS-compatible servers answer for broken or expired session credentials.
+   */
+  static final Set<String> CREDENTIAL_CODES =
+      Set.of(
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "InvalidToken",
+          "ExpiredToken",
+          "InvalidClientTokenId",
+          "AccountProblem",
+          "AccessKeyDisabled");
+
+  /** Error code of a range a zero-byte object cannot satisfy: the read was authorised. */
+  private static final String INVALID_RANGE = "InvalidRange";
+
+  public AccessProber() {}
+
+  /**
+   * Probes each bucket, in input order, de-duplicated by name (see {@link #merge}).
+   *
+   * @return one status per distinct bucket, in order of first appearance
+   * @throws StorageException when the endpoint is unreachable, TLS fails, the keys are rejected, or
+   *     the server answers 5xx / not like S3
+   */
+  public List<BucketStatus> probe(
+      StorageEndpoint endpoint, String accessKey, String secretKey, List<BucketScope> buckets) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(accessKey, "accessKey");
+    Objects.requireNonNull(secretKey, "secretKey");
+    List<BucketScope> scopes = merge(buckets);
+    if (scopes.isEmpty()) {
+      return List.of();
+    }
+    Call call = new Call(endpoint, accessKey);
+    MinioClient client = client(endpoint, accessKey, secretKey);
+    try {
+      List<BucketStatus> out = new ArrayList<>(scopes.size());
+      for (BucketScope scope : scopes) {
+        out.add(probeBucket(client, call, scope));
+      }
+      return out;
+    } finally {
+      close(client);
+    }
+  }
+
+  /**
+   * Proves the keys authenticate, without needing any permission: one ListBuckets request, where a
+   * 200 and a 403 AccessDenied both mean the server recognised the access key and the signature.
+   *
+   * @throws StorageException reason CredentialsRejected when the access key is unknown or disabled
+   *     or the secret does not match; EndpointUnreachable / TLSError / StorageError as {@link
+   *     #probe}
+   */
+  public void authenticate(StorageEndpoint endpoint, String accessKey, String secretKey) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(accessKey, "accessKey");
+    Objects.requireNonNull(secretKey, "secretKey");
+    Call call = new Call(endpoint, accessKey);
+    MinioClient client = client(endpoint, accessKey, secretKey);
+    try {
+      // one request. Not listBuckets(ListBucketsArgs): in minio-java 8.6.0 that iterator loses the
+      // error of a failed request (next() throws NoSuchElementException instead)
+      client.listBuckets();
+    } catch (Exception e) {
+      Failure f = call.failure(e, "ListBuckets");
+      if ("AccessDenied".equals(f.code())) {
+        return; // authenticated, just not allowed to list buckets
+      }
+      throw StorageException.serverError(
+          endpoint.url() + " answered ListBuckets with " + f.describe(), e);
+    } finally {
+      close(client);
+    }
+  }
+
+  /**
+   * Merges scopes by bucket name, keeping the order of first appearance. A scope without prefixes
+   * (the whole bucket) wins over prefixed scopes of the same bucket; otherwise the prefixes are
+   * united in order of first appearance. An empty prefix means the whole bucket.
+   *
+   * @throws IllegalArgumentException when a bucket name is null or blank
+   */
+  static List<BucketScope> merge(List<BucketScope> scopes) {
+    if (scopes == null) {
+      return List.of();
+    }
+    Map<String, Set<String>> prefixes = new LinkedHashMap<>();
+    Set<String> whole = new LinkedHashSet<>();
+    for (BucketScope s : scopes) {
+      if (s == null) {
+        continue;
+      }
+      if (s.bucket() == null || s.bucket().isBlank()) {
+        throw new IllegalArgumentException("bucket name must not be empty");
+      }
+      Set<String> p = prefixes.computeIfAbsent(s.bucket(), b -> new LinkedHashSet<>());
+      if (s.prefixes().isEmpty() || s.prefixes().stream().anyMatch(x -> x == null || x.isEmpty())) {
+        whole.add(s.bucket());
+      } else {
+        p.addAll(s.prefixes());
+      }
+    }
+    List<BucketScope> out = new ArrayList<>(prefixes.size());
+    prefixes.forEach(
+        (bucket, p) ->
+            out.add(new BucketScope(bucket, whole.contains(bucket) ? List.of() : List.copyOf(p))));
+    return out;
+  }
+
+  private static MinioClient client(StorageEndpoint endpoint, String accessKey, String secretKey) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(endpoint.url())
+            .region(endpoint.region())
+            .credentials(accessKey, secretKey)
+            .httpClient(HttpClients.forEndpoint(endpoint), true)
+            .build();
+    if (endpoint.virtualHostStyle()) {
+      client.enableVirtualStyleEndpoint();
+    } else {
+      client.disableVirtualStyleEndpoint();
+    }
+    return client;
+  }
+
+  /** Shuts down the client's own OkHttp dispatcher and connection pool. */
+  private static void close(MinioClient client) {
+    try {
+      client.close();
+    } catch (Exception e) {
+      // nothing left to release that matters to the caller
+    }
+  }
+
+  private static BucketStatus probeBucket(MinioClient client, Call call, BucketScope scope) {
+    String bucket = scope.bucket();
+    List<String> prefixes = scope.prefixes().isEmpty() ? nullPrefix() : scope.prefixes();
+    for (String prefix : prefixes) {
+      Optional<Item> first;
+      try {
+        first = firstObject(client, bucket, prefix);
+      } catch (IllegalArgumentException e) {
+        // minio-java refuses the bucket name before sending anything
+        return new BucketStatus(bucket, Result.Error, null, "invalid bucket name: " + bucket);
+      } catch (Exception e) {
+        Failure f = call.failure(e, "ListObjectsV2 on bucket " + bucket);
+        return switch (f.code() == null ? "" : f.code()) {
+          case "AccessDenied" ->
+              new BucketStatus(
+                  bucket, Result.Denied, null, "list denied" + where(prefix) + ": AccessDenied");
+          case "NoSuchBucket" ->
+              new BucketStatus(
+                  bucket, Result.NoSuchBucket, Result.NoSuchBucket, "bucket does not exist");
+          default ->
+              new BucketStatus(
+                  bucket, Result.Error, null, "list failed" + where(prefix) + ": " + f.describe());
+        };
+      }
+      if (first.isPresent()) {
+        return read(client, call, bucket, first.get().objectName());
+      }
+    }
+    String message =
+        scope.prefixes().isEmpty()
+            ? "bucket is empty: no object to prove read access with"
+            : "no object under the granted "
+                + (scope.prefixes().size() == 1 ? "prefix " : "prefixes ")
+                + String.join(", ", scope.prefixes().stream().map(p -> "\"" + p + "\"").toList())
+                + ": no object to prove read access with";
+    return new BucketStatus(bucket, Result.Allowed, Result.NoObjects, message);
+  }
+
+  /**
+   * The first object under the prefix. Only the first page is read: with max-keys 1 and no
+   * delimiter a page that is not empty holds exactly one object, and the iterator asks for the next
+   * page only after the current one is consumed.
+   */
+  private static Optional<Item> firstObject(MinioClient client, String bucket, String prefix)
+      throws Exception {
+    ListObjectsArgs.Builder args =
+        ListObjectsArgs.builder().bucket(bucket).maxKeys(1).recursive(true);
+    if (prefix != null) {
+      args.prefix(prefix);
+    }
+    Iterator<io.minio.Result<Item>> it = client.listObjects(args.build()).iterator();
+    if (!it.hasNext()) {
+      return Optional.empty();
+    }
+    Item item = it.next().get();
+    if (item.isDir()) {
+      return Optional.empty(); // cannot happen when recursive; never GET a common prefix
+    }
+    return Optional.of(item);
+  }
+
+  private static BucketStatus read(MinioClient client, Call call, String bucket, String key) {
+    GetObjectArgs args =
+        GetObjectArgs.builder().bucket(bucket).object(key).offset(0L).length(1L).build();
+    try (GetObjectResponse in = client.getObject(args)) {
+      in.readNBytes(1);
+      return new BucketStatus(bucket, Result.Allowed, Result.Allowed, null);
+    } catch (Exception e) {
+      Failure f = call.failure(e, "GetObject on bucket " + bucket);
+      String code = f.code() == null ? "" : f.code();
+      return switch (code) {
+        case INVALID_RANGE -> new BucketStatus(bucket, Result.Allowed, Result.Allowed, null);
+        case "AccessDenied" ->
+            new BucketStatus(bucket, Result.Allowed, Result.Denied, "read denied: AccessDenied");
+        default ->
+            new BucketStatus(bucket, Result.Allowed, Result.Error, "read failed: " + f.describe());
+      };
+    }
+  }
+
+  private static String where(String prefix) {
+    return prefix == null ? "" : " under prefix \"" + prefix + "\"";
+  }
+
+  private static List<String> nullPrefix() {
+    List<String> l = new ArrayList<>(1);
+    l.add(null);
+    return l;
+  }
+
+  /** A per-request failure that is not endpoint-wide: an S3 error code and HTTP status. */
+  private record Failure(String code, int status, String other) {
+    String describe() {
+      if (code != null) {
+        return code + " (HTTP " + status + ")";
+      }
+      return other;
+    }
+  }
+
+  /** Classifies failures of requests made with one pair of keys against one endpoint. */
+  private record Call(StorageEndpoint endpoint, String accessKey) {
+
+    /**
+     * Throws for endpoint-wide failures, returns the per-request ones.
+     *
+     * @param what the request, for messages
+     */
+    Failure failure(Exception e, String what) {
+      String url = endpoint.url();
+      if (e instanceof IOException io) {
+        throw HttpClients.classify(io, url);
+      }
+      if (e instanceof ErrorResponseException er) {
+        String code = er.errorResponse() == null ? null : er.errorResponse().code();
+        int status = er.response() == null ? 0 : er.response().code();
+        if (code != null && CREDENTIAL_CODES.contains(code)) {
+          throw StorageException.credentialsRejected(
+              "the issued credentials (access key \""
+                  + accessKey
+                  + "\") were rejected by "
+                  + url
+                  + ": "
+                  + code);
+        }
+        if (status >= 500) {
+          throw StorageException.serverError(
+              url + " answered " + what + " with HTTP " + status + " " + code, e);
+        }
+        return new Failure(code, status, null);
+      }
+      if (e instanceof ServerException se) {
+        if (se.statusCode() >= 500) {
+          throw StorageException.serverError(
+              url + " answered " + what + " with HTTP " + se.statusCode(), e);
+        }
+        return new Failure(null, se.statusCode(), "HTTP " + se.statusCode());
+      }
+      if (e instanceof InvalidResponseException) {
+        throw StorageException.serverError(
+            url + " answered " + what + " with something that is not an S3 response", e);
+      }
+      if (e instanceof RuntimeException re
+          && re.getCause() instanceof IOException io) { // defensive: wrapped transport errors
+        throw HttpClients.classify(io, url);
+      }
+      return new Failure(null, 0, e.getClass().getSimpleName());
+    }
+  }
+}

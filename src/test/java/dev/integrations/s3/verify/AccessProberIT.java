@@ -1,0 +1,384 @@
+package dev.integrations.s3.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.integrations.s3.api.v1alpha1.BucketStatus;
+import dev.integrations.s3.api.v1alpha1.BucketStatus.Result;
+import dev.integrations.s3.policy.BucketGrant;
+import dev.integrations.s3.policy.PolicyDocument;
+import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.MinioServer;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.admin.MinioAdminClient;
+import io.minio.admin.UserInfo;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AccessProber} against a real MinIO, with users holding policies rendered by {@link
+ * PolicyDocument}: what the issued keys can list and read, how rejected keys and dead endpoints are
+ * reported, and that probing writes nothing.
+ */
+class AccessProberIT {
+  static MinioServer minio;
+  static MinioAdminClient admin;
+  static MinioClient root;
+  static StorageEndpoint endpoint;
+  static final String RUN = MinioServer.randomSuffix();
+  final AccessProber prober = new AccessProber();
+
+  record Keys(String accessKey, String secretKey) {}
+
+  @BeforeAll
+  static void server() {
+    minio = MinioServer.shared();
+    admin = minio.rootAdmin();
+    root = minio.rootS3();
+    endpoint = StorageEndpoint.of(minio.host(), minio.port(), false, "us-east-1");
+  }
+
+  @Test
+  void wholeBucketGrantListsAndReadsDeniesOthersAndReportsMissingAndEmptyBuckets()
+      throws Exception {
+    String granted =
+        bucket("pr-full-" + RUN, Map.of("cats/001.jpg", "meow", "dogs/002.jpg", "wuf"));
+    String other = bucket("pr-other-" + RUN, Map.of("secret.txt", "no"));
+    String missing = "pr-missing-" + RUN;
+    String empty = bucket("pr-empty-" + RUN, Map.of());
+    Keys keys =
+        user(
+            "full" + RUN,
+            new ReadGrant(
+                List.of(
+                    new BucketGrant(granted, null),
+                    new BucketGrant(missing, null),
+                    new BucketGrant(empty, null)),
+                null));
+    Map<String, String> grantedBefore = contents(granted);
+    Map<String, String> otherBefore = contents(other);
+
+    List<BucketStatus> result =
+        prober.probe(
+            endpoint,
+            keys.accessKey(),
+            keys.secretKey(),
+            List.of(whole(granted), whole(other), whole(missing), whole(empty), whole(granted)));
+
+    assertThat(result)
+        .containsExactly(
+            new BucketStatus(granted, Result.Allowed, Result.Allowed, null),
+            new BucketStatus(other, Result.Denied, null, "list denied: AccessDenied"),
+            new BucketStatus(
+                missing, Result.NoSuchBucket, Result.NoSuchBucket, "bucket does not exist"),
+            new BucketStatus(
+                empty,
+                Result.Allowed,
+                Result.NoObjects,
+                "bucket is empty: no object to prove read access with"));
+
+    // probing wrote nothing: same keys, same bytes, no bucket created
+    assertThat(contents(granted)).isEqualTo(grantedBefore).hasSize(2);
+    assertThat(contents(other)).isEqualTo(otherBefore).hasSize(1);
+    assertThat(contents(empty)).isEmpty();
+    assertThat(root.bucketExists(io.minio.BucketExistsArgs.builder().bucket(missing).build()))
+        .isFalse();
+  }
+
+  @Test
+  void prefixGrantIsProbedInsideThePrefix() throws Exception {
+    // "aaa/" sorts before "images/": a whole-bucket probe would pick it, and be denied
+    String media =
+        bucket(
+            "pr-media-" + RUN,
+            Map.of("aaa/first.txt", "a", "images/cat.png", "png", "zzz.txt", "z"));
+    String docs = bucket("pr-docs-" + RUN, Map.of("docs/x.pdf", "pdf"));
+    Keys keys =
+        user(
+            "prefix" + RUN,
+            new ReadGrant(
+                List.of(
+                    new BucketGrant(media, List.of("images/", "none/")),
+                    new BucketGrant(docs, List.of("empty/"))),
+                null));
+    Map<String, String> mediaBefore = contents(media);
+
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(new BucketScope(media, List.of("images/")))))
+        .containsExactly(new BucketStatus(media, Result.Allowed, Result.Allowed, null));
+    // first prefix empty, the second has an object: read access is still proven
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(new BucketScope(media, List.of("none/", "images/")))))
+        .containsExactly(new BucketStatus(media, Result.Allowed, Result.Allowed, null));
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(new BucketScope(docs, List.of("empty/")))))
+        .containsExactly(
+            new BucketStatus(
+                docs,
+                Result.Allowed,
+                Result.NoObjects,
+                "no object under the granted prefix \"empty/\": no object to prove read access"
+                    + " with"));
+    // the same keys probing the whole bucket are denied: the prefix is what made it work
+    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(media))))
+        .containsExactly(new BucketStatus(media, Result.Denied, null, "list denied: AccessDenied"));
+    assertThat(contents(media)).isEqualTo(mediaBefore).hasSize(3);
+  }
+
+  @Test
+  void zeroByteFirstObjectStillProvesReadAccess() throws Exception {
+    String bucket = bucket("pr-zero-" + RUN, Map.of("a-empty", "", "b-data", "data"));
+    Keys keys = user("zero" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+
+    // what MinIO answers to bytes=0-0 of a zero-byte object
+    Throwable raw =
+        catchThrowable(
+            () -> {
+              try (InputStream in =
+                  minio
+                      .s3(keys.accessKey(), keys.secretKey())
+                      .getObject(
+                          GetObjectArgs.builder()
+                              .bucket(bucket)
+                              .object("a-empty")
+                              .offset(0L)
+                              .length(1L)
+                              .build())) {
+                in.readAllBytes();
+              }
+            });
+    assertThat(raw).isInstanceOf(ErrorResponseException.class);
+    assertThat(((ErrorResponseException) raw).errorResponse().code()).isEqualTo("InvalidRange");
+    assertThat(((ErrorResponseException) raw).response().code()).isEqualTo(416);
+
+    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
+        .containsExactly(new BucketStatus(bucket, Result.Allowed, Result.Allowed, null));
+  }
+
+  @Test
+  void listOnlyPolicyListsButCannotRead() throws Exception {
+    String bucket = bucket("pr-listonly-" + RUN, Map.of("k.txt", "v"));
+    Keys keys =
+        user(
+            "listonly" + RUN,
+            new ReadGrant(List.of(new BucketGrant(bucket, null)), List.of("s3:ListBucket")));
+
+    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
+        .containsExactly(
+            new BucketStatus(bucket, Result.Allowed, Result.Denied, "read denied: AccessDenied"));
+    assertThat(contents(bucket)).containsExactly(Map.entry("k.txt", "v"));
+  }
+
+  @Test
+  void wrongSecretIsRejectedWithoutRevealingTheSecret() throws Exception {
+    String bucket = bucket("pr-wrong-" + RUN, Map.of("k.txt", "v"));
+    Keys keys = user("wrong" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+    String wrongSecret = "W" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+
+    for (Throwable t :
+        Arrays.asList(
+            catchThrowable(
+                () ->
+                    prober.probe(endpoint, keys.accessKey(), wrongSecret, List.of(whole(bucket)))),
+            catchThrowable(() -> prober.authenticate(endpoint, keys.accessKey(), wrongSecret)))) {
+      assertRejected(t, keys.accessKey(), "SignatureDoesNotMatch");
+      assertThat(t.getMessage()).doesNotContain(wrongSecret).doesNotContain(keys.secretKey());
+    }
+  }
+
+  @Test
+  void unknownAccessKeyIsRejected() {
+    String ak = "nobody" + RUN;
+    String sk = "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+
+    assertRejected(
+        catchThrowable(() -> prober.probe(endpoint, ak, sk, List.of(whole("pr-any-" + RUN)))),
+        ak,
+        "InvalidAccessKeyId");
+    assertRejected(
+        catchThrowable(() -> prober.authenticate(endpoint, ak, sk)), ak, "InvalidAccessKeyId");
+  }
+
+  @Test
+  void disabledUserIsRejected() throws Exception {
+    String bucket = bucket("pr-disabled-" + RUN, Map.of("k.txt", "v"));
+    String name = "disabled" + RUN;
+    admin.addCannedPolicy(
+        name, PolicyDocument.render(new ReadGrant(List.of(new BucketGrant(bucket, null)), null)));
+    String secret = "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+    admin.addUser(name, UserInfo.Status.ENABLED, secret, null, null);
+    admin.setPolicy(name, false, name);
+    // the keys work while the user is enabled
+    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
+        .containsExactly(new BucketStatus(bucket, Result.Allowed, Result.Allowed, null));
+
+    admin.addUser(name, UserInfo.Status.DISABLED, secret, null, null);
+    assertThat(admin.getUserInfo(name).status()).isEqualTo(UserInfo.Status.DISABLED);
+
+    assertRejected(
+        catchThrowable(() -> prober.probe(endpoint, name, secret, List.of(whole(bucket)))),
+        name,
+        "InvalidAccessKeyId");
+    assertRejected(
+        catchThrowable(() -> prober.authenticate(endpoint, name, secret)),
+        name,
+        "InvalidAccessKeyId");
+  }
+
+  @Test
+  void userWithoutAnyPolicyAuthenticatesButCanListNothing() throws Exception {
+    String bucket = bucket("pr-nopolicy-" + RUN, Map.of("k.txt", "v"));
+    String name = "nopolicy" + RUN;
+    String secret = "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+    admin.addUser(name, UserInfo.Status.ENABLED, secret, null, null);
+
+    // what MinIO answers to ListBuckets of an authenticated user without permissions
+    Throwable raw = catchThrowable(() -> minio.s3(name, secret).listBuckets());
+    assertThat(raw).isInstanceOf(ErrorResponseException.class);
+    assertThat(((ErrorResponseException) raw).errorResponse().code()).isEqualTo("AccessDenied");
+
+    prober.authenticate(endpoint, name, secret); // does not throw
+
+    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
+        .containsExactly(
+            new BucketStatus(bucket, Result.Denied, null, "list denied: AccessDenied"));
+  }
+
+  @Test
+  void userWithAPolicyAuthenticates() throws Exception {
+    String bucket = bucket("pr-auth-" + RUN, Map.of("k.txt", "v"));
+    Keys keys = user("auth" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+
+    prober.authenticate(endpoint, keys.accessKey(), keys.secretKey()); // does not throw
+  }
+
+  @Test
+  void unreachableEndpointFailsFastAsTransient() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    StorageEndpoint dead =
+        StorageEndpoint.of("127.0.0.1", port, false, "us-east-1")
+            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+    long start = System.nanoTime();
+    Throwable probe =
+        catchThrowable(() -> prober.probe(dead, "ak", "sk", List.of(whole("pr-dead-" + RUN))));
+    Throwable auth = catchThrowable(() -> prober.authenticate(dead, "ak", "sk"));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    for (Throwable t : Arrays.asList(probe, auth)) {
+      assertThat(t).isInstanceOf(StorageException.class);
+      StorageException e = (StorageException) t;
+      assertThat(e.reason())
+          .as("%s", e.getMessage())
+          .isEqualTo(StorageException.ENDPOINT_UNREACHABLE);
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.getMessage()).contains("127.0.0.1:" + port);
+    }
+    assertThat(took).isLessThan(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void tlsSpokenToAPlainPortIsATlsError() {
+    StorageEndpoint tls =
+        StorageEndpoint.of(minio.host(), minio.port(), true, "us-east-1")
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+
+    for (Throwable t :
+        Arrays.asList(
+            catchThrowable(() -> prober.probe(tls, "ak", "sk", List.of(whole("pr-dead-" + RUN)))),
+            catchThrowable(() -> prober.authenticate(tls, "ak", "sk")))) {
+      assertThat(t).isInstanceOf(StorageException.class);
+      assertThat(((StorageException) t).reason()).isEqualTo(StorageException.TLS_ERROR);
+      assertThat(((StorageException) t).isTransient()).isFalse();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private static void assertRejected(Throwable t, String accessKey, String code) {
+    assertThat(t).isInstanceOf(StorageException.class);
+    StorageException e = (StorageException) t;
+    assertThat(e.reason())
+        .as("%s", e.getMessage())
+        .isEqualTo(StorageException.CREDENTIALS_REJECTED);
+    assertThat(e.isTransient()).isFalse();
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "the issued credentials (access key \""
+                + accessKey
+                + "\") were rejected by "
+                + endpoint.url()
+                + ": "
+                + code);
+  }
+
+  private static BucketScope whole(String bucket) {
+    return new BucketScope(bucket, List.of());
+  }
+
+  private static Keys user(String name, ReadGrant grant) throws Exception {
+    admin.addCannedPolicy(name, PolicyDocument.render(grant));
+    String secret = "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
+    admin.addUser(name, UserInfo.Status.ENABLED, secret, null, null);
+    admin.setPolicy(name, false, name);
+    return new Keys(name, secret);
+  }
+
+  private static String bucket(String name, Map<String, String> objects) throws Exception {
+    root.makeBucket(MakeBucketArgs.builder().bucket(name).build());
+    for (Map.Entry<String, String> o : objects.entrySet()) {
+      byte[] bytes = o.getValue().getBytes(StandardCharsets.UTF_8);
+      root.putObject(
+          PutObjectArgs.builder().bucket(name).object(o.getKey()).stream(
+                  new ByteArrayInputStream(bytes), bytes.length, -1)
+              .build());
+    }
+    return name;
+  }
+
+  /** Every object of the bucket and its content, read with the root keys. */
+  private static Map<String, String> contents(String bucket) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    for (io.minio.Result<Item> r :
+        root.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+      String key = r.get().objectName();
+      try (InputStream in =
+          root.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        out.put(key, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+}
