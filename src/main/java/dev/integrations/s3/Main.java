@@ -1,6 +1,7 @@
 package dev.integrations.s3;
 
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -32,7 +33,9 @@ public final class Main {
 
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = OperatorFactory.create(client, config, registry, Clock.systemUTC(), true);
+    Operator operator =
+        OperatorFactory.create(
+            client, config, registry, Clock.systemUTC(), MinioAdminClientAdapter::connect, true);
     HealthServer health = HealthServer.start(config.httpPort(), operator, registry);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,9 +1,12 @@
 package dev.integrations.s3;
 
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.reconciler.Events;
 import dev.integrations.s3.reconciler.S3AccessPolicyReconciler;
+import dev.integrations.s3.reconciler.S3IntegrationReconciler;
 import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -24,6 +27,8 @@ public final class OperatorFactory {
   private OperatorFactory() {}
 
   /**
+   * @param adminFactory opens MinIO admin connections ({@code MinioAdminClientAdapter::connect} in
+   *     production; tests wrap it to count calls)
    * @param useServerSideApply true in production; false only on the fabric8 mock server
    */
   public static Operator create(
@@ -31,6 +36,7 @@ public final class OperatorFactory {
       OperatorConfig config,
       MeterRegistry registry,
       Clock clock,
+      MinioAdminFactory adminFactory,
       boolean useServerSideApply) {
     Operator operator =
         new Operator(
@@ -52,6 +58,10 @@ public final class OperatorFactory {
     Conditions conditions = new Conditions(clock);
     Events events = new Events(client, clock);
     operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(config));
+    operator.register(
+        new S3IntegrationReconciler(
+            config, conditions, events, adminFactory, new AccessProber(), clock),
+        namespaces(config));
     return operator;
   }
 

@@ -95,16 +95,22 @@ public final class MinioServer {
 
   /** Starts a fresh local MinIO (not shared); the caller stops it. */
   public static MinioServer startLocal() {
+    try {
+      return startLocal(freePort(), "root" + randomAlnum(12), randomAlnum(32));
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port: " + e, e);
+    }
+  }
+
+  /** Starts a fresh local MinIO on this port with these root credentials; the caller stops it. */
+  public static MinioServer startLocal(int port, String user, String password) {
     Path binary = installBinary();
     try {
-      int port = freePort();
       int consolePort = freePort();
       Path dataDir = Files.createTempDirectory("minio-it-data");
       Path logDir = Path.of(System.getProperty("project.basedir", "."), "target", "minio");
       Files.createDirectories(logDir);
       Path logFile = logDir.resolve("minio-" + port + ".log");
-      String user = "root" + randomAlnum(12);
-      String password = randomAlnum(32);
       ProcessBuilder pb =
           new ProcessBuilder(
                   binary.toString(),
@@ -276,7 +282,8 @@ public final class MinioServer {
     return randomAlnum(8);
   }
 
-  private static String randomAlnum(int n) {
+  /** Random lower-case letters and digits. */
+  public static String randomAlnum(int n) {
     String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
@@ -285,7 +292,8 @@ public final class MinioServer {
     return sb.toString();
   }
 
-  private static int freePort() throws IOException {
+  /** A TCP port on 127.0.0.1 that nothing listens on right now. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -2,6 +2,7 @@ package dev.integrations.s3.testing;
 
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +18,12 @@ public final class MockOperator {
   public static Operator start(KubernetesClient client) {
     Operator operator =
         OperatorFactory.create(
-            client, OperatorConfig.defaults(), new SimpleMeterRegistry(), Clock.systemUTC(), false);
+            client,
+            OperatorConfig.defaults(),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            MinioAdminClientAdapter::connect,
+            false);
     operator.start();
     return operator;
   }

@@ -1,0 +1,209 @@
+package dev.integrations.s3.secret;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The resolved-config Secret: the contract with consumers (see DESIGN.md). Pure code: builds the
+ * desired Secret, reads the keys back, and decides whether an existing Secret needs a write.
+ *
+ * <p>Labels are exactly ours; the integration's own labels are never copied (GitOps tools would
+ * otherwise treat the Secret as theirs and prune it). Labels and annotations other tools add to the
+ * Secret are kept on update.
+ */
+public final class ResolvedConfigSecret {
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "s3-integration-operator";
+  public static final String INTEGRATION_LABEL = "s3.integrations.dev/integration";
+  public static final String SCOPE_LABEL = "s3.integrations.dev/scope";
+
+  /** Records, before any storage write, which MinIO user this Secret's keys belong to. */
+  public static final String USER_ANNOTATION = "s3.integrations.dev/user";
+
+  /** Records which MinIO policy the operator owns for this user. */
+  public static final String POLICY_ANNOTATION = "s3.integrations.dev/policy";
+
+  public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+  public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+  public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+  public static final String REGION = "AWS_REGION";
+  public static final String S3_ENDPOINT = "S3_ENDPOINT";
+  public static final String S3_PORT = "S3_PORT";
+  public static final String S3_ADDRESSING_STYLE = "S3_ADDRESSING_STYLE";
+  public static final String S3_BUCKET = "S3_BUCKET";
+  public static final String S3_LOCATOR_PATTERN = "S3_LOCATOR_PATTERN";
+  public static final String CA_CRT = "ca.crt";
+  public static final String INTEGRATION_JSON = "integration.json";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private ResolvedConfigSecret() {}
+
+  /**
+   * The desired Secret.
+   *
+   * @param owner the S3Integration (owner reference, labels)
+   * @param name Secret name
+   * @param config content
+   * @param annotations ownership records (user, policy); may be empty
+   */
+  public static Secret build(
+      HasMetadata owner, String name, ResolvedConfig config, Map<String, String> annotations) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+    labels.put(INTEGRATION_LABEL, owner.getMetadata().getName());
+    labels.put(SCOPE_LABEL, config.bucket() == null ? "all-buckets" : "bucket");
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withAnnotations(annotations.isEmpty() ? null : new TreeMap<>(annotations))
+        .withOwnerReferences(ownerReference(owner))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(encode(data(config)))
+        .build();
+  }
+
+  /** The plain key/value content, in the table's order. */
+  public static Map<String, String> data(ResolvedConfig c) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(ACCESS_KEY_ID, c.accessKeyId());
+    d.put(SECRET_ACCESS_KEY, c.secretAccessKey());
+    d.put(ENDPOINT_URL, c.endpointUrl());
+    d.put(REGION, c.region());
+    d.put(S3_ENDPOINT, c.endpoint());
+    d.put(S3_PORT, c.port() == null ? "" : String.valueOf(c.port()));
+    d.put(S3_ADDRESSING_STYLE, c.addressingStyle());
+    if (c.bucket() != null) {
+      d.put(S3_BUCKET, c.bucket());
+    }
+    d.put(S3_LOCATOR_PATTERN, c.locatorPattern());
+    if (c.caPem() != null) {
+      d.put(CA_CRT, c.caPem());
+    }
+    ObjectNode json = JSON.createObjectNode();
+    d.forEach(json::put);
+    try {
+      d.put(INTEGRATION_JSON, JSON.writeValueAsString(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render integration.json", e);
+    }
+    return d;
+  }
+
+  /** The owner reference that ties the Secret's lifetime to the integration. */
+  public static OwnerReference ownerReference(HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  /** True when the Secret is controlled by this owner (same UID). */
+  public static boolean isOwnedBy(Secret secret, HasMetadata owner) {
+    return secret.getMetadata().getOwnerReferences() != null
+        && secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> Objects.equals(r.getUid(), owner.getMetadata().getUid()));
+  }
+
+  /** A decoded value of the Secret, if present. */
+  public static Optional<String> value(Secret secret, String key) {
+    if (secret == null) {
+      return Optional.empty();
+    }
+    if (secret.getData() != null && secret.getData().get(key) != null) {
+      try {
+        return Optional.of(
+            new String(
+                Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    if (secret.getStringData() != null) {
+      return Optional.ofNullable(secret.getStringData().get(key));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The Secret to write so that {@code existing} becomes {@code desired}, or empty when nothing
+   * differs. Our data, type, labels, annotations and owner reference are enforced; labels and
+   * annotations others added are kept; keys we no longer write are removed.
+   */
+  public static Optional<Secret> update(Secret existing, Secret desired) {
+    if (existing == null) {
+      return Optional.of(desired);
+    }
+    Map<String, String> labels =
+        merged(existing.getMetadata().getLabels(), desired.getMetadata().getLabels());
+    Map<String, String> annotations =
+        merged(existing.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations());
+    boolean same =
+        Objects.equals(existing.getType(), desired.getType())
+            && Objects.equals(existing.getData(), desired.getData())
+            && (existing.getStringData() == null || existing.getStringData().isEmpty())
+            && Objects.equals(labels, nullToEmpty(existing.getMetadata().getLabels()))
+            && Objects.equals(annotations, nullToEmpty(existing.getMetadata().getAnnotations()))
+            && existing.getMetadata().getOwnerReferences() != null
+            && existing
+                .getMetadata()
+                .getOwnerReferences()
+                .containsAll(desired.getMetadata().getOwnerReferences());
+    if (same) {
+      return Optional.empty();
+    }
+    Secret updated =
+        new SecretBuilder(existing)
+            .editMetadata()
+            .withLabels(labels)
+            .withAnnotations(annotations.isEmpty() ? null : annotations)
+            .withOwnerReferences(desired.getMetadata().getOwnerReferences())
+            .endMetadata()
+            .withType(desired.getType())
+            .withData(desired.getData())
+            .withStringData(null)
+            .build();
+    return Optional.of(updated);
+  }
+
+  private static Map<String, String> merged(
+      Map<String, String> existing, Map<String, String> ours) {
+    Map<String, String> m = new TreeMap<>(nullToEmpty(existing));
+    m.putAll(nullToEmpty(ours));
+    return m;
+  }
+
+  private static Map<String, String> nullToEmpty(Map<String, String> m) {
+    return m == null ? Map.of() : m;
+  }
+
+  private static Map<String, String> encode(Map<String, String> plain) {
+    Map<String, String> out = new TreeMap<>();
+    plain.forEach(
+        (k, v) ->
+            out.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return out;
+  }
+}

@@ -1,0 +1,229 @@
+package dev.integrations.s3.reconciler;
+
+import static dev.integrations.s3.testing.Fixtures.adminSecret;
+import static dev.integrations.s3.testing.Fixtures.managed;
+import static dev.integrations.s3.testing.Fixtures.object;
+import static dev.integrations.s3.testing.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.policy.BucketGrant;
+import dev.integrations.s3.policy.PolicyDocument;
+import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.testing.MinioServer;
+import dev.integrations.s3.testing.OperatorHarness;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.minio.MinioClient;
+import io.minio.admin.MinioAdminClient;
+import io.minio.admin.UserInfo;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drift on the server or in Kubernetes is repaired on the next reconcile, with the same keys where
+ * they still work; the pause annotation stops all writes; skip-cleanup releases a stuck deletion.
+ */
+@EnableKubernetesMockClient(crud = true)
+class S3IntegrationDriftIT {
+  static KubernetesClient client;
+  static OperatorHarness op;
+  static MinioServer minio;
+  static MinioAdminClient rootAdmin;
+  static MinioClient root;
+  static final AtomicInteger TOUCHES = new AtomicInteger();
+
+  String ns;
+  String bucket;
+  String user;
+  String policyName;
+  String key;
+
+  @BeforeAll
+  static void start() {
+    minio = MinioServer.shared();
+    rootAdmin = minio.rootAdmin();
+    root = minio.rootS3();
+    op = new OperatorHarness(client, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    op.close();
+  }
+
+  @BeforeEach
+  void readyIntegration() throws Exception {
+    ns = "ns-" + MinioServer.randomSuffix();
+    bucket = "drift-" + MinioServer.randomSuffix();
+    object(root, bucket, "a.txt", "alpha");
+    client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(policy(ns, "read", bucket)).create();
+    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    op.awaitReady(ns, "viz", "True", "Ready");
+    user = ns + ".viz";
+    policyName = "s3i-" + user;
+    key = op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY");
+  }
+
+  /** Makes the operator reconcile the integration (as a resync or any watched change would). */
+  private void reconcile() {
+    op.touch(ns, "minio-admin", "t" + TOUCHES.incrementAndGet());
+  }
+
+  private boolean keyWorks(String k) {
+    try {
+      return S3IntegrationManagedIT.read(minio.s3(user, k), bucket, "a.txt").equals("alpha");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
+  void userDeletedOnTheServerIsRecreatedWithTheSameKeys() throws Exception {
+    rootAdmin.deleteUser(user);
+    assertThat(keyWorks(key)).isFalse();
+    reconcile();
+    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(key));
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
+    assertThat(rootAdmin.getUserInfo(user).policyName()).isEqualTo(policyName);
+  }
+
+  @Test
+  void userDisabledOnTheServerIsEnabledAgain() throws Exception {
+    rootAdmin.addUser(user, UserInfo.Status.DISABLED, key, null, null);
+    assertThat(keyWorks(key)).isFalse();
+    reconcile();
+    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(key));
+    assertThat(rootAdmin.getUserInfo(user).status()).isEqualTo(UserInfo.Status.ENABLED);
+  }
+
+  @Test
+  void userKeyChangedOnTheServerIsResetToTheKeyInTheSecret() throws Exception {
+    rootAdmin.addUser(
+        user,
+        UserInfo.Status.ENABLED,
+        "changed-by-hand-" + MinioServer.randomAlnum(12),
+        null,
+        null);
+    assertThat(keyWorks(key)).isFalse();
+    reconcile();
+    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(key));
+  }
+
+  @Test
+  void policyEditedByHandIsRestored() throws Exception {
+    String edited =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::*\"]}]}";
+    rootAdmin.addCannedPolicy(policyName, edited);
+    reconcile();
+    String expected =
+        PolicyDocument.render(new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                PolicyDocument.equivalent(
+                    rootAdmin.listCannedPolicies().get(policyName), expected));
+  }
+
+  @Test
+  void policyDetachedByHandIsAttachedAgain() throws Exception {
+    rootAdmin.setPolicy(user, false, "readonly");
+    reconcile();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> policyName.equals(rootAdmin.getUserInfo(user).policyName()));
+    assertThat(keyWorks(key)).isTrue();
+  }
+
+  @Test
+  void secretDeletedIsRecreatedWithNewWorkingKeys() {
+    client.secrets().inNamespace(ns).withName("viz-s3").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> op.secret(ns, "viz-s3") != null);
+    String newKey =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY"), v -> v != null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(newKey));
+    op.awaitReady(ns, "viz", "True", "Ready");
+  }
+
+  @Test
+  void secretEditedIsRestoredWithTheSameKeys() {
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("viz-s3")
+        .edit(
+            s -> {
+              Map<String, String> data = new HashMap<>(s.getData());
+              data.put(
+                  "AWS_ENDPOINT_URL",
+                  java.util.Base64.getEncoder().encodeToString("https://evil.example".getBytes()));
+              data.remove("AWS_REGION");
+              s.setData(data);
+              return s;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                minio.endpoint().equals(op.secretValue(ns, "viz-s3", "AWS_ENDPOINT_URL"))
+                    && "us-east-1".equals(op.secretValue(ns, "viz-s3", "AWS_REGION")));
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
+    assertThat(keyWorks(key)).isTrue();
+  }
+
+  @Test
+  void pausedIntegrationWritesNothingUntilResumed() throws Exception {
+    S3Integration i = op.integration(ns, "viz");
+    i.getMetadata().setAnnotations(Map.of("s3.integrations.dev/paused", "true"));
+    client.resource(i).update();
+    op.awaitReady(ns, "viz", "Unknown", "Paused");
+
+    rootAdmin.deleteUser(user);
+    int writes = op.minioAdmin.writes(user);
+    reconcile();
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> true);
+    assertThat(op.minioAdmin.writes(user)).isEqualTo(writes);
+    assertThat(keyWorks(key)).isFalse();
+
+    S3Integration resumed = op.integration(ns, "viz");
+    resumed.getMetadata().setAnnotations(Map.of());
+    client.resource(resumed).update();
+    reconcile();
+    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(key));
+    op.awaitReady(ns, "viz", "True", "Ready");
+  }
+
+  @Test
+  void deletionBlockedByUnreachableStorageIsReleasedBySkipCleanup() throws Exception {
+    S3Integration i = op.integration(ns, "viz");
+    i.getSpec().setPort(MinioServer.freePort());
+    client.resource(i).update();
+    op.awaitReady(ns, "viz", "False", "EndpointUnreachable");
+
+    client.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> op.integration(ns, "viz") != null);
+
+    S3Integration stuck = op.integration(ns, "viz");
+    stuck.getMetadata().setAnnotations(Map.of("s3.integrations.dev/skip-cleanup", "true"));
+    client.resource(stuck).update();
+    await().atMost(Duration.ofSeconds(60)).until(() -> op.integration(ns, "viz") == null);
+    // Storage was left as it was.
+    assertThat(rootAdmin.getUserInfo(user).status()).isEqualTo(UserInfo.Status.ENABLED);
+    rootAdmin.deleteUser(user);
+  }
+}
