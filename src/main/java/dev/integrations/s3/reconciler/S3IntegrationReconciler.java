@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   public static final String NAME = "s3integration";
   static final String POLICY_INDEX = "policy-refs";
   static final String SECRET_INDEX = "secret-refs";
+
+  /** fabric8 informers index every cache by namespace under this name already. */
+  static final String NAMESPACE_INDEX =
+      io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX;
+
   private static final Logger LOG = LoggerFactory.getLogger(S3IntegrationReconciler.class);
 
   private final OperatorConfig config;
@@ -85,6 +91,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final Clock clock;
   private volatile InformerEventSource<S3AccessPolicy, S3Integration> policySource;
   private volatile InformerEventSource<Secret, S3Integration> secretSource;
+  private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<S3Integration>
+      primaries;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -108,6 +116,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       EventSourceContext<S3Integration> context) {
     context.getPrimaryCache().addIndexer(POLICY_INDEX, S3IntegrationReconciler::policyKeys);
     context.getPrimaryCache().addIndexer(SECRET_INDEX, S3IntegrationReconciler::secretKeys);
+    primaries = context.getPrimaryCache();
 
     policySource =
         new InformerEventSource<>(
@@ -157,7 +166,34 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(policySource, secretSource);
+    // Scope conflicts: another integration of the namespace appearing, changing its spec or going
+    // away can resolve (or cause) a conflict, so it re-triggers its peers.
+    InformerEventSource<S3Integration, S3Integration> peers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(S3Integration.class, S3Integration.class)
+                .withName("peers")
+                .withOnUpdateFilter(
+                    (n, o) ->
+                        !Objects.equals(
+                                n.getMetadata().getGeneration(), o.getMetadata().getGeneration())
+                            || !Objects.equals(
+                                n.getMetadata().getDeletionTimestamp(),
+                                o.getMetadata().getDeletionTimestamp()))
+                .withSecondaryToPrimaryMapper(
+                    i ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(NAMESPACE_INDEX, i.getMetadata().getNamespace())
+                            .stream()
+                            .filter(
+                                p ->
+                                    !Objects.equals(
+                                        p.getMetadata().getUid(), i.getMetadata().getUid()))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(policySource, secretSource, peers);
   }
 
   private static Set<ResourceID> primaries(
@@ -409,8 +445,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     final Long generation;
     final S3IntegrationStatus status;
     Inputs inputs;
+    String userName;
     String secretKey;
     boolean changedStorage;
+    boolean changedSecret;
 
     Run(S3Integration resource, S3IntegrationStatus before, KubernetesClient client) {
       this.resource = resource;
@@ -427,6 +465,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
           resource.getSpec().getBucket() == null ? "all" : resource.getSpec().getBucket());
       status.setSecretName(inputs.secretName());
       status.setEndpointURL(inputs.endpoint().url());
+      scopeConflict();
 
       Secret existing = secret(resource, inputs.secretName()).orElse(null);
       if (existing != null && !ResolvedConfigSecret.isOwnedBy(existing, resource)) {
@@ -441,12 +480,83 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       if (inputs.managed()) {
         managed(existing);
       } else {
-        throw new Blocked(
-            Reasons.CREDENTIALS_READY,
-            Reasons.INVALID_SPEC,
-            "credentials.secretRef (validate-only mode) is not supported by this version yet");
+        validateOnly(existing);
       }
       return verifyAndSummarize(existing);
+    }
+
+    /**
+     * In one namespace at most one integration applies to all buckets and at most one to a given
+     * bucket; the later one (by creation time, then name) waits with ScopeConflict.
+     */
+    private void scopeConflict() {
+      if (primaries == null) {
+        return;
+      }
+      String scope = resource.getSpec().getBucket();
+      Comparator<S3Integration> age =
+          Comparator.comparing(
+                  (S3Integration i) -> i.getMetadata().getCreationTimestamp(),
+                  Comparator.nullsLast(Comparator.naturalOrder()))
+              .thenComparing(i -> i.getMetadata().getName());
+      primaries.byIndex(NAMESPACE_INDEX, resource.getMetadata().getNamespace()).stream()
+          .filter(o -> !Objects.equals(o.getMetadata().getUid(), resource.getMetadata().getUid()))
+          .filter(o -> o.getMetadata().getDeletionTimestamp() == null)
+          .filter(o -> o.getSpec() != null && Objects.equals(o.getSpec().getBucket(), scope))
+          .filter(o -> age.compare(o, resource) < 0)
+          .min(age)
+          .ifPresent(
+              earlier -> {
+                throw new Blocked(
+                    Reasons.READY,
+                    Reasons.SCOPE_CONFLICT,
+                    "S3Integration \""
+                        + earlier.getMetadata().getName()
+                        + "\" already "
+                        + (scope == null
+                            ? "applies to all buckets"
+                            : "is scoped to bucket \"" + scope + "\"")
+                        + " in this namespace; only one may. This one waits until that one is"
+                        + " deleted or its scope changes");
+              });
+    }
+
+    // ---- validate-only mode: keys handed over for any S3 system; the storage is never written
+
+    private void validateOnly(Secret existing) {
+      var ref = resource.getSpec().getCredentials().getSecretRef();
+      String[] keys = Inputs.keyPair(ref, "credentials", n -> secret(resource, n));
+      userName = keys[0];
+      secretKey = keys[1];
+      // Fail early and clearly when the keys do not authenticate at all.
+      try {
+        prober.authenticate(inputs.endpoint(), userName, secretKey);
+      } catch (StorageException e) {
+        if (StorageException.CREDENTIALS_REJECTED.equals(e.reason())) {
+          throw new Blocked(Reasons.CREDENTIALS_READY, e.reason(), e.getMessage());
+        }
+        throw e;
+      }
+      status.setUserName(userName);
+      status.setPolicyName(null);
+      status.setConditions(
+          conditions.set(
+              status.getConditions(),
+              Reasons.CREDENTIALS_READY,
+              Conditions.TRUE,
+              Reasons.KEYS_PROVIDED,
+              "access key " + userName + " from Secret " + ref.getName() + " authenticates",
+              generation));
+      status.setConditions(
+          conditions.set(
+              status.getConditions(),
+              Reasons.POLICY_APPLIED,
+              Conditions.TRUE,
+              Reasons.NOT_APPLICABLE,
+              "validate-only mode (credentials.secretRef): the storage's users and policies are"
+                  + " managed outside the operator; access is verified, not applied",
+              generation));
+      writeSecret(existing, false);
     }
 
     // ---- managed mode: MinIO user and policy
@@ -457,6 +567,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
           Inputs.keyPair(managed.getAdminSecretRef(), "admin", n -> secret(resource, n));
       MinioAdmin minio = adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
       String user = inputs.userName();
+      userName = user;
       String policyName = inputs.policyName();
 
       // Phase 1: read and decide. Nothing is written before every conflict check passed.
@@ -654,7 +765,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       S3IntegrationSpec spec = resource.getSpec();
       ResolvedConfig cfg =
           new ResolvedConfig(
-              inputs.userName(),
+              userName,
               secretKey,
               inputs.endpoint().url(),
               inputs.endpoint().region(),
@@ -678,6 +789,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
           Secret updated = client.secrets().inNamespace(ns).resource(toWrite).update();
           secretSource.handleRecentResourceUpdate(id, updated, existing);
         }
+        changedSecret = true;
         events.normal(
             resource,
             "SecretWritten",
@@ -700,6 +812,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Instant last = parse(before.getLastVerifiedTime());
       boolean due =
           changedStorage
+              || changedSecret
               || last == null
               || !Objects.equals(before.getObservedGeneration(), generation)
               || !Conditions.isTrue(before.getConditions(), Reasons.ACCESS_VERIFIED)
@@ -707,10 +820,13 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       if (due) {
         List<BucketStatus> results;
         try {
-          results = prober.probe(inputs.endpoint(), inputs.userName(), secretKey, inputs.scopes());
+          results = prober.probe(inputs.endpoint(), userName, secretKey, inputs.scopes());
         } catch (StorageException e) {
-          if (!StorageException.CREDENTIALS_REJECTED.equals(e.reason()) || !inputs.managed()) {
+          if (!StorageException.CREDENTIALS_REJECTED.equals(e.reason())) {
             throw e;
+          }
+          if (!inputs.managed()) {
+            throw new Blocked(Reasons.ACCESS_VERIFIED, e.reason(), e.getMessage());
           }
           // Our user's key was changed on the server: drift, reset it to the key in the Secret.
           MinioAdmin minio = adminFor();
@@ -723,7 +839,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                   + inputs.userName()
                   + " rejected its key: reset it to the key in Secret "
                   + inputs.secretName());
-          results = prober.probe(inputs.endpoint(), inputs.userName(), secretKey, inputs.scopes());
+          results = prober.probe(inputs.endpoint(), userName, secretKey, inputs.scopes());
         }
         status.setBuckets(results);
         status.setLastVerifiedTime(conditions.now());

@@ -30,6 +30,7 @@ public final class Reasons {
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
   public static final String ACCESS_DENIED = "AccessDenied";
   public static final String VERIFICATION_FAILED = "VerificationFailed";
+  public static final String SCOPE_CONFLICT = "ScopeConflict";
   public static final String PAUSED = "Paused";
   public static final String PENDING = "Pending";
   public static final String RECONCILE_ERROR = "ReconcileError";

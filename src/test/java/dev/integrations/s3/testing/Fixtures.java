@@ -69,6 +69,25 @@ public final class Fixtures {
     return i;
   }
 
+  /** A validate-only integration (credentials.secretRef) scoped to a bucket, or to all if null. */
+  public static S3Integration validateOnly(
+      String ns, String name, String host, int port, String credentialsSecret, String bucket) {
+    S3Integration i = new S3Integration();
+    i.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    S3IntegrationSpec spec = new S3IntegrationSpec();
+    spec.setEndpoint(host);
+    spec.setPort(port);
+    TlsSpec tls = new TlsSpec();
+    tls.setEnabled(false);
+    spec.setTls(tls);
+    CredentialsSpec creds = new CredentialsSpec();
+    creds.setSecretRef(new KeyPairSecretRef(credentialsSecret));
+    spec.setCredentials(creds);
+    spec.setBucket(bucket);
+    i.setSpec(spec);
+    return i;
+  }
+
   /** Creates the bucket if needed and puts one object with this content. */
   public static void object(MinioClient root, String bucket, String key, String content)
       throws Exception {

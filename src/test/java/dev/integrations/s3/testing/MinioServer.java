@@ -45,6 +45,7 @@ public final class MinioServer {
   private final Process process;
   private final Path dataDir;
   private final Path logFile;
+  private final TestCa ca;
 
   private MinioServer(
       String host,
@@ -53,7 +54,8 @@ public final class MinioServer {
       String secretKey,
       Process process,
       Path dataDir,
-      Path logFile) {
+      Path logFile,
+      TestCa ca) {
     this.host = host;
     this.port = port;
     this.accessKey = accessKey;
@@ -61,6 +63,7 @@ public final class MinioServer {
     this.process = process;
     this.dataDir = dataDir;
     this.logFile = logFile;
+    this.ca = ca;
   }
 
   /** The server shared by all tests of this JVM, started on first use. */
@@ -90,7 +93,7 @@ public final class MinioServer {
       throw new IllegalStateException(
           "TEST_MINIO_ENDPOINT is set, but TEST_MINIO_ACCESS_KEY or TEST_MINIO_SECRET_KEY is not");
     }
-    return new MinioServer(uri.getHost(), uri.getPort(), ak, sk, null, null, null);
+    return new MinioServer(uri.getHost(), uri.getPort(), ak, sk, null, null, null, null);
   }
 
   /** Starts a fresh local MinIO (not shared); the caller stops it. */
@@ -104,6 +107,19 @@ public final class MinioServer {
 
   /** Starts a fresh local MinIO on this port with these root credentials; the caller stops it. */
   public static MinioServer startLocal(int port, String user, String password) {
+    return startLocal(port, user, password, null);
+  }
+
+  /** Starts a fresh local MinIO speaking HTTPS with a certificate from this test CA. */
+  public static MinioServer startTls(TestCa ca) {
+    try {
+      return startLocal(freePort(), "root" + randomAlnum(12), randomAlnum(32), ca);
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port: " + e, e);
+    }
+  }
+
+  private static MinioServer startLocal(int port, String user, String password, TestCa ca) {
     Path binary = installBinary();
     try {
       int consolePort = freePort();
@@ -120,6 +136,10 @@ public final class MinioServer {
                   "127.0.0.1:" + port,
                   "--console-address",
                   "127.0.0.1:" + consolePort,
+                  "--certs-dir",
+                  ca == null
+                      ? Files.createTempDirectory("minio-no-certs").toString()
+                      : ca.writeMinioCertsDir().toString(),
                   dataDir.toString())
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile());
@@ -129,7 +149,7 @@ public final class MinioServer {
       pb.environment().put("MINIO_UPDATE", "off");
       Process process = pb.start();
       MinioServer server =
-          new MinioServer("127.0.0.1", port, user, password, process, dataDir, logFile);
+          new MinioServer("127.0.0.1", port, user, password, process, dataDir, logFile, ca);
       server.awaitHealthy(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
@@ -178,7 +198,22 @@ public final class MinioServer {
   }
 
   private void awaitHealthy(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (ca != null) {
+      try {
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(
+            null,
+            new javax.net.ssl.TrustManager[] {
+              dev.integrations.s3.storage.HttpClients.trustManager(ca.caPem)
+            },
+            null);
+        hb.sslContext(ssl);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    HttpClient http = hb.build();
     URI ready = URI.create(endpoint() + "/minio/health/ready");
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
@@ -245,7 +280,7 @@ public final class MinioServer {
   }
 
   public String endpoint() {
-    return "http://" + host + ":" + port;
+    return (ca == null ? "http://" : "https://") + host + ":" + port;
   }
 
   /** The root user's access key. */
@@ -263,18 +298,27 @@ public final class MinioServer {
   }
 
   public MinioClient s3(String ak, String sk) {
-    return MinioClient.builder()
-        .endpoint(endpoint())
-        .region("us-east-1")
-        .credentials(ak, sk)
-        .build();
+    MinioClient.Builder b =
+        MinioClient.builder().endpoint(endpoint()).region("us-east-1").credentials(ak, sk);
+    if (ca != null) {
+      b.httpClient(dev.integrations.s3.storage.HttpClients.forEndpoint(storageEndpoint()));
+    }
+    return b.build();
   }
 
   public MinioAdminClient rootAdmin() {
-    return MinioAdminClient.builder()
-        .endpoint(endpoint())
-        .credentials(accessKey, secretKey)
-        .build();
+    MinioAdminClient.Builder b =
+        MinioAdminClient.builder().endpoint(endpoint()).credentials(accessKey, secretKey);
+    if (ca != null) {
+      b.httpClient(dev.integrations.s3.storage.HttpClients.forEndpoint(storageEndpoint()));
+    }
+    return b.build();
+  }
+
+  /** How the operator would describe this server (with the test CA when it speaks TLS). */
+  public dev.integrations.s3.storage.StorageEndpoint storageEndpoint() {
+    var e = dev.integrations.s3.storage.StorageEndpoint.of(host, port, ca != null, "us-east-1");
+    return ca == null ? e : e.withCa(ca.caPem);
   }
 
   /** A random name suffix for test resources, lower-case letters and digits. */
