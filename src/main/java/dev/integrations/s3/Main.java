@@ -42,6 +42,7 @@ public final class Main {
             new Thread(
                 () -> {
                   log.info("stopping");
+                  OperatorFactory.SHUTTING_DOWN.set(true);
                   operator.stop();
                   health.stop();
                   client.close();

@@ -8,13 +8,17 @@ import dev.integrations.s3.reconciler.S3IntegrationReconciler;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Operator with both reconcilers, the same way in production and in tests: tests differ
@@ -23,6 +27,14 @@ import java.util.function.Consumer;
  */
 public final class OperatorFactory {
   public static final String LEASE_NAME = "s3-integration-operator";
+
+  /**
+   * Set by Main's shutdown hook before {@code operator.stop()}: giving up the lease then is
+   * expected, losing it at any other time is not.
+   */
+  public static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorFactory.class);
 
   private OperatorFactory() {}
 
@@ -48,11 +60,7 @@ public final class OperatorFactory {
                   .withSSABasedCreateUpdateMatchForDependentResources(useServerSideApply)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    config.leaderElectionNamespace().isEmpty()
-                        ? new LeaderElectionConfiguration(LEASE_NAME)
-                        : new LeaderElectionConfiguration(
-                            LEASE_NAME, config.leaderElectionNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(config));
               }
             });
     Conditions conditions = new Conditions(clock);
@@ -63,6 +71,31 @@ public final class OperatorFactory {
             config, conditions, events, adminFactory, new AccessProber(), clock),
         namespaces(config));
     return operator;
+  }
+
+  /**
+   * JOSDK's default leader election exits from onStopLeading, which fabric8 also runs when stop()
+   * cancels the election; System.exit inside Main's shutdown hook would then block the JVM until
+   * the pod is killed. So: exit only when the lease is lost while running.
+   */
+  static LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    return new LeaderElectionConfiguration(
+        LEASE_NAME,
+        config.leaderElectionNamespace().isEmpty() ? null : config.leaderElectionNamespace(),
+        config.leaseDuration(),
+        config.leaseDuration().multipliedBy(2).dividedBy(3),
+        config.leaseDuration().multipliedBy(2).dividedBy(15),
+        config.leaderElectionIdentity().isEmpty() ? null : config.leaderElectionIdentity(),
+        new LeaderCallbacks(
+            () -> LOG.info("became the leader"),
+            () -> {
+              if (!SHUTTING_DOWN.get()) {
+                LOG.error("lost the leader lease; exiting so that a restart rejoins the election");
+                System.exit(1);
+              }
+            },
+            leader -> LOG.info("leader is now {}", leader)),
+        false);
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>

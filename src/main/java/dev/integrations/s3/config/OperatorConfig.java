@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param logFormat {@code text} or {@code json}
  * @param leaderElection whether to take a lease before reconciling
  * @param leaderElectionNamespace namespace of the lease (empty: the client's namespace)
+ * @param leaseDuration how long a lease is valid without renewal (renew deadline 2/3 of it)
+ * @param leaderElectionIdentity this instance's identity in the lease (empty: the host name)
  * @param reconcileThreads concurrent reconciles
  */
 public record OperatorConfig(
@@ -28,6 +30,8 @@ public record OperatorConfig(
     LogFormat logFormat,
     boolean leaderElection,
     String leaderElectionNamespace,
+    Duration leaseDuration,
+    String leaderElectionIdentity,
     int reconcileThreads) {
 
   /** Log output format. */
@@ -42,6 +46,8 @@ public record OperatorConfig(
   public static final String LOG_FORMAT = "LOG_FORMAT";
   public static final String LEADER_ELECTION = "LEADER_ELECTION";
   public static final String LEADER_ELECTION_NAMESPACE = "LEADER_ELECTION_NAMESPACE";
+  public static final String LEADER_ELECTION_LEASE_DURATION = "LEADER_ELECTION_LEASE_DURATION";
+  public static final String LEADER_ELECTION_IDENTITY = "LEADER_ELECTION_IDENTITY";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smh])");
@@ -68,6 +74,10 @@ public record OperatorConfig(
         parseLogFormat(env.getOrDefault(LOG_FORMAT, "text")),
         parseBoolean(LEADER_ELECTION, env.getOrDefault(LEADER_ELECTION, "false")),
         env.getOrDefault(LEADER_ELECTION_NAMESPACE, "").trim(),
+        parseDuration(
+            LEADER_ELECTION_LEASE_DURATION,
+            env.getOrDefault(LEADER_ELECTION_LEASE_DURATION, "15s")),
+        env.getOrDefault(LEADER_ELECTION_IDENTITY, "").trim(),
         parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200));
   }
 

@@ -243,6 +243,8 @@ class S3IntegrationManagedIT {
     create(ns, "gone");
     S3Integration retained = managed(ns, "kept", minio.host(), minio.port(), "minio-admin", "read");
     retained.getSpec().setDeletionPolicy(DeletionPolicy.Retain);
+    retained.getSpec().setBucket(bucket); // "gone" already applies to all buckets here
+
     client.resource(retained).create();
     op.awaitReady(ns, "gone", "True", "Ready");
     op.awaitReady(ns, "kept", "True", "Ready");

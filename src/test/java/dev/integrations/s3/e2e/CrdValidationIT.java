@@ -1,0 +1,462 @@
+package dev.integrations.s3.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.integrations.s3.testing.KubeApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRDs in {@code crds/} on a real kube-apiserver: what {@code kubectl apply} of a bad resource
+ * answers (OpenAPI schema and CEL rules are enforced by the server, not by the operator), which
+ * defaults the server fills in, and that every file in {@code examples/} is accepted as written.
+ *
+ * <p>Resources are written as YAML, the way a user writes them, and sent untyped, so that the Java
+ * model's own defaults cannot hide a missing server default.
+ */
+class CrdValidationIT {
+  static final String API_VERSION = "s3.integrations.dev/v1alpha1";
+  static KubernetesClient client;
+  static String ns;
+  static final List<GenericKubernetesResource> created = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    client = KubeApiServer.shared().client();
+    ns = KubeApiServer.shared().createNamespace("crd");
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    // No operator runs in this class, so there are no finalizers: deletion is immediate. Nothing
+    // is left for the operators of later test classes to reconcile.
+    for (GenericKubernetesResource r : created) {
+      client
+          .genericKubernetesResources(r.getApiVersion(), r.getKind())
+          .inNamespace(r.getMetadata().getNamespace())
+          .withName(r.getMetadata().getName())
+          .delete();
+    }
+  }
+
+  // ------------------------------------------------------------------ S3AccessPolicy
+
+  @Test
+  void upperCaseBucketNameIsRejected() {
+    assertRejected(
+        policy("upper", "buckets: [{name: Share-With-Kolena}]"),
+        "spec.buckets[0].name",
+        "should match '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'");
+  }
+
+  @Test
+  void adjacentPeriodsInABucketNameAreRejectedByTheCelRule() {
+    assertRejected(
+        policy("dots", "buckets: [{name: a..b}]"),
+        "spec.buckets[0].name",
+        "bucket name must not contain two adjacent periods");
+  }
+
+  @Test
+  void ipAddressLikeBucketNameIsRejected() {
+    assertRejected(
+        policy("ip", "buckets: [{name: 192.168.10.20}]"),
+        "spec.buckets[0].name",
+        "bucket name must not be formatted as an IP address");
+  }
+
+  @Test
+  void writeActionIsRejected() {
+    assertRejected(
+        policy(
+            "write",
+            "buckets: [{name: share-with-kolena}]\n  actions: [s3:GetObject, s3:PutObject]"),
+        "spec.actions",
+        "only read actions are allowed: s3:GetObject, s3:ListBucket, s3:GetBucketLocation,"
+            + " s3:GetObjectVersion");
+  }
+
+  @Test
+  void policyWithoutBucketsIsRejected() {
+    assertRejected(
+        policy("nobuckets", "actions: [s3:GetObject]"), "spec.buckets", "Required value");
+  }
+
+  // ------------------------------------------------------------------ S3Integration
+
+  @Test
+  void integrationWithBothCredentialBlocksIsRejected() {
+    assertRejected(
+        integration(
+            "both",
+            """
+            endpoint: minio.storage.svc
+            accessPolicyRefs: [{name: read}]
+            credentials:
+              managed: {adminSecretRef: {name: minio-admin}}
+              secretRef: {name: keys}
+            """),
+        "spec.credentials",
+        "exactly one of credentials.managed or credentials.secretRef must be set");
+  }
+
+  @Test
+  void integrationWithNeitherCredentialBlockIsRejected() {
+    assertRejected(
+        integration(
+            "neither",
+            """
+            endpoint: minio.storage.svc
+            bucket: share-with-kolena
+            credentials: {}
+            """),
+        "spec.credentials",
+        "exactly one of credentials.managed or credentials.secretRef must be set");
+  }
+
+  @Test
+  void portZeroIsRejected() {
+    assertRejected(
+        integration(
+            "port0",
+            """
+            endpoint: minio.storage.svc
+            port: 0
+            bucket: share-with-kolena
+            credentials: {secretRef: {name: keys}}
+            """),
+        "spec.port",
+        "should be greater than or equal to 1");
+  }
+
+  @Test
+  void unknownDeletionPolicyIsRejected() {
+    assertRejected(
+        integration(
+            "orphan",
+            """
+            endpoint: minio.storage.svc
+            bucket: share-with-kolena
+            deletionPolicy: Orphan
+            credentials: {secretRef: {name: keys}}
+            """),
+        "spec.deletionPolicy",
+        "Unsupported value: \"Orphan\": supported values: \"Delete\", \"Retain\"");
+  }
+
+  @Test
+  void managedWithoutAccessPolicyRefsIsRejected() {
+    assertRejected(
+        integration(
+            "norefs",
+            """
+            endpoint: minio.storage.svc
+            bucket: share-with-kolena
+            credentials: {managed: {adminSecretRef: {name: minio-admin}}}
+            """),
+        "spec",
+        "credentials.managed needs at least one entry in accessPolicyRefs");
+  }
+
+  @Test
+  void endpointWithSchemeIsRejected() {
+    assertRejected(
+        integration(
+            "scheme",
+            """
+            endpoint: https://minio.storage.svc
+            bucket: share-with-kolena
+            credentials: {secretRef: {name: keys}}
+            """),
+        "spec.endpoint",
+        "should match");
+  }
+
+  // ------------------------------------------------------------------ accepted, defaulted
+
+  @Test
+  void validPolicyIsAcceptedAsWritten() {
+    GenericKubernetesResource p =
+        create(
+            policy(
+                "valid",
+                "buckets: [{name: share-with-kolena, prefixes: [images/]}]\n"
+                    + "  actions: [s3:GetObject, s3:ListBucket]"));
+    assertThat(at(p, "spec", "buckets"))
+        .isEqualTo(List.of(Map.of("name", "share-with-kolena", "prefixes", List.of("images/"))));
+    assertThat(at(p, "spec", "actions")).isEqualTo(List.of("s3:GetObject", "s3:ListBucket"));
+  }
+
+  @Test
+  void serverFillsInTheDefaultsOfAMinimalIntegration() {
+    GenericKubernetesResource keys =
+        create(
+            integration(
+                "defaults-keys",
+                """
+                endpoint: storage.example.com
+                bucket: share-with-kolena
+                tls: {}
+                credentials: {secretRef: {name: keys}}
+                """));
+    String what = "server defaults of a secretRef integration: " + keys.getAdditionalProperties();
+    assertThat(at(keys, "spec", "region")).as(what).isEqualTo("us-east-1");
+    assertThat(at(keys, "spec", "addressingStyle")).as(what).isEqualTo("path");
+    assertThat(at(keys, "spec", "deletionPolicy")).as(what).isEqualTo("Delete");
+    assertThat(at(keys, "spec", "tls", "enabled")).as(what).isEqualTo(true);
+    assertThat(at(keys, "spec", "credentials", "secretRef", "accessKeyKey"))
+        .as(what)
+        .isEqualTo("accessKey");
+    assertThat(at(keys, "spec", "credentials", "secretRef", "secretKeyKey"))
+        .as(what)
+        .isEqualTo("secretKey");
+
+    GenericKubernetesResource managed =
+        create(
+            integration(
+                "defaults-managed",
+                """
+                endpoint: minio.storage.svc
+                accessPolicyRefs: [{name: read}]
+                credentials: {managed: {adminSecretRef: {name: minio-admin}}}
+                """));
+    what = "server defaults of a managed integration: " + managed.getAdditionalProperties();
+    assertThat(at(managed, "spec", "region")).as(what).isEqualTo("us-east-1");
+    assertThat(at(managed, "spec", "addressingStyle")).as(what).isEqualTo("path");
+    assertThat(at(managed, "spec", "deletionPolicy")).as(what).isEqualTo("Delete");
+    assertThat(at(managed, "spec", "credentials", "managed", "adminSecretRef", "accessKeyKey"))
+        .as(what)
+        .isEqualTo("accessKey");
+    assertThat(at(managed, "spec", "credentials", "managed", "adminSecretRef", "secretKeyKey"))
+        .as(what)
+        .isEqualTo("secretKey");
+    // A structural-schema default applies only inside an object that is present: without a tls
+    // block the server stores none (kubectl get -o yaml shows no tls), and the operator must
+    // treat an absent tls as enabled (the Java model's TlsSpec default does).
+    assertThat(at(managed, "spec", "tls")).as(what).isNull();
+  }
+
+  // ------------------------------------------------------------------ examples/
+
+  @Test
+  void everyExampleIsAcceptedUnchanged() throws IOException {
+    Path dir = Path.of(System.getProperty("project.basedir", "."), "examples");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files =
+          s.filter(Files::isRegularFile)
+              .sorted()
+              .toList(); // every file: a non-YAML file in examples/ fails below, visibly
+    }
+    assertThat(files).as("files in %s", dir.toAbsolutePath()).isNotEmpty();
+    int documents = 0;
+    for (Path file : files) {
+      assertThat(file.getFileName().toString())
+          .as("examples/ holds only YAML manifests")
+          .matches(".*\\.ya?ml$");
+      // One namespace per file: two examples may use the same name, as they would in a cluster.
+      String fileNs = KubeApiServer.shared().createNamespace("ex");
+      List<GenericKubernetesResource> docs = documents(file);
+      assertThat(docs).as("%s holds no Kubernetes document", file).isNotEmpty();
+      for (GenericKubernetesResource doc : docs) {
+        documents++;
+        String target =
+            doc.getMetadata().getNamespace() == null ? fileNs : doc.getMetadata().getNamespace();
+        KubeApiServer.shared().createNamespaceNamed(target);
+        GenericKubernetesResource stored;
+        try {
+          stored =
+              client
+                  .genericKubernetesResources(doc.getApiVersion(), doc.getKind())
+                  .inNamespace(target)
+                  .resource(doc)
+                  .create();
+        } catch (KubernetesClientException e) {
+          fail("the API server rejected %s %s from %s: %s", doc.getKind(), name(doc), file, e);
+          return;
+        }
+        created.add(stored);
+        GenericKubernetesResource readBack =
+            client
+                .genericKubernetesResources(doc.getApiVersion(), doc.getKind())
+                .inNamespace(target)
+                .withName(doc.getMetadata().getName())
+                .get();
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, Object> e : doc.getAdditionalProperties().entrySet()) {
+          if (e.getKey().equals("status") || e.getKey().equals("stringData")) {
+            continue; // status is the operator's; stringData is write-only (stored as data)
+          }
+          contains(
+              e.getKey(),
+              e.getValue(),
+              readBack.getAdditionalProperties().get(e.getKey()),
+              differences);
+        }
+        contains(
+            "metadata.labels",
+            doc.getMetadata().getLabels(),
+            readBack.getMetadata().getLabels(),
+            differences);
+        contains(
+            "metadata.annotations",
+            doc.getMetadata().getAnnotations(),
+            readBack.getMetadata().getAnnotations(),
+            differences);
+        assertThat(differences)
+            .as(
+                "%s %s from %s as stored by the API server differs from the file (a field the"
+                    + " schema does not know is pruned silently)",
+                doc.getKind(), name(doc), file)
+            .isEmpty();
+      }
+    }
+    System.err.printf(
+        "examples/: %d files, %d documents accepted unchanged%n", files.size(), documents);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static String name(GenericKubernetesResource r) {
+    return r.getMetadata() == null ? null : r.getMetadata().getName();
+  }
+
+  private static List<GenericKubernetesResource> documents(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    List<GenericKubernetesResource> out = new ArrayList<>();
+    for (String doc : text.split("(?m)^---\\s*$")) {
+      boolean empty = doc.lines().map(String::trim).allMatch(l -> l.isEmpty() || l.startsWith("#"));
+      if (!empty) {
+        out.add(
+            client.getKubernetesSerialization().unmarshal(doc, GenericKubernetesResource.class));
+      }
+    }
+    return out;
+  }
+
+  /** Records where {@code actual} lacks or differs from something in {@code expected}. */
+  @SuppressWarnings("unchecked")
+  private static void contains(String path, Object expected, Object actual, List<String> diffs) {
+    if (expected == null) {
+      return;
+    }
+    if (expected instanceof Map<?, ?> em) {
+      if (!(actual instanceof Map<?, ?> am)) {
+        diffs.add(path + ": expected an object, stored " + actual);
+        return;
+      }
+      for (Map.Entry<?, ?> e : em.entrySet()) {
+        contains(path + "." + e.getKey(), e.getValue(), am.get(e.getKey()), diffs);
+      }
+    } else if (expected instanceof List<?> el) {
+      if (!(actual instanceof List<?> al) || al.size() != el.size()) {
+        diffs.add(path + ": expected " + expected + ", stored " + actual);
+        return;
+      }
+      for (int i = 0; i < el.size(); i++) {
+        contains(path + "[" + i + "]", el.get(i), al.get(i), diffs);
+      }
+    } else if (expected instanceof Number en && actual instanceof Number an) {
+      if (new BigDecimal(en.toString()).compareTo(new BigDecimal(an.toString())) != 0) {
+        diffs.add(path + ": expected " + expected + ", stored " + actual);
+      }
+    } else if (!Objects.equals(expected, actual)) {
+      diffs.add(path + ": expected " + expected + ", stored " + actual);
+    }
+  }
+
+  private static GenericKubernetesResource policy(String name, String specBody) {
+    return yaml(
+        "apiVersion: "
+            + API_VERSION
+            + "\nkind: S3AccessPolicy\nmetadata:\n  name: "
+            + name
+            + "\nspec:\n  "
+            + specBody
+            + "\n");
+  }
+
+  private static GenericKubernetesResource integration(String name, String spec) {
+    String indented = spec.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+    return yaml(
+        "apiVersion: "
+            + API_VERSION
+            + "\nkind: S3Integration\nmetadata:\n  name: "
+            + name
+            + "\nspec:\n"
+            + indented);
+  }
+
+  private static GenericKubernetesResource yaml(String text) {
+    return client.getKubernetesSerialization().unmarshal(text, GenericKubernetesResource.class);
+  }
+
+  private static GenericKubernetesResource create(GenericKubernetesResource r) {
+    GenericKubernetesResource stored =
+        client
+            .genericKubernetesResources(r.getApiVersion(), r.getKind())
+            .inNamespace(ns)
+            .resource(r)
+            .create();
+    created.add(stored);
+    return stored;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object at(GenericKubernetesResource r, String... path) {
+    Object o = r.getAdditionalProperties();
+    for (String p : path) {
+      if (!(o instanceof Map)) {
+        return null;
+      }
+      o = ((Map<String, Object>) o).get(p);
+    }
+    return o;
+  }
+
+  /**
+   * Creating {@code r} must fail with 422 Invalid, with a cause on {@code field} whose message
+   * contains {@code message}: what {@code kubectl apply} prints to the user.
+   */
+  private static void assertRejected(GenericKubernetesResource r, String field, String message) {
+    KubernetesClientException e;
+    try {
+      create(r);
+      fail(
+          "the API server accepted the invalid %s %s: %s",
+          r.getKind(), name(r), r.getAdditionalProperties());
+      return;
+    } catch (KubernetesClientException x) {
+      e = x;
+    }
+    String shown = e.getMessage();
+    assertThat(e.getCode()).as("HTTP status of the rejection: %s", shown).isEqualTo(422);
+    assertThat(e.getStatus()).as("Status of the rejection: %s", shown).isNotNull();
+    assertThat(e.getStatus().getReason()).as(shown).isEqualTo("Invalid");
+    List<StatusCause> causes = e.getStatus().getDetails().getCauses();
+    assertThat(causes)
+        .as("causes of the rejection (%s)", shown)
+        .anySatisfy(
+            c -> {
+              assertThat(c.getField()).isEqualTo(field);
+              assertThat(c.getMessage()).contains(message);
+            });
+    assertThat(e.getStatus().getMessage()).as("the message kubectl prints").contains(message);
+  }
+}
