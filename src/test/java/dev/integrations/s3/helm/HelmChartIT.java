@@ -1,0 +1,593 @@
+package dev.integrations.s3.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.integrations.s3.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart, checked with the real Helm CLI (built from its Go module by {@code
+ * scripts/install-helm}): it lints strictly, and what {@code helm template} renders is parsed into
+ * fabric8 model objects and asserted on: the pod's security settings, probes and environment (which
+ * must be accepted by {@link OperatorConfig#fromEnv}), the exact RBAC rules, leader election with
+ * more than one replica, namespaced watching, and the CRD copy. When Helm cannot be built the suite
+ * fails with the build log; it never skips.
+ */
+class HelmChartIT {
+  static final Path ROOT = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+  static final Path CHART = ROOT.resolve("helm/s3-integration-operator");
+  static final String RELEASE = "s3io";
+  static final String NAMESPACE = "s3-operator";
+  static final String FULLNAME = "s3io-s3-integration-operator";
+
+  static Path helm;
+  static Path helmHome;
+
+  @BeforeAll
+  static void installHelm() throws IOException {
+    helm = install();
+    helmHome = Files.createDirectories(ROOT.resolve("target/helm-home"));
+  }
+
+  // ------------------------------------------------------------------ lint
+
+  @Test
+  void lintPassesInStrictMode() {
+    Result lint = helm("lint", "--strict", CHART.toString());
+    assertThat(lint.exit).as("helm lint --strict:\n%s", lint.all()).isZero();
+    assertThat(lint.out).contains("1 chart(s) linted, 0 chart(s) failed");
+
+    Result withOptions =
+        helm(
+            "lint",
+            "--strict",
+            CHART.toString(),
+            "--set",
+            "replicaCount=2",
+            "--set",
+            "watchNamespaces={a,b}",
+            "--set",
+            "metrics.serviceMonitor.enabled=true");
+    assertThat(withOptions.exit)
+        .as("helm lint --strict with options:\n%s", withOptions.all())
+        .isZero();
+  }
+
+  @Test
+  void schemaRejectsValuesTheOperatorWouldRefuse() {
+    Result badFormat = helm(templateArgs("--set", "logFormat=xml"));
+    assertThat(badFormat.exit).as("logFormat=xml must be refused").isNotZero();
+    assertThat(badFormat.err).contains("logFormat");
+
+    Result badInterval = helm(templateArgs("--set", "verificationInterval=ten minutes"));
+    assertThat(badInterval.exit).as("a malformed interval must be refused").isNotZero();
+    assertThat(badInterval.err).contains("verificationInterval");
+
+    Result noPort = helm(templateArgs("--set", "httpPort=0"));
+    assertThat(noPort.exit).as("httpPort=0 would leave the probes without a port").isNotZero();
+    assertThat(noPort.err).contains("httpPort");
+  }
+
+  // ------------------------------------------------------------------ defaults: the pod
+
+  @Test
+  void defaultsRenderExactlyTheExpectedObjects() {
+    List<HasMetadata> objects = template();
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount/" + FULLNAME,
+            "ClusterRole/" + FULLNAME,
+            "ClusterRoleBinding/" + FULLNAME,
+            "Service/" + FULLNAME + "-metrics",
+            "Deployment/" + FULLNAME);
+    assertThat(objects)
+        .filteredOn(o -> !o.getKind().startsWith("Cluster"))
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
+  }
+
+  @Test
+  void podRunsNonRootReadOnlyWithoutCapabilities() {
+    Deployment deployment = one(template(), Deployment.class);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    PodSecurityContext podSc = pod.getSecurityContext();
+    assertThat(podSc.getRunAsNonRoot()).isTrue();
+    assertThat(podSc.getRunAsUser()).isEqualTo(65532L);
+    assertThat(podSc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+    Container c = operatorContainer(deployment);
+    SecurityContext sc = c.getSecurityContext();
+    assertThat(sc.getRunAsNonRoot()).isTrue();
+    assertThat(sc.getRunAsUser()).isEqualTo(65532L);
+    assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(sc.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+    // The JVM's only writable place: an emptyDir at /tmp.
+    assertThat(c.getVolumeMounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    Volume tmp =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals(c.getVolumeMounts().get(0).getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(tmp.getEmptyDir()).as("the /tmp volume is an emptyDir").isNotNull();
+
+    assertThat(c.getImage()).isEqualTo("s3-integration-operator:0.1.0");
+    assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("256Mi"));
+    assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
+  }
+
+  @Test
+  void probesUseTheHealthEndpointsOnTheHttpPort() {
+    Container c = operatorContainer(one(template(), Deployment.class));
+    assertThat(c.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+  }
+
+  @Test
+  void environmentIsWhatTheOperatorReads() {
+    Deployment deployment = one(template(), Deployment.class);
+    Container c = operatorContainer(deployment);
+    Map<String, String> env = plainEnv(c);
+    assertThat(env)
+        .contains(
+            entry(OperatorConfig.WATCH_NAMESPACES, ""),
+            entry(OperatorConfig.VERIFICATION_INTERVAL, "10m"),
+            entry(OperatorConfig.HTTP_PORT, "8080"),
+            entry(OperatorConfig.LOG_FORMAT, "json"),
+            entry(OperatorConfig.LEADER_ELECTION, "false"),
+            entry(OperatorConfig.RECONCILE_THREADS, "10"));
+    assertThat(env.get("JAVA_TOOL_OPTIONS"))
+        .contains("-XX:MaxRAMPercentage=75")
+        .doesNotContain("-Xmx");
+
+    EnvVar leaseNs = envVar(c, OperatorConfig.LEADER_ELECTION_NAMESPACE);
+    assertThat(leaseNs.getValue()).isNull();
+    assertThat(leaseNs.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+
+    // The rendered values are ones the operator accepts, and mean what the chart says.
+    Map<String, String> asSeen = new LinkedHashMap<>(env);
+    asSeen.put(OperatorConfig.LEADER_ELECTION_NAMESPACE, NAMESPACE);
+    OperatorConfig config = OperatorConfig.fromEnv(asSeen);
+    assertThat(config.watchesAllNamespaces()).isTrue();
+    assertThat(config.logFormat()).isEqualTo(OperatorConfig.LogFormat.JSON);
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.leaderElection()).isFalse();
+
+    // One replica without a lease: never two operators at once, even during an upgrade.
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+  }
+
+  @Test
+  void valuesReachThePod() throws IOException {
+    Path values = Files.createTempFile(ROOT.resolve("target"), "values", ".yaml");
+    Files.writeString(
+        values,
+        """
+        image: {repository: registry.example/s3io, tag: "1.2.3"}
+        logFormat: text
+        verificationInterval: 1h30m
+        reconcileThreads: 4
+        javaOptions: -Xss512k
+        extraEnv:
+          - {name: HTTPS_PROXY, value: "http://proxy:3128"}
+        podAnnotations: {team: storage}
+        nodeSelector: {kubernetes.io/os: linux}
+        """);
+    try {
+      Deployment deployment = one(template("-f", values.toString()), Deployment.class);
+      Container c = operatorContainer(deployment);
+      Map<String, String> env = plainEnv(c);
+      assertThat(c.getImage()).isEqualTo("registry.example/s3io:1.2.3");
+      assertThat(env)
+          .contains(
+              entry(OperatorConfig.LOG_FORMAT, "text"),
+              entry(OperatorConfig.VERIFICATION_INTERVAL, "1h30m"),
+              entry(OperatorConfig.RECONCILE_THREADS, "4"),
+              entry("HTTPS_PROXY", "http://proxy:3128"));
+      assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75", "-Xss512k");
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+          .containsEntry("team", "storage");
+      assertThat(deployment.getSpec().getTemplate().getSpec().getNodeSelector())
+          .containsEntry("kubernetes.io/os", "linux");
+      assertThat(OperatorConfig.fromEnv(env).defaultVerificationInterval())
+          .isEqualTo(Duration.ofMinutes(90));
+    } finally {
+      Files.deleteIfExists(values);
+    }
+  }
+
+  @Test
+  void metricsServiceSelectsThePodAndServiceMonitorIsOptIn() {
+    List<HasMetadata> objects = template();
+    Service service = one(objects, Service.class);
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort()).isEqualTo(8080);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(service.getSpec().getSelector());
+    assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+
+    GenericKubernetesResource monitor =
+        template("--set", "metrics.serviceMonitor.enabled=true").stream()
+            .filter(o -> o.getKind().equals("ServiceMonitor"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no ServiceMonitor rendered"));
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    Map<String, Object> endpoint =
+        monitor.<List<Map<String, Object>>>get("spec", "endpoints").get(0);
+    assertThat(endpoint).containsEntry("port", "http").containsEntry("path", "/metrics");
+    assertThat(monitor.<Map<String, Object>>get("spec", "selector", "matchLabels"))
+        .isEqualTo(service.getSpec().getSelector());
+  }
+
+  // ------------------------------------------------------------------ RBAC
+
+  @Test
+  void clusterRoleGrantsExactlyWhatTheOperatorNeeds() {
+    List<HasMetadata> objects = template();
+    ClusterRole role = one(objects, ClusterRole.class);
+
+    for (PolicyRule rule : role.getRules()) {
+      assertThat(rule.getVerbs()).as("verbs of %s", rule).doesNotContain("*");
+      assertThat(rule.getResources()).as("resources of %s", rule).doesNotContain("*");
+      assertThat(rule.getApiGroups()).as("apiGroups of %s", rule).doesNotContain("*");
+      assertThat(rule.getNonResourceURLs()).as("%s", rule).isNullOrEmpty();
+    }
+    Map<String, Set<String>> verbs = verbsByResource(role.getRules());
+    Set<String> primary = Set.of("get", "list", "watch", "patch", "update");
+    assertThat(verbs)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "s3.integrations.dev/s3integrations", primary,
+                "s3.integrations.dev/s3accesspolicies", primary,
+                "s3.integrations.dev/s3integrations/status", Set.of("patch", "update"),
+                "s3.integrations.dev/s3accesspolicies/status", Set.of("patch", "update"),
+                "s3.integrations.dev/s3integrations/finalizers", Set.of("update"),
+                "s3.integrations.dev/s3accesspolicies/finalizers", Set.of("update"),
+                "/secrets", Set.of("get", "list", "watch", "create", "update", "patch"),
+                "/events", Set.of("create", "patch")));
+    // Deleting the output Secret is the garbage collector's job (ownerReference), not ours.
+    assertThat(verbs.get("/secrets")).doesNotContain("delete", "deletecollection");
+
+    ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertOperatorServiceAccount(binding.getSubjects(), objects);
+
+    // No lease permissions unless leader election is on.
+    assertThat(objects).noneMatch(o -> o instanceof Role);
+  }
+
+  @Test
+  void moreThanOneReplicaTurnsLeaderElectionOnWithItsLeaseRole() {
+    List<HasMetadata> objects = template("--set", "replicaCount=2");
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    Map<String, String> env = plainEnv(operatorContainer(deployment));
+    assertThat(env).containsEntry(OperatorConfig.LEADER_ELECTION, "true");
+    assertThat(OperatorConfig.fromEnv(env).leaderElection()).isTrue();
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+
+    Role role = one(objects, Role.class);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(verbsByResource(role.getRules()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update")));
+    RoleBinding binding = one(objects, RoleBinding.class);
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertOperatorServiceAccount(binding.getSubjects(), objects);
+
+    // The explicit switch does the same with one replica.
+    Deployment single = one(template("--set", "leaderElection.enabled=true"), Deployment.class);
+    assertThat(plainEnv(operatorContainer(single)))
+        .containsEntry(OperatorConfig.LEADER_ELECTION, "true");
+  }
+
+  @Test
+  void watchedNamespacesAreWatchedAndTheOnlyOnesGranted() {
+    List<HasMetadata> objects = template("--set", "watchNamespaces={a,b}");
+    Map<String, String> env = plainEnv(operatorContainer(one(objects, Deployment.class)));
+    assertThat(env).containsEntry(OperatorConfig.WATCH_NAMESPACES, "a,b");
+    assertThat(OperatorConfig.fromEnv(env).watchNamespaces()).containsExactlyInAnyOrder("a", "b");
+
+    ClusterRole role = one(objects, ClusterRole.class);
+    assertThat(objects).noneMatch(o -> o instanceof ClusterRoleBinding);
+    List<RoleBinding> bindings = all(objects, RoleBinding.class);
+    assertThat(bindings)
+        .extracting(b -> b.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("a", "b");
+    for (RoleBinding b : bindings) {
+      assertThat(b.getRoleRef().getKind()).isEqualTo("ClusterRole");
+      assertThat(b.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+      assertOperatorServiceAccount(b.getSubjects(), objects);
+    }
+  }
+
+  // ------------------------------------------------------------------ CRDs
+
+  @Test
+  void chartCrdsAreTheGeneratedOnesByteForByte() throws IOException {
+    Path source = ROOT.resolve("crds");
+    Path copy = CHART.resolve("crds");
+    List<String> names = fileNames(source);
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "s3accesspolicies.s3.integrations.dev.yaml", "s3integrations.s3.integrations.dev.yaml");
+    assertThat(fileNames(copy)).isEqualTo(names);
+    for (String name : names) {
+      assertThat(Files.readAllBytes(copy.resolve(name)))
+          .as("helm/s3-integration-operator/crds/%s differs from crds/%s", name, name)
+          .isEqualTo(Files.readAllBytes(source.resolve(name)));
+    }
+
+    // Helm really ships them: --include-crds renders both CRDs.
+    assertThat(template("--include-crds"))
+        .filteredOn(o -> o instanceof CustomResourceDefinition)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "s3integrations.s3.integrations.dev", "s3accesspolicies.s3.integrations.dev");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static void assertOperatorServiceAccount(List<Subject> subjects, List<HasMetadata> objects) {
+    ServiceAccount sa = one(objects, ServiceAccount.class);
+    String podSa =
+        one(objects, Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertThat(podSa).isEqualTo(sa.getMetadata().getName());
+    assertThat(subjects)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo(sa.getMetadata().getName());
+              assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+            });
+  }
+
+  /** "group/resource" to the verbs granted on it, over all rules. */
+  static Map<String, Set<String>> verbsByResource(List<PolicyRule> rules) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (PolicyRule rule : rules) {
+      assertThat(rule.getResourceNames()).as("resourceNames of %s", rule).isNullOrEmpty();
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          out.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+        }
+      }
+    }
+    return out;
+  }
+
+  static Container operatorContainer(Deployment deployment) {
+    List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(Container::getName).containsExactly("operator");
+    return containers.get(0);
+  }
+
+  static EnvVar envVar(Container c, String name) {
+    List<EnvVar> matches = c.getEnv().stream().filter(e -> e.getName().equals(name)).toList();
+    assertThat(matches).as("env %s", name).hasSize(1);
+    return matches.get(0);
+  }
+
+  /** The container's env with literal values (valueFrom entries left out); names are unique. */
+  static Map<String, String> plainEnv(Container c) {
+    assertThat(c.getEnv())
+        .extracting(EnvVar::getName)
+        .as("env names are unique")
+        .doesNotHaveDuplicates();
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar e : c.getEnv()) {
+      if (e.getValueFrom() == null) {
+        env.put(e.getName(), e.getValue() == null ? "" : e.getValue());
+      }
+    }
+    return env;
+  }
+
+  static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
+    List<T> found = all(objects, type);
+    assertThat(found).as("rendered %s objects", type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  static List<String> fileNames(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  static String[] templateArgs(String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+    args.addAll(Arrays.asList(extra));
+    return args.toArray(String[]::new);
+  }
+
+  /** {@code helm template} with the given extra arguments, parsed into fabric8 objects. */
+  static List<HasMetadata> template(String... extra) {
+    Result r = helm(templateArgs(extra));
+    assertThat(r.exit).as("helm template %s:\n%s", List.of(extra), r.all()).isZero();
+    List<HasMetadata> objects = new ArrayList<>();
+    try (MappingIterator<JsonNode> docs =
+        Serialization.yamlMapper().readerFor(JsonNode.class).readValues(r.out)) {
+      while (docs.hasNext()) {
+        JsonNode doc = docs.next();
+        if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
+          continue;
+        }
+        Object parsed = Serialization.unmarshal(doc.toString());
+        assertThat(parsed).as("a Kubernetes object: %s", doc).isInstanceOf(HasMetadata.class);
+        objects.add((HasMetadata) parsed);
+      }
+    } catch (IOException e) {
+      throw new AssertionError("helm template output is not YAML:\n" + r.out, e);
+    }
+    assertThat(objects).as("helm template rendered nothing").isNotEmpty();
+    return objects;
+  }
+
+  record Result(int exit, String out, String err) {
+    String all() {
+      return out + "\n--- stderr ---\n" + err;
+    }
+  }
+
+  static Result helm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(helm.toString());
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
+    // Keep Helm's own files in target/, away from the user's Helm configuration.
+    pb.environment().put("HELM_CACHE_HOME", helmHome.resolve("cache").toString());
+    pb.environment().put("HELM_CONFIG_HOME", helmHome.resolve("config").toString());
+    pb.environment().put("HELM_DATA_HOME", helmHome.resolve("data").toString());
+    pb.environment().remove("KUBECONFIG");
+    try {
+      Path out = Files.createTempFile(helmHome, "helm", ".out");
+      Path err = Files.createTempFile(helmHome, "helm", ".err");
+      try {
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new AssertionError("helm " + String.join(" ", args) + " did not finish in 2 min");
+        }
+        return new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new AssertionError("could not run " + command + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running helm", e);
+    }
+  }
+
+  /** Runs scripts/install-helm; a failure ends the suite with the tail of its log. */
+  static Path install() throws IOException {
+    Path script = ROOT.resolve("scripts/install-helm");
+    Path log = ROOT.resolve("target/install-helm.log");
+    Files.createDirectories(log.getParent());
+    Path out = Files.createTempFile("install-helm", ".out");
+    try {
+      Process p =
+          new ProcessBuilder("bash", script.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(log.toFile())
+              .start();
+      if (!p.waitFor(30, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("scripts/install-helm did not finish in 30 minutes");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(
+            "scripts/install-helm failed (exit "
+                + p.exitValue()
+                + "), so the Helm chart cannot be checked; last lines of "
+                + log
+                + ":\n"
+                + tail(log, 30));
+      }
+      List<String> lines = Files.readAllLines(out);
+      if (lines.isEmpty()) {
+        throw new IllegalStateException("scripts/install-helm printed no path:\n" + tail(log, 30));
+      }
+      Path binary = Path.of(lines.get(lines.size() - 1).trim());
+      if (!Files.isExecutable(binary)) {
+        throw new IllegalStateException(
+            "scripts/install-helm printed " + binary + ", not a binary");
+      }
+      return binary;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while installing Helm", e);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  static String tail(Path file, int n) throws IOException {
+    if (!Files.exists(file)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(file);
+    return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream()
+        .collect(Collectors.joining("\n"));
+  }
+}
