@@ -421,12 +421,25 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofMinutes(1).toMillis());
     }
     MinioAdmin minio = adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
-    // Transient failures (storage unreachable) throw: the SDK retries the cleanup with backoff.
-    if (user != null) {
-      minio.deleteUser(user);
-    }
-    if (policy != null) {
-      minio.deletePolicy(policy);
+    try {
+      if (user != null) {
+        minio.deleteUser(user);
+      }
+      if (policy != null) {
+        minio.deletePolicy(policy);
+      }
+    } catch (StorageException e) {
+      // The SDK retries the clean-up with backoff; tell the user why deletion waits.
+      events.warning(
+          resource,
+          e.reason(),
+          "cannot clean up MinIO user "
+              + user
+              + " yet: "
+              + e.getMessage()
+              + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" leaves the"
+              + " storage as it is)");
+      throw e;
     }
     events.normal(
         resource,
@@ -739,7 +752,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                     + policyName
                     + " (merged from "
                     + inputs.grants().size()
-                    + " S3AccessPolicies) is attached to user "
+                    + (inputs.grants().size() == 1 ? " S3AccessPolicy" : " S3AccessPolicies")
+                    + ") is attached to user "
                     + inputs.userName(),
                 generation));
       } else {
@@ -983,7 +997,18 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
               generation));
     }
 
+    /** The status, its conditions in a fixed order so that kubectl describe reads top-down. */
     S3IntegrationStatus status() {
+      List<String> order =
+          List.of(
+              Reasons.CREDENTIALS_READY,
+              Reasons.POLICY_APPLIED,
+              Reasons.ACCESS_VERIFIED,
+              Reasons.SECRET_READY,
+              Reasons.READY);
+      List<Condition> sorted = new ArrayList<>(status.getConditions());
+      sorted.sort(Comparator.comparingInt(c -> order.indexOf(c.getType())));
+      status.setConditions(sorted);
       return status;
     }
   }

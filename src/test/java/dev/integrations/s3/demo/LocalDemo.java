@@ -1,0 +1,350 @@
+package dev.integrations.s3.demo;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.integrations.s3.OperatorFactory;
+import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.TlsSpec;
+import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MinioAdminClientAdapter;
+import dev.integrations.s3.resolver.LocatorResolver;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.testing.KubeApiServer;
+import dev.integrations.s3.testing.MinioServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-command local demo (scripts/demo): etcd, kube-apiserver and MinIO on loopback, sample
+ * images in buckets, crds/ and the MinIO examples applied, the operator (production settings,
+ * server-side apply on) bringing them to Ready, then what a user would look at: kubectl get, the
+ * conditions, the resolved-config Secret (secret key redacted) and a working presigned URL.
+ */
+public final class LocalDemo {
+  static final String NS = "demo";
+  static final String SAMPLE_LOCATOR = "s3://share-with-kolena/cats/001.png";
+
+  private final Path root;
+  private final Path out;
+
+  private LocalDemo(Path root) {
+    this.root = root;
+    this.out = root.resolve(".demo");
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean wait = System.console() != null && !List.of(args).contains("--no-wait");
+    Path root = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+    int code = new LocalDemo(root).run(wait);
+    System.exit(code);
+  }
+
+  int run(boolean wait) throws Exception {
+    Files.createDirectories(out);
+    Path operatorLog = out.resolve("operator.log");
+    logTo(operatorLog);
+    Instant t0 = Instant.now();
+
+    step("Starting MinIO on 127.0.0.1 (built from its Go module on first use)");
+    MinioServer minio = MinioServer.shared();
+    say("MinIO %s", minio.endpoint());
+
+    step("Starting etcd and kube-apiserver on loopback (built from their Go modules on first use)");
+    KubeApiServer kube = KubeApiServer.shared();
+    KubernetesClient client = kube.client();
+    Path kubeconfig = out.resolve("kubeconfig");
+    Files.writeString(kubeconfig, kube.kubeConfigYaml(), StandardCharsets.UTF_8);
+    say("API server ready; CRDs from crds/ applied; kubeconfig: %s", root.relativize(kubeconfig));
+
+    step("Creating buckets with sample images");
+    MinioClient s3 = minio.rootS3();
+    put(s3, "share-with-kolena", "cats/001.png", png(Color.ORANGE, "cat 1"), "image/png");
+    put(s3, "share-with-kolena", "cats/002.png", png(Color.GRAY, "cat 2"), "image/png");
+    put(
+        s3,
+        "share-with-kolena",
+        "docs/readme.txt",
+        "hello from MinIO\n".getBytes(StandardCharsets.UTF_8),
+        "text/plain");
+    put(s3, "medical-images", "studies/001.png", png(Color.CYAN, "study 1"), "image/png");
+    say(
+        "s3://share-with-kolena/{cats/001.png,cats/002.png,docs/readme.txt}, s3://medical-images/studies/001.png");
+
+    step(
+        "Applying examples/ to namespace "
+            + NS
+            + " (endpoint and admin keys pointed at the local MinIO)");
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .serverSideApply();
+    List<String> integrations = new ArrayList<>();
+    for (HasMetadata r : examples(minio)) {
+      r.getMetadata().setNamespace(NS);
+      client.resource(r).forceConflicts().serverSideApply();
+      say("%s/%s", r.getKind(), r.getMetadata().getName());
+      if (r instanceof S3Integration) {
+        integrations.add(r.getMetadata().getName());
+      }
+    }
+
+    step(
+        "Running the operator (production settings: server-side apply on); log: "
+            + root.relativize(operatorLog));
+    Operator operator =
+        OperatorFactory.create(
+            client,
+            OperatorConfig.defaults(),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            MinioAdminClientAdapter::connect,
+            true);
+    Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "operator-stop"));
+    operator.start();
+
+    step("Waiting for Ready");
+    boolean ready = awaitReady(client, integrations, Duration.ofMinutes(3));
+
+    step("kubectl get s3ap,s3i -n " + NS);
+    kubectl(kube, kubeconfig, "get", "s3ap,s3i", "-n", NS);
+
+    step("Conditions");
+    for (String name : integrations) {
+      S3Integration i = client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+      System.out.printf("  %s:%n", name);
+      for (Condition c : i.getStatus().getConditions()) {
+        System.out.printf(
+            "    %-17s %-7s %-18s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+      }
+    }
+
+    for (String name : integrations) {
+      S3Integration i = client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+      String secretName = i.getStatus().getSecretName();
+      step("Secret " + secretName + " (the contract with consumers; secret key redacted)");
+      printSecret(client.secrets().inNamespace(NS).withName(secretName).get());
+    }
+
+    step("A presigned URL for " + SAMPLE_LOCATOR + ", resolved from the Secrets alone");
+    URI url =
+        LocatorResolver.fromCluster(client, NS, true)
+            .presign(SAMPLE_LOCATOR, Duration.ofMinutes(15));
+    HttpResponse<byte[]> fetched =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+    System.out.println("  " + url);
+    say(
+        "GET -> HTTP %d, %d bytes, %s",
+        fetched.statusCode(),
+        fetched.body().length,
+        fetched.headers().firstValue("Content-Type").orElse("?"));
+
+    step(
+        String.format(
+            "Done in %ds: %s",
+            Duration.between(t0, Instant.now()).toSeconds(),
+            ready ? "every integration is Ready" : "NOT every integration became Ready"));
+    Path kubectl = kubectlBinary(kube);
+    System.out.printf(
+        "  Explore with kubectl:%n    export KUBECONFIG=%s%n    %s get s3i,s3ap -n %s%n    %s describe s3i viz -n %s%n",
+        kubeconfig, kubectl, NS, kubectl, NS);
+    if (wait && ready) {
+      System.out.println("  Everything keeps running until you press Ctrl-C.");
+      Thread.currentThread().join();
+    } else {
+      System.out.println(
+          "  (--no-wait, or no terminal: run scripts/demo in a terminal to keep it running)");
+    }
+    System.out.println("  Stopping the operator, kube-apiserver, etcd and MinIO.");
+    return ready && fetched.statusCode() == 200 ? 0 : 1;
+  }
+
+  /** The MinIO examples, with endpoint, port and admin keys pointed at the local server. */
+  private List<HasMetadata> examples(MinioServer minio) throws IOException {
+    List<HasMetadata> result = new ArrayList<>();
+    for (String file : List.of("minio-walkthrough.yaml", "s3integration-bucket-scoped.yaml")) {
+      String yaml = Files.readString(root.resolve("examples").resolve(file));
+      for (String doc : yaml.split("(?m)^---\\s*$")) {
+        if (!doc.contains("kind:")) {
+          continue;
+        }
+        if (doc.contains("kind: S3Integration")) {
+          S3Integration i = Serialization.unmarshal(doc, S3Integration.class);
+          if (i.getMetadata().getName().equals("viz-default")) {
+            continue; // the walk-through's viz is the default integration already
+          }
+          i.getSpec().setEndpoint(minio.host());
+          i.getSpec().setPort(minio.port());
+          TlsSpec tls = new TlsSpec();
+          tls.setEnabled(false);
+          i.getSpec().setTls(tls);
+          result.add(i);
+        } else if (doc.contains("kind: S3AccessPolicy")) {
+          result.add(Serialization.unmarshal(doc, S3AccessPolicy.class));
+        } else if (doc.contains("kind: Secret")) {
+          Secret s = Serialization.unmarshal(doc, Secret.class);
+          if (s.getMetadata().getName().equals("minio-admin")) {
+            s.setStringData(Map.of("accessKey", minio.accessKey(), "secretKey", minio.secretKey()));
+          }
+          result.add(s);
+        }
+      }
+    }
+    return result;
+  }
+
+  private boolean awaitReady(KubernetesClient client, List<String> names, Duration timeout)
+      throws InterruptedException {
+    Map<String, String> last = new TreeMap<>();
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      boolean all = true;
+      for (String name : names) {
+        S3Integration i =
+            client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+        Optional<Condition> c =
+            i == null || i.getStatus() == null
+                ? Optional.empty()
+                : i.getStatus().getConditions().stream()
+                    .filter(x -> "Ready".equals(x.getType()))
+                    .findFirst();
+        String state =
+            c.map(x -> "Ready=" + x.getStatus() + " (" + x.getReason() + ") " + x.getMessage())
+                .orElse("waiting for the operator");
+        if (!state.equals(last.get(name))) {
+          say("%s: %s", name, state);
+          last.put(name, state);
+        }
+        all &= c.map(x -> "True".equals(x.getStatus())).orElse(false);
+      }
+      if (all) {
+        return true;
+      }
+      Thread.sleep(300);
+    }
+    return false;
+  }
+
+  private void printSecret(Secret secret) throws IOException {
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (String key : new TreeMap<>(secret.getData()).keySet()) {
+      String value = ResolvedConfigSecret.value(secret, key).orElse("");
+      if (key.equals(ResolvedConfigSecret.SECRET_ACCESS_KEY)) {
+        value = "<redacted: " + value.length() + " characters>";
+      } else if (key.equals(ResolvedConfigSecret.INTEGRATION_JSON)) {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(value);
+        json.put(ResolvedConfigSecret.SECRET_ACCESS_KEY, "<redacted>");
+        value = json.toString();
+      }
+      shown.put(key, value);
+    }
+    shown.forEach((k, v) -> System.out.printf("    %-22s %s%n", k, v));
+    System.out.printf("    labels: %s%n", secret.getMetadata().getLabels());
+  }
+
+  private void kubectl(KubeApiServer kube, Path kubeconfig, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(kubectlBinary(kube).toString());
+    cmd.add("--kubeconfig");
+    cmd.add(kubeconfig.toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    text.lines().forEach(l -> System.out.println("  " + l));
+  }
+
+  private Path kubectlBinary(KubeApiServer kube) throws IOException {
+    try (var dirs = Files.list(root.resolve("target/kube-api-test/k8s"))) {
+      return dirs.findFirst().orElseThrow().resolve("kubectl");
+    }
+  }
+
+  private static void put(MinioClient s3, String bucket, String key, byte[] bytes, String type)
+      throws Exception {
+    if (!s3.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+      s3.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+    }
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).contentType(type).stream(
+                new ByteArrayInputStream(bytes), bytes.length, -1)
+            .build());
+  }
+
+  private static byte[] png(Color color, String label) throws IOException {
+    BufferedImage img = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, 160, 120);
+    g.setColor(Color.BLACK);
+    g.drawString(label, 20, 64);
+    g.dispose();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", bytes);
+    return bytes.toByteArray();
+  }
+
+  private static void logTo(Path file) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.Logger rootLogger = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    rootLogger.detachAndStopAllAppenders();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
+    encoder.start();
+    FileAppender<ILoggingEvent> appender = new FileAppender<>();
+    appender.setContext(context);
+    appender.setFile(file.toString());
+    appender.setAppend(false);
+    appender.setEncoder(encoder);
+    appender.start();
+    rootLogger.addAppender(appender);
+  }
+
+  private static void step(String text) {
+    System.out.println();
+    System.out.println("==> " + text);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println("  " + String.format(format, args));
+  }
+}
