@@ -64,24 +64,35 @@ public final class LocalDemo {
   static final String SAMPLE_LOCATOR = "s3://share-with-kolena/cats/001.png";
 
   private final Path root;
-  private final Path out;
+  private final Path dir;
+  private final java.io.PrintStream out;
+  private final boolean redirectLogs;
 
-  private LocalDemo(Path root) {
+  /**
+   * @param root the project directory
+   * @param out where the demo prints what a user reads
+   * @param redirectLogs send the operator's log to .demo/operator.log instead of the console
+   */
+  LocalDemo(Path root, java.io.PrintStream out, boolean redirectLogs) {
     this.root = root;
-    this.out = root.resolve(".demo");
+    this.dir = root.resolve(".demo");
+    this.out = out;
+    this.redirectLogs = redirectLogs;
   }
 
   public static void main(String[] args) throws Exception {
     boolean wait = System.console() != null && !List.of(args).contains("--no-wait");
     Path root = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
-    int code = new LocalDemo(root).run(wait);
+    int code = new LocalDemo(root, System.out, true).run(wait);
     System.exit(code);
   }
 
   int run(boolean wait) throws Exception {
-    Files.createDirectories(out);
-    Path operatorLog = out.resolve("operator.log");
-    logTo(operatorLog);
+    Files.createDirectories(dir);
+    Path operatorLog = dir.resolve("operator.log");
+    if (redirectLogs) {
+      logTo(operatorLog);
+    }
     Instant t0 = Instant.now();
 
     step("Starting MinIO on 127.0.0.1 (built from its Go module on first use)");
@@ -91,7 +102,7 @@ public final class LocalDemo {
     step("Starting etcd and kube-apiserver on loopback (built from their Go modules on first use)");
     KubeApiServer kube = KubeApiServer.shared();
     KubernetesClient client = kube.client();
-    Path kubeconfig = out.resolve("kubeconfig");
+    Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, kube.kubeConfigYaml(), StandardCharsets.UTF_8);
     say("API server ready; CRDs from crds/ applied; kubeconfig: %s", root.relativize(kubeconfig));
 
@@ -149,9 +160,9 @@ public final class LocalDemo {
     step("Conditions");
     for (String name : integrations) {
       S3Integration i = client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
-      System.out.printf("  %s:%n", name);
+      out.printf("  %s:%n", name);
       for (Condition c : i.getStatus().getConditions()) {
-        System.out.printf(
+        out.printf(
             "    %-17s %-7s %-18s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
       }
     }
@@ -170,7 +181,7 @@ public final class LocalDemo {
     HttpResponse<byte[]> fetched =
         HttpClient.newHttpClient()
             .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
-    System.out.println("  " + url);
+    out.println("  " + url);
     say(
         "GET -> HTTP %d, %d bytes, %s",
         fetched.statusCode(),
@@ -183,17 +194,17 @@ public final class LocalDemo {
             Duration.between(t0, Instant.now()).toSeconds(),
             ready ? "every integration is Ready" : "NOT every integration became Ready"));
     Path kubectl = kubectlBinary(kube);
-    System.out.printf(
+    out.printf(
         "  Explore with kubectl:%n    export KUBECONFIG=%s%n    %s get s3i,s3ap -n %s%n    %s describe s3i viz -n %s%n",
         kubeconfig, kubectl, NS, kubectl, NS);
     if (wait && ready) {
-      System.out.println("  Everything keeps running until you press Ctrl-C.");
+      out.println("  Everything keeps running until you press Ctrl-C.");
       Thread.currentThread().join();
     } else {
-      System.out.println(
+      out.println(
           "  (--no-wait, or no terminal: run scripts/demo in a terminal to keep it running)");
     }
-    System.out.println("  Stopping the operator, kube-apiserver, etcd and MinIO.");
+    out.println("  Stopping the operator, kube-apiserver, etcd and MinIO.");
     return ready && fetched.statusCode() == 200 ? 0 : 1;
   }
 
@@ -276,8 +287,8 @@ public final class LocalDemo {
       }
       shown.put(key, value);
     }
-    shown.forEach((k, v) -> System.out.printf("    %-22s %s%n", k, v));
-    System.out.printf("    labels: %s%n", secret.getMetadata().getLabels());
+    shown.forEach((k, v) -> out.printf("    %-22s %s%n", k, v));
+    out.printf("    labels: %s%n", secret.getMetadata().getLabels());
   }
 
   private void kubectl(KubeApiServer kube, Path kubeconfig, String... args) throws Exception {
@@ -289,7 +300,7 @@ public final class LocalDemo {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
-    text.lines().forEach(l -> System.out.println("  " + l));
+    text.lines().forEach(l -> out.println("  " + l));
   }
 
   private Path kubectlBinary(KubeApiServer kube) throws IOException {
@@ -339,12 +350,12 @@ public final class LocalDemo {
     rootLogger.addAppender(appender);
   }
 
-  private static void step(String text) {
-    System.out.println();
-    System.out.println("==> " + text);
+  private void step(String text) {
+    out.println();
+    out.println("==> " + text);
   }
 
-  private static void say(String format, Object... args) {
-    System.out.println("  " + String.format(format, args));
+  private void say(String format, Object... args) {
+    out.println("  " + String.format(format, args));
   }
 }
