@@ -1,6 +1,7 @@
 package dev.integrations.s3;
 
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.reconciler.Events;
 import dev.integrations.s3.reconciler.S3AccessPolicyReconciler;
@@ -68,7 +69,13 @@ public final class OperatorFactory {
     operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(config));
     operator.register(
         new S3IntegrationReconciler(
-            config, conditions, events, adminFactory, new AccessProber(), clock),
+            config,
+            conditions,
+            events,
+            new MeteredMinioAdmin(adminFactory, registry),
+            new AccessProber(),
+            clock,
+            registry),
         namespaces(config));
     return operator;
   }

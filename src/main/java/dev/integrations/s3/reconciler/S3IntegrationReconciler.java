@@ -36,6 +36,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +91,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final MinioAdminFactory adminFactory;
   private final AccessProber prober;
   private final Clock clock;
+  private final MeterRegistry registry;
+
+  /** Prometheus: s3_operator_verifications_total{result=Verified|NoSuchBucket|...}. */
+  public static final String VERIFICATIONS_METRIC = "s3.operator.verifications";
+
   private volatile InformerEventSource<S3AccessPolicy, S3Integration> policySource;
   private volatile InformerEventSource<Secret, S3Integration> secretSource;
   private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<S3Integration>
@@ -100,13 +107,15 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Events events,
       MinioAdminFactory adminFactory,
       AccessProber prober,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.config = config;
     this.conditions = conditions;
     this.events = events;
     this.adminFactory = adminFactory;
     this.prober = prober;
     this.clock = clock;
+    this.registry = registry;
   }
 
   // ---------------------------------------------------------------- event sources
@@ -859,7 +868,14 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         status.setLastVerifiedTime(conditions.now());
         last = now;
       }
-      accessCondition(status.getBuckets());
+      String result = accessCondition(status.getBuckets());
+      if (due) {
+        Counter.builder(VERIFICATIONS_METRIC)
+            .description("Verifications with the issued credentials, by result")
+            .tag("result", result)
+            .register(registry)
+            .increment();
+      }
       ready();
       Duration untilNext = Duration.between(now, last.plus(inputs.verificationInterval()));
       return untilNext.isNegative() || untilNext.isZero() ? Duration.ofSeconds(1) : untilNext;
@@ -874,7 +890,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
     }
 
-    private void accessCondition(List<BucketStatus> buckets) {
+    /** Sets AccessVerified from the probe results and returns its reason. */
+    private String accessCondition(List<BucketStatus> buckets) {
       List<String> noBucket = new ArrayList<>();
       List<String> denied = new ArrayList<>();
       List<String> errors = new ArrayList<>();
@@ -918,6 +935,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
               reason,
               message,
               generation));
+      return reason;
     }
 
     /** Ready is True only when every other condition is True for this generation. */

@@ -147,6 +147,16 @@ class S3IntegrationManagedIT {
     MinioClient issued = minio.s3(user, secretKey);
     assertThat(read(issued, bucket, "cats/001.jpg")).isEqualTo("meow");
 
+    // The metrics a dashboard shows: a verification that passed, and the user created.
+    assertThat(op.registry.counter("s3.operator.verifications", "result", "Verified").count())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(
+            op.registry
+                .counter(
+                    "s3.operator.minio.admin.calls", "operation", "createUser", "outcome", "ok")
+                .count())
+        .isGreaterThanOrEqualTo(1);
+
     // On the server: the user holds exactly our policy, whose document is the rendered one.
     assertThat(rootAdmin.getUserInfo(user).policyName()).isEqualTo("s3i-" + user);
     String stored = rootAdmin.listCannedPolicies().get("s3i-" + user);

@@ -24,6 +24,10 @@ public final class OperatorHarness implements AutoCloseable {
   public final KubernetesClient client;
   public final CountingMinioAdmin minioAdmin =
       new CountingMinioAdmin(MinioAdminClientAdapter::connect);
+
+  /** The operator's metrics, as /metrics would show them. */
+  public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
   private final boolean ssa;
   private Operator operator;
 
@@ -36,12 +40,7 @@ public final class OperatorHarness implements AutoCloseable {
   private void start() {
     operator =
         OperatorFactory.create(
-            client,
-            OperatorConfig.defaults(),
-            new SimpleMeterRegistry(),
-            Clock.systemUTC(),
-            minioAdmin,
-            ssa);
+            client, OperatorConfig.defaults(), registry, Clock.systemUTC(), minioAdmin, ssa);
     operator.start();
   }
 
