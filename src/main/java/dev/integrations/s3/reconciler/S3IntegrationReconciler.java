@@ -77,6 +77,24 @@ import org.slf4j.LoggerFactory;
 public class S3IntegrationReconciler implements Reconciler<S3Integration>, Cleaner<S3Integration> {
   public static final String NAME = "s3integration";
   static final String POLICY_INDEX = "policy-refs";
+
+  /** The conditions Ready is made of, in the order a reconcile establishes them. */
+  static final List<String> STEPS =
+      List.of(
+          Reasons.CREDENTIALS_READY,
+          Reasons.POLICY_APPLIED,
+          Reasons.ACCESS_VERIFIED,
+          Reasons.SECRET_READY);
+
+  /** The order of conditions in status, so that kubectl describe reads top-down. */
+  static final List<String> CONDITION_ORDER =
+      List.of(
+          Reasons.CREDENTIALS_READY,
+          Reasons.POLICY_APPLIED,
+          Reasons.ACCESS_VERIFIED,
+          Reasons.SECRET_READY,
+          Reasons.READY);
+
   static final String SECRET_INDEX = "secret-refs";
 
   /** fabric8 informers index every cache by namespace under this name already. */
@@ -940,13 +958,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
     /** Ready is True only when every other condition is True for this generation. */
     private void ready() {
-      List<String> order =
-          List.of(
-              Reasons.CREDENTIALS_READY,
-              Reasons.POLICY_APPLIED,
-              Reasons.ACCESS_VERIFIED,
-              Reasons.SECRET_READY);
-      for (String type : order) {
+      for (String type : STEPS) {
         Condition c = Conditions.find(status.getConditions(), type).orElse(null);
         if (c == null
             || !Conditions.TRUE.equals(c.getStatus())
@@ -976,13 +988,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
     /** A permanent obstacle: its condition False, the later ones Unknown, Ready False. */
     void block(Blocked b) {
-      List<String> order =
-          List.of(
-              Reasons.CREDENTIALS_READY,
-              Reasons.POLICY_APPLIED,
-              Reasons.ACCESS_VERIFIED,
-              Reasons.SECRET_READY);
-      int at = order.indexOf(b.conditionType);
+      int at = STEPS.indexOf(b.conditionType);
       status.setConditions(
           conditions.set(
               status.getConditions(),
@@ -991,8 +997,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
               b.reason,
               b.getMessage(),
               generation));
-      for (int i = Math.max(at, 0) + 1; i < order.size(); i++) {
-        String type = order.get(i);
+      // A problem of a step leaves the later steps pending; one of Ready itself (ScopeConflict)
+      // leaves every step pending.
+      String waitingFor = at < 0 ? b.reason : b.conditionType + " (" + b.reason + ")";
+      for (int i = at + 1; i < STEPS.size(); i++) {
+        String type = STEPS.get(i);
         if (type.equals(Reasons.SECRET_READY) && Conditions.isTrue(status.getConditions(), type)) {
           continue;
         }
@@ -1002,7 +1011,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                 type,
                 Conditions.UNKNOWN,
                 Reasons.PENDING,
-                "waiting for " + b.conditionType + " (" + b.reason + ")",
+                "waiting for " + waitingFor,
                 generation));
       }
       status.setConditions(
@@ -1017,15 +1026,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
     /** The status, its conditions in a fixed order so that kubectl describe reads top-down. */
     S3IntegrationStatus status() {
-      List<String> order =
-          List.of(
-              Reasons.CREDENTIALS_READY,
-              Reasons.POLICY_APPLIED,
-              Reasons.ACCESS_VERIFIED,
-              Reasons.SECRET_READY,
-              Reasons.READY);
       List<Condition> sorted = new ArrayList<>(status.getConditions());
-      sorted.sort(Comparator.comparingInt(c -> order.indexOf(c.getType())));
+      sorted.sort(Comparator.comparingInt(c -> CONDITION_ORDER.indexOf(c.getType())));
       status.setConditions(sorted);
       return status;
     }

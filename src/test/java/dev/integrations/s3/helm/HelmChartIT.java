@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.testing.InstallScript;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -40,7 +41,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -540,54 +540,12 @@ class HelmChartIT {
   }
 
   /** Runs scripts/install-helm; a failure ends the suite with the tail of its log. */
-  static Path install() throws IOException {
-    Path script = ROOT.resolve("scripts/install-helm");
-    Path log = ROOT.resolve("target/install-helm.log");
-    Files.createDirectories(log.getParent());
-    Path out = Files.createTempFile("install-helm", ".out");
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectOutput(out.toFile())
-              .redirectError(log.toFile())
-              .start();
-      if (!p.waitFor(30, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("scripts/install-helm did not finish in 30 minutes");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "scripts/install-helm failed (exit "
-                + p.exitValue()
-                + "), so the Helm chart cannot be checked; last lines of "
-                + log
-                + ":\n"
-                + tail(log, 30));
-      }
-      List<String> lines = Files.readAllLines(out);
-      if (lines.isEmpty()) {
-        throw new IllegalStateException("scripts/install-helm printed no path:\n" + tail(log, 30));
-      }
-      Path binary = Path.of(lines.get(lines.size() - 1).trim());
-      if (!Files.isExecutable(binary)) {
-        throw new IllegalStateException(
-            "scripts/install-helm printed " + binary + ", not a binary");
-      }
-      return binary;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing Helm", e);
-    } finally {
-      Files.deleteIfExists(out);
+  static Path install() {
+    Path binary =
+        InstallScript.run("install-helm", Duration.ofMinutes(30), "the Helm chart checks", "");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException("scripts/install-helm printed " + binary + ", not a binary");
     }
-  }
-
-  static String tail(Path file, int n) throws IOException {
-    if (!Files.exists(file)) {
-      return "(no log)";
-    }
-    List<String> lines = Files.readAllLines(file);
-    return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream()
-        .collect(Collectors.joining("\n"));
+    return binary;
   }
 }

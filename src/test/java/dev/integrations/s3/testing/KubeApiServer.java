@@ -202,52 +202,19 @@ public final class KubeApiServer {
   }
 
   private static Path installBinaries(Path base) {
-    Path script = base.resolve("scripts").resolve("install-kube");
-    Path log = base.resolve("target").resolve("install-kube.log");
-    String howTo =
-        "\nBuild the binaries with `bash scripts/install-kube` (needs Go; the first build of"
-            + " kube-apiserver, kubectl and etcd takes 10-20 minutes on 2 cores) and run the tests"
-            + " again. Its log: "
-            + log;
-    try {
-      Files.createDirectories(log.getParent());
-      Path out = Files.createTempFile("install-kube", ".out");
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .directory(base.toFile())
-              .redirectOutput(out.toFile())
-              .redirectError(log.toFile())
-              .start();
-      if (!p.waitFor(40, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(
-            "scripts/install-kube did not finish in 40 minutes:\n" + tail(log, 30) + howTo);
-      }
-      List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-      Files.deleteIfExists(out);
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "scripts/install-kube failed (exit "
-                + p.exitValue()
-                + "), so the end-to-end tests cannot run:\n"
-                + tail(log, 30)
-                + howTo);
-      }
-      if (lines.isEmpty()) {
-        throw new IllegalStateException("scripts/install-kube printed nothing" + howTo);
-      }
-      Path dir = Path.of(lines.get(lines.size() - 1).trim());
-      if (!Files.isDirectory(dir.resolve("k8s"))) {
-        throw new IllegalStateException(
-            "scripts/install-kube printed " + dir + ", which has no k8s/ directory" + howTo);
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new IllegalStateException("could not run " + script + ": " + e + howTo, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing kube-apiserver", e);
+    Path dir =
+        InstallScript.run(
+            "install-kube",
+            Duration.ofMinutes(40),
+            "the end-to-end tests",
+            "\nBuild the binaries with `bash scripts/install-kube` (needs Go; the first build of"
+                + " kube-apiserver, kubectl and etcd takes about 5 minutes on 2 cores, plus the"
+                + " module downloads) and run the tests again. Its log: target/install-kube.log");
+    if (!Files.isDirectory(dir.resolve("k8s"))) {
+      throw new IllegalStateException(
+          "scripts/install-kube printed " + dir + ", which has no k8s/ directory");
     }
+    return dir;
   }
 
   /** Stops the API server and etcd (etcd's data is a temporary directory, removed). */
@@ -297,18 +264,6 @@ public final class KubeApiServer {
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
-    }
-  }
-
-  private static String tail(Path file, int lines) {
-    if (file == null || !Files.exists(file)) {
-      return "(no log)";
-    }
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(log unreadable: " + e + ")";
     }
   }
 }

@@ -8,14 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -158,43 +156,16 @@ public final class MinioServer {
   }
 
   private static Path installBinary() {
-    Path script =
-        Path.of(System.getProperty("project.basedir", "."), "scripts", "install-minio")
-            .toAbsolutePath();
-    try {
-      Path out = Files.createTempFile("install-minio", ".out");
-      Path err = Path.of(System.getProperty("project.basedir", "."), "target", "install-minio.log");
-      Files.createDirectories(err.getParent());
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
-      if (!p.waitFor(30, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("scripts/install-minio did not finish in 30 minutes");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "scripts/install-minio failed (exit "
-                + p.exitValue()
-                + "), so the MinIO integration tests cannot run:\n"
-                + tail(err, 30));
-      }
-      List<String> lines = Files.readAllLines(out);
-      Files.deleteIfExists(out);
-      Path binary = Path.of(lines.get(lines.size() - 1).trim());
-      if (!Files.isExecutable(binary)) {
-        throw new IllegalStateException(
-            "scripts/install-minio printed " + binary + ", not a binary");
-      }
-      return binary;
-    } catch (IOException e) {
-      throw new IllegalStateException("could not run " + script + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing MinIO", e);
+    Path binary =
+        InstallScript.run(
+            "install-minio",
+            Duration.ofMinutes(30),
+            "the MinIO integration tests",
+            "\nMINIO_BIN=/path/to/minio uses an existing binary instead.");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException("scripts/install-minio printed " + binary + ", not a binary");
     }
+    return binary;
   }
 
   private void awaitHealthy(Duration timeout) {
@@ -222,7 +193,7 @@ public final class MinioServer {
             "MinIO exited with code "
                 + process.exitValue()
                 + " during start:\n"
-                + tail(logFile, 30));
+                + InstallScript.tail(logFile, 30));
       }
       try {
         HttpResponse<Void> r =
@@ -247,7 +218,10 @@ public final class MinioServer {
     }
     stop();
     throw new IllegalStateException(
-        "MinIO did not become ready within " + timeout.toSeconds() + "s:\n" + tail(logFile, 30));
+        "MinIO did not become ready within "
+            + timeout.toSeconds()
+            + "s:\n"
+            + InstallScript.tail(logFile, 30));
   }
 
   /** Stops the process and removes its data directory. */
@@ -341,18 +315,6 @@ public final class MinioServer {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();
-    }
-  }
-
-  private static String tail(Path file, int lines) {
-    if (file == null || !Files.exists(file)) {
-      return "(no log)";
-    }
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(log unreadable: " + e + ")";
     }
   }
 }
