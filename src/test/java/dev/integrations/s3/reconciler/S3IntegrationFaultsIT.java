@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.VerificationSpec;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
@@ -157,6 +158,26 @@ class S3IntegrationFaultsIT {
         .satisfies(b -> assertThat(b.getList()).isEqualTo(BucketStatus.Result.NoSuchBucket));
     assertThat(op.condition(ns, "viz", "AccessVerified").orElseThrow().getMessage())
         .contains(bucket);
+  }
+
+  @Test
+  void verificationRunsAgainEveryIntervalAndSeesABucketCreatedLater() throws Exception {
+    String ns = "ns-" + MinioServer.randomSuffix();
+    String bucket = "later-" + MinioServer.randomSuffix();
+    client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(policy(ns, "read", bucket)).create();
+    S3Integration i = managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read");
+    VerificationSpec verification = new VerificationSpec();
+    verification.setInterval("3s");
+    i.getSpec().setVerification(verification);
+    client.resource(i).create();
+    String firstVerified =
+        op.awaitReady(ns, "viz", "False", "NoSuchBucket").getStatus().getLastVerifiedTime();
+
+    // Nothing touches the integration: only the scheduled re-verification can notice the bucket.
+    object(root, bucket, "a.txt", "a");
+    S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");
+    assertThat(ready.getStatus().getLastVerifiedTime()).isGreaterThan(firstVerified);
   }
 
   @Test
