@@ -336,7 +336,7 @@ class HelmChartIT {
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(verbsByResource(role.getRules()))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update")));
+            Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch")));
     RoleBinding binding = one(objects, RoleBinding.class);
     assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
