@@ -174,7 +174,9 @@ class S3IntegrationFaultsIT {
     String firstVerified =
         op.awaitReady(ns, "viz", "False", "NoSuchBucket").getStatus().getLastVerifiedTime();
 
-    // Nothing touches the integration: only the scheduled re-verification can notice the bucket.
+    // Let the reconciles caused by the operator's own writes settle; from then on nothing touches
+    // the integration, and only the scheduled re-verification can notice the bucket.
+    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
     object(root, bucket, "a.txt", "a");
     S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");
     assertThat(ready.getStatus().getLastVerifiedTime()).isGreaterThan(firstVerified);
