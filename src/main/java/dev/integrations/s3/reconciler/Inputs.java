@@ -76,10 +76,7 @@ record Inputs(
                   resource.getMetadata().getNamespace(), resource.getMetadata().getName());
       policyName = MinioNames.policyName(userName);
     }
-    String secretName =
-        spec.getSecretName() != null
-            ? spec.getSecretName()
-            : resource.getMetadata().getName() + "-s3";
+    String secretName = secretName(resource);
 
     Duration interval =
         spec.getVerification() != null && spec.getVerification().getInterval() != null
@@ -151,6 +148,14 @@ record Inputs(
         List.copyOf(invalid),
         scopes(spec.getBucket(), grants),
         caPem);
+  }
+
+  /** The resolved-config Secret's name: spec.secretName, or {@code <name>-s3}. */
+  static String secretName(S3Integration resource) {
+    S3IntegrationSpec spec = resource.getSpec();
+    return spec != null && spec.getSecretName() != null
+        ? spec.getSecretName()
+        : resource.getMetadata().getName() + "-s3";
   }
 
   /** Buckets to verify: the scoped bucket and every bucket of the valid grants, with prefixes. */

@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,12 +89,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
   /** The order of conditions in status, so that kubectl describe reads top-down. */
   static final List<String> CONDITION_ORDER =
-      List.of(
-          Reasons.CREDENTIALS_READY,
-          Reasons.POLICY_APPLIED,
-          Reasons.ACCESS_VERIFIED,
-          Reasons.SECRET_READY,
-          Reasons.READY);
+      Stream.concat(STEPS.stream(), Stream.of(Reasons.READY)).toList();
 
   static final String SECRET_INDEX = "secret-refs";
 
@@ -261,7 +257,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     if (s.getTls() != null && s.getTls().getCaSecretRef() != null) {
       names.add(s.getTls().getCaSecretRef().getName());
     }
-    names.add(s.getSecretName() != null ? s.getSecretName() : i.getMetadata().getName() + "-s3");
+    names.add(Inputs.secretName(i));
     return names.stream()
         .filter(Objects::nonNull)
         .map(n -> key(i.getMetadata().getNamespace(), n))
@@ -400,21 +396,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     }
     String user = status == null ? null : status.getUserName();
     String policy = status == null ? null : status.getPolicyName();
-    Secret out = secret(resource, outputSecretName(resource)).orElse(null);
+    Secret out = secret(resource, Inputs.secretName(resource)).orElse(null);
     if (out != null && ResolvedConfigSecret.isOwnedBy(out, resource)) {
       // The Secret records ownership before any storage write (crash between the two).
-      user =
-          user != null
-              ? user
-              : out.getMetadata().getAnnotations() == null
-                  ? null
-                  : out.getMetadata().getAnnotations().get(ResolvedConfigSecret.USER_ANNOTATION);
-      policy =
-          policy != null
-              ? policy
-              : out.getMetadata().getAnnotations() == null
-                  ? null
-                  : out.getMetadata().getAnnotations().get(ResolvedConfigSecret.POLICY_ANNOTATION);
+      user = user != null ? user : annotation(out, ResolvedConfigSecret.USER_ANNOTATION);
+      policy = policy != null ? policy : annotation(out, ResolvedConfigSecret.POLICY_ANNOTATION);
     }
     if (user == null && policy == null) {
       return DeleteControl.defaultDelete();
@@ -485,6 +471,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     final Long generation;
     final S3IntegrationStatus status;
     Inputs inputs;
+
+    /** The admin connection of managed mode, opened once per reconcile. */
+    MinioAdmin minio;
+
     String userName;
     String secretKey;
     boolean changedStorage;
@@ -605,7 +595,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       var managed = resource.getSpec().getCredentials().getManaged();
       String[] admin =
           Inputs.keyPair(managed.getAdminSecretRef(), "admin", n -> secret(resource, n));
-      MinioAdmin minio = adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
+      minio = adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
       String user = inputs.userName();
       userName = user;
       String policyName = inputs.policyName();
@@ -870,7 +860,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
             throw new Blocked(Reasons.ACCESS_VERIFIED, e.reason(), e.getMessage());
           }
           // Our user's key was changed on the server: drift, reset it to the key in the Secret.
-          MinioAdmin minio = adminFor();
           minio.createUser(inputs.userName(), secretKey);
           minio.attachPolicy(inputs.userName(), inputs.policyName());
           events.normal(
@@ -897,15 +886,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       ready();
       Duration untilNext = Duration.between(now, last.plus(inputs.verificationInterval()));
       return untilNext.isNegative() || untilNext.isZero() ? Duration.ofSeconds(1) : untilNext;
-    }
-
-    private MinioAdmin adminFor() {
-      String[] admin =
-          Inputs.keyPair(
-              resource.getSpec().getCredentials().getManaged().getAdminSecretRef(),
-              "admin",
-              n -> secret(resource, n));
-      return adminFactory.connect(inputs.endpoint(), admin[0], admin[1]);
     }
 
     /** Sets AccessVerified from the probe results and returns its reason. */
@@ -1058,12 +1038,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     return secretSource == null
         ? Optional.empty()
         : secretSource.get(new ResourceID(name, owner.getMetadata().getNamespace()));
-  }
-
-  private static String outputSecretName(S3Integration r) {
-    return r.getSpec() != null && r.getSpec().getSecretName() != null
-        ? r.getSpec().getSecretName()
-        : r.getMetadata().getName() + "-s3";
   }
 
   private static String annotation(Secret s, String key) {
