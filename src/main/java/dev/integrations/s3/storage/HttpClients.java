@@ -15,6 +15,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -29,17 +31,39 @@ import okhttp3.OkHttpClient;
  * There is deliberately no way to switch certificate checks off.
  */
 public final class HttpClients {
+  /** Endpoints are few; the bound only guards against unbounded growth from changing CAs. */
+  private static final int MAX_CACHED = 64;
+
+  private static final Map<StorageEndpoint, OkHttpClient> CACHE = new ConcurrentHashMap<>();
+
   private HttpClients() {}
 
-  /** A client for this endpoint: its timeouts, and the JVM's CAs plus the endpoint's CA bundle. */
+  /**
+   * The shared client for this endpoint: its timeouts, and the JVM's CAs plus the endpoint's CA
+   * bundle. One per endpoint, so that reconciles reuse connections (and TLS sessions) instead of
+   * building a client, a connection pool and a dispatcher each time. Callers must not shut it down.
+   */
   public static OkHttpClient forEndpoint(StorageEndpoint endpoint) {
+    OkHttpClient cached = CACHE.get(endpoint);
+    if (cached != null) {
+      return cached;
+    }
+    if (CACHE.size() >= MAX_CACHED) {
+      CACHE.clear(); // dropped clients close their idle connections on their own
+    }
+    return CACHE.computeIfAbsent(endpoint, HttpClients::build);
+  }
+
+  private static OkHttpClient build(StorageEndpoint endpoint) {
     OkHttpClient.Builder b =
         new OkHttpClient.Builder()
             .connectTimeout(endpoint.connectTimeout())
             .readTimeout(endpoint.readTimeout())
             .writeTimeout(endpoint.readTimeout())
             .callTimeout(endpoint.readTimeout().plus(endpoint.connectTimeout()))
-            .retryOnConnectionFailure(false);
+            // Reused pooled connections may have been closed by the server (a restart): retry those
+            // once rather than report the endpoint unreachable.
+            .retryOnConnectionFailure(true);
     if (endpoint.tls() && endpoint.caPem() != null && !endpoint.caPem().isBlank()) {
       X509TrustManager trust = trustManager(endpoint.caPem());
       try {

@@ -180,7 +180,7 @@ public final class AccessProber {
             .endpoint(endpoint.url())
             .region(endpoint.region())
             .credentials(accessKey, secretKey)
-            .httpClient(HttpClients.forEndpoint(endpoint), true)
+            .httpClient(HttpClients.forEndpoint(endpoint), false)
             .build();
     if (endpoint.virtualHostStyle()) {
       client.enableVirtualStyleEndpoint();
@@ -190,7 +190,7 @@ public final class AccessProber {
     return client;
   }
 
-  /** Shuts down the client's own OkHttp dispatcher and connection pool. */
+  /** Releases the MinIO client; the shared HTTP client stays open for the next call. */
   private static void close(MinioClient client) {
     try {
       client.close();
