@@ -34,7 +34,6 @@ public final class Reasons {
   public static final String PAUSED = "Paused";
   public static final String PENDING = "Pending";
   public static final String RECONCILE_ERROR = "ReconcileError";
-  public static final String DELETING = "Deleting";
 
   private Reasons() {}
 }

@@ -12,7 +12,6 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.VerificationSpec;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.storage.StorageEndpoint;
-import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
 import dev.integrations.s3.verify.AccessProber;
@@ -277,9 +276,5 @@ class S3IntegrationFaultsIT {
     fixed.getSpec().setEndpoint(minio.host());
     client.resource(fixed).update();
     op.awaitReady(ns, "viz", "True", "Ready");
-  }
-
-  static boolean isTransient(Throwable t) {
-    return t instanceof StorageException se && se.isTransient();
   }
 }
