@@ -1,12 +1,11 @@
 package dev.integrations.s3.config;
 
+import dev.integrations.s3.api.v1alpha1.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -50,8 +49,6 @@ public record OperatorConfig(
   public static final String LEADER_ELECTION_IDENTITY = "LEADER_ELECTION_IDENTITY";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)([smh])");
-
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
   }
@@ -93,31 +90,18 @@ public record OperatorConfig(
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /**
-   * Parses durations in the form the CRD accepts: one or more of {@code <n>s|m|h}, e.g. {@code
-   * 90s}, {@code 10m}, {@code 1h30m}.
-   */
+  /** Parses a duration in the API's format (see {@link Durations}), naming the variable. */
   public static Duration parseDuration(String name, String value) {
-    String v = value.trim();
-    if (v.isEmpty() || !v.matches("(\\d+[smh])+")) {
-      throw new IllegalArgumentException(
-          name + "=\"" + value + "\" is not a duration such as 30s, 10m or 1h30m");
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + "=" + e.getMessage());
     }
-    Duration total = Duration.ZERO;
-    Matcher m = DURATION.matcher(v);
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      total =
-          switch (m.group(2)) {
-            case "s" -> total.plusSeconds(n);
-            case "m" -> total.plusMinutes(n);
-            default -> total.plusHours(n);
-          };
-    }
-    if (total.isZero()) {
+    if (d.isZero()) {
       throw new IllegalArgumentException(name + "=\"" + value + "\" must be longer than zero");
     }
-    return total;
+    return d;
   }
 
   private static int parseInt(String name, String value, int min, int max) {

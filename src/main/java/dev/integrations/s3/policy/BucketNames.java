@@ -23,30 +23,6 @@ public final class BucketNames {
   /** Longest allowed bucket name. */
   public static final int MAX_LENGTH = 63;
 
-  /**
-   * One regular expression accepting exactly the valid names, for an OpenAPI {@code pattern}
-   * interpreted by an ECMA-262 (or Java) engine. It checks length, characters, first and last
-   * character, {@code ..}, the IP address form and every reserved prefix and suffix.
-   *
-   * <p><b>Not for Kubernetes CRDs:</b> the API server compiles a CRD {@code pattern} with Go's RE2
-   * engine, which rejects the {@code (?!...)} lookaheads used here, so a CRD carrying this pattern
-   * cannot be installed. Use {@link #CRD_PATTERN} with {@code minLength}/{@code maxLength} there.
-   */
-  public static final String PATTERN =
-      "^(?!xn--)(?!sthree-)(?!amzn-s3-demo-)"
-          + "(?![0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$)"
-          + "(?!.*\\.\\.)"
-          + "(?!.*(?:-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$)"
-          + "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
-
-  /**
-   * A lookahead-free expression accepted by Go's RE2 (and so by the Kubernetes API server for a CRD
-   * {@code pattern}): characters, first and last character, and no {@code ..}. Combine it with
-   * {@code minLength: 3} and {@code maxLength: 63}; the IP form and the reserved prefixes and
-   * suffixes are then only caught by {@link #problem(String)}.
-   */
-  public static final String CRD_PATTERN = "^[a-z0-9](?:(?:\\.?[a-z0-9-])*\\.?[a-z0-9])?$";
-
   private static final Pattern ALLOWED_CHARACTERS = Pattern.compile("[a-z0-9.-]*");
   private static final Pattern IP_ADDRESS = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+");
   private static final List<String> RESERVED_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
@@ -105,23 +81,6 @@ public final class BucketNames {
       }
     }
     return Optional.empty();
-  }
-
-  /** Whether {@code name} is a valid bucket name. */
-  public static boolean isValid(String name) {
-    return problem(name).isEmpty();
-  }
-
-  /**
-   * Throws when {@code name} is not a valid bucket name.
-   *
-   * @throws InvalidPolicyException with the message of {@link #problem(String)}
-   */
-  public static void requireValid(String name) {
-    Optional<String> problem = problem(name);
-    if (problem.isPresent()) {
-      throw new InvalidPolicyException(problem.get());
-    }
   }
 
   private static boolean isLetterOrDigit(char c) {

@@ -95,16 +95,4 @@ public final class PolicyValidator {
     }
     return Optional.empty();
   }
-
-  /**
-   * Throws when {@code grant} has any problem.
-   *
-   * @throws InvalidPolicyException listing every problem of {@link #problems(ReadGrant)}
-   */
-  public static void requireValid(ReadGrant grant) {
-    List<String> problems = problems(grant);
-    if (!problems.isEmpty()) {
-      throw new InvalidPolicyException(problems);
-    }
-  }
 }

@@ -46,12 +46,6 @@ public final class ReadActions {
   /** The actions used when a grant names none: read objects and list them. */
   public static final List<String> DEFAULT = List.of(GET_OBJECT, LIST_BUCKET);
 
-  /**
-   * A regular expression accepting exactly one allowed action, for a CRD {@code pattern}. It uses
-   * no lookaround, so Go's RE2 (the Kubernetes API server) accepts it too.
-   */
-  public static final String PATTERN = "^(?:" + String.join("|", ALLOWED) + ")$";
-
   private static final String ALLOWED_TEXT = String.join(", ", ALLOWED);
 
   private ReadActions() {}
@@ -86,11 +80,6 @@ public final class ReadActions {
       }
     }
     return Optional.of(q + "only read actions " + ALLOWED_TEXT + " are");
-  }
-
-  /** Whether {@code action} is an allowed read action. */
-  public static boolean isAllowed(String action) {
-    return action != null && ALLOWED.contains(action);
   }
 
   /** Whether an allowed {@code action} applies to objects rather than to the bucket itself. */

@@ -1,13 +1,12 @@
 package dev.integrations.s3.resolver;
 
+import dev.integrations.s3.api.v1alpha1.Durations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code resolve --namespace <ns> [--expiry 15m] [--no-ready-check] s3://bucket/key}: prints a
@@ -24,8 +23,6 @@ public final class ResolveCommand {
       "usage: resolve --namespace <ns> [--expiry 15m] [--no-ready-check] s3://bucket/key";
 
   static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(15);
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
   private ResolveCommand() {}
 
@@ -159,29 +156,11 @@ public final class ResolveCommand {
         throw badDuration(text);
       }
     }
-    Matcher m = DURATION.matcher(t);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      try {
-        long n = Long.parseLong(m.group(1));
-        Duration part =
-            switch (m.group(2)) {
-              case "s" -> Duration.ofSeconds(n);
-              case "m" -> Duration.ofMinutes(n);
-              case "h" -> Duration.ofHours(n);
-              default -> Duration.ofDays(n);
-            };
-        total = total.plus(part);
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw badDuration(text);
-      }
-      end = m.end();
-    }
-    if (t.isEmpty() || end != t.length()) {
+    try {
+      return Durations.parse(t);
+    } catch (IllegalArgumentException e) {
       throw badDuration(text);
     }
-    return total;
   }
 
   private static IllegalArgumentException badDuration(String text) {

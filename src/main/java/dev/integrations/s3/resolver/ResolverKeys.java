@@ -15,9 +15,6 @@ public final class ResolverKeys {
   public static final String SCOPE_ALL_BUCKETS = "all-buckets";
   public static final String SCOPE_BUCKET = "bucket";
 
-  /** The label selector that finds every resolved-config Secret of a namespace. */
-  public static final String SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
-
   public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
   public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";

@@ -29,7 +29,7 @@ class PolicyValidatorTest {
                 BucketGrant.wholeBucket("share-with-kolena")),
             List.of("s3:GetObject", "s3:GetObject", "s3:GetBucketLocation"));
     assertThat(PolicyValidator.problems(grant)).isEmpty();
-    assertThatCode(() -> PolicyValidator.requireValid(grant)).doesNotThrowAnyException();
+    assertThatCode(() -> PolicyDocument.render(grant)).doesNotThrowAnyException();
   }
 
   @Test
@@ -145,7 +145,7 @@ class PolicyValidatorTest {
                 + " are",
             "action must be set: only read actions " + LIST + " are allowed");
 
-    assertThatThrownBy(() -> PolicyValidator.requireValid(grant))
+    assertThatThrownBy(() -> PolicyDocument.render(grant))
         .isInstanceOfSatisfying(
             InvalidPolicyException.class,
             e -> {
@@ -159,7 +159,7 @@ class PolicyValidatorTest {
   @Test
   void singleProblemIsTheWholeMessage() {
     ReadGrant grant = grantOf(List.of(BucketGrant.wholeBucket("ab")));
-    assertThatThrownBy(() -> PolicyValidator.requireValid(grant))
+    assertThatThrownBy(() -> PolicyDocument.render(grant))
         .isInstanceOf(InvalidPolicyException.class)
         .hasMessage("bucket name \"ab\" must be between 3 and 63 characters long, but is 2");
   }

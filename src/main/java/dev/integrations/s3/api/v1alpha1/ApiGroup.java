@@ -15,13 +15,35 @@ public final class ApiGroup {
   public static final String SKIP_CLEANUP_ANNOTATION = GROUP + "/skip-cleanup";
 
   /**
-   * Regular expression for an S3 bucket name that both Java and the API server (Go RE2, no
-   * look-around) understand: 3 to 63 characters, lower-case letters, digits, dots and hyphens,
-   * starting and ending with a letter or digit. The rules a regular expression without look-around
-   * cannot express well (no "..", no IP-address form, reserved prefixes and suffixes) are CEL rules
-   * on the field, see {@link BucketAccess#name}.
+   * An S3 bucket name as a pattern that both Java and the API server (Go RE2, no look-around)
+   * understand: 3 to 63 characters, lower-case letters, digits, dots and hyphens, starting and
+   * ending with a letter or digit. The rules a pattern without look-around cannot express are the
+   * CEL rules below; together they are {@code policy.BucketNames}, the one bucket-name rule, as the
+   * API server applies it to every bucket field.
    */
   public static final String BUCKET_NAME_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+
+  public static final String BUCKET_DOTS_RULE = "!self.contains('..')";
+  public static final String BUCKET_DOTS_MESSAGE =
+      "bucket name must not contain two adjacent periods";
+  public static final String BUCKET_IP_RULE =
+      "!self.matches('^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$')";
+  public static final String BUCKET_IP_MESSAGE =
+      "bucket name must not be formatted as an IP address";
+  public static final String BUCKET_RESERVED_RULE =
+      "!['xn--', 'sthree-', 'amzn-s3-demo-'].exists(p, self.startsWith(p))"
+          + " && !['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']"
+          + ".exists(x, self.endsWith(x))";
+  public static final String BUCKET_RESERVED_MESSAGE =
+      "bucket name must not start with a reserved prefix (xn--, sthree-, amzn-s3-demo-) or end"
+          + " with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+
+  /**
+   * A host name or IP address without scheme, port or path: dot-separated labels of letters, digits
+   * and hyphens (an IPv4 address is such a name too).
+   */
+  public static final String HOST_PATTERN =
+      "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$";
 
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME_PATTERN =

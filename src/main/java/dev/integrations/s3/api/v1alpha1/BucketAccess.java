@@ -16,18 +16,9 @@ public class BucketAccess {
   @Required
   @Size(min = 3, max = 63)
   @Pattern(ApiGroup.BUCKET_NAME_PATTERN)
-  @ValidationRule(
-      value = "!self.contains('..')",
-      message = "bucket name must not contain two adjacent periods")
-  @ValidationRule(
-      value = "!self.matches('^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')",
-      message = "bucket name must not be formatted as an IP address")
-  @ValidationRule(
-      value = "!self.startsWith('xn--') && !self.startsWith('sthree-')",
-      message = "bucket name must not start with the reserved prefixes xn-- or sthree-")
-  @ValidationRule(
-      value = "!self.endsWith('-s3alias') && !self.endsWith('--ol-s3')",
-      message = "bucket name must not end with the reserved suffixes -s3alias or --ol-s3")
+  @ValidationRule(value = ApiGroup.BUCKET_DOTS_RULE, message = ApiGroup.BUCKET_DOTS_MESSAGE)
+  @ValidationRule(value = ApiGroup.BUCKET_IP_RULE, message = ApiGroup.BUCKET_IP_MESSAGE)
+  @ValidationRule(value = ApiGroup.BUCKET_RESERVED_RULE, message = ApiGroup.BUCKET_RESERVED_MESSAGE)
   @JsonPropertyDescription(
       "Bucket name, following the S3 bucket naming rules (3-63 characters: lower-case letters,"
           + " digits, dots and hyphens).")

@@ -27,7 +27,7 @@ public class S3IntegrationSpec {
 
   @Required
   @Size(min = 1, max = 253)
-  @Pattern("^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+  @Pattern(ApiGroup.HOST_PATTERN)
   @JsonPropertyDescription(
       "Host name or IP address of the S3 service, without scheme, port or path (e.g."
           + " minio.storage.svc).")
@@ -61,6 +61,9 @@ public class S3IntegrationSpec {
 
   @Size(min = 3, max = 63)
   @Pattern(ApiGroup.BUCKET_NAME_PATTERN)
+  @ValidationRule(value = ApiGroup.BUCKET_DOTS_RULE, message = ApiGroup.BUCKET_DOTS_MESSAGE)
+  @ValidationRule(value = ApiGroup.BUCKET_IP_RULE, message = ApiGroup.BUCKET_IP_MESSAGE)
+  @ValidationRule(value = ApiGroup.BUCKET_RESERVED_RULE, message = ApiGroup.BUCKET_RESERVED_MESSAGE)
   @JsonPropertyDescription(
       "Scope the integration to one bucket (locators s3://<bucket>/*). Absent: it applies to all"
           + " buckets by default.")

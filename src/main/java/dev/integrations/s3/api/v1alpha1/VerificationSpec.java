@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VerificationSpec {
 
-  @Pattern("^([0-9]+(s|m|h))+$")
+  @Pattern(Durations.CRD_PATTERN)
   @JsonPropertyDescription(
       "Interval between verifications, e.g. 30s, 10m, 1h30m. Default: the operator's setting"
           + " (10m).")
