@@ -3,6 +3,7 @@ package dev.integrations.s3.minio;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
@@ -444,9 +445,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     }
     if (REFUSED_REQUEST.contains(e.code)) {
       return new StorageException(
-          StorageException.STORAGE_ERROR,
-          false,
-          "MinIO at " + url + " refused " + what + ": " + detail);
+          Reasons.STORAGE_ERROR, false, "MinIO at " + url + " refused " + what + ": " + detail);
     }
     if ("XMinioIAMPolicyInUse".equals(e.code)) {
       return StorageException.serverError(

@@ -6,18 +6,17 @@ import dev.integrations.s3.policy.Grants;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.PolicyValidator;
 import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.integrations.s3.status.StatusAggregator;
+import dev.integrations.s3.status.Statuses;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Validates an S3AccessPolicy and renders it into {@code status.document}.
@@ -29,14 +28,12 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = S3AccessPolicyReconciler.NAME)
 public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
   public static final String NAME = "s3accesspolicy";
-  private static final Logger LOG = LoggerFactory.getLogger(S3AccessPolicyReconciler.class);
-
   private final Conditions conditions;
-  private final Events events;
+  private final Announcer announcer;
 
   public S3AccessPolicyReconciler(Conditions conditions, Events events) {
     this.conditions = conditions;
-    this.events = events;
+    this.announcer = new Announcer(events);
   }
 
   @Override
@@ -45,10 +42,10 @@ public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
     S3AccessPolicyStatus current =
         Optional.ofNullable(resource.getStatus()).orElseGet(S3AccessPolicyStatus::new);
     S3AccessPolicyStatus desired = desiredStatus(resource, current);
-    if (desired.equals(current)) {
+    if (Statuses.same(desired, current)) {
       return UpdateControl.noUpdate();
     }
-    announceTransition(resource, current, desired);
+    announcer.announce(resource, current.getConditions(), desired.getConditions());
     resource.setStatus(desired);
     return UpdateControl.patchStatus(resource);
   }
@@ -61,53 +58,15 @@ public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
 
     S3AccessPolicyStatus status = new S3AccessPolicyStatus();
     status.setObservedGeneration(generation);
+    StatusAggregator ready =
+        new StatusAggregator(conditions, List.of(), current.getConditions(), generation);
     if (problems.isEmpty()) {
       status.setDocument(PolicyDocument.render(grant));
-      status.setConditions(
-          conditions.set(
-              current.getConditions(),
-              Reasons.READY,
-              Conditions.TRUE,
-              Reasons.VALID,
-              "policy is valid and rendered to status.document",
-              generation));
     } else {
-      status.setDocument(null);
-      status.setConditions(
-          conditions.set(
-              current.getConditions(),
-              Reasons.READY,
-              Conditions.FALSE,
-              Reasons.INVALID_SPEC,
-              String.join("; ", problems),
-              generation));
+      ready.blocked(ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
     }
+    status.setConditions(
+        ready.conditions(Reasons.VALID, "policy is valid and rendered to status.document"));
     return status;
-  }
-
-  private void announceTransition(
-      S3AccessPolicy resource, S3AccessPolicyStatus before, S3AccessPolicyStatus after) {
-    Optional<Condition> was = Conditions.find(before.getConditions(), Reasons.READY);
-    Condition now = Conditions.find(after.getConditions(), Reasons.READY).orElseThrow();
-    boolean changed =
-        was.isEmpty()
-            || !Objects.equals(was.get().getStatus(), now.getStatus())
-            || !Objects.equals(was.get().getReason(), now.getReason())
-            || !Objects.equals(was.get().getMessage(), now.getMessage());
-    if (!changed) {
-      return;
-    }
-    LOG.info(
-        "S3AccessPolicy {}/{}: Ready={} ({}) {}",
-        resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName(),
-        now.getStatus(),
-        now.getReason(),
-        now.getMessage());
-    if (Conditions.TRUE.equals(now.getStatus())) {
-      events.normal(resource, now.getReason(), now.getMessage());
-    } else {
-      events.warning(resource, now.getReason(), now.getMessage());
-    }
   }
 }

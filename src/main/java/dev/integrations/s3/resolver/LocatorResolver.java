@@ -9,25 +9,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
+import okhttp3.tls.HandshakeCertificates;
 
 /**
  * Turns {@code s3://bucket/key} into a presigned GET URL, using only what the namespace's
@@ -54,32 +44,19 @@ public final class LocatorResolver {
   }
 
   /**
-   * A resolver over the cluster's resolved-config Secrets in this namespace, used only while their
-   * S3Integration is Ready.
-   */
-  public LocatorResolver(KubernetesClient client, String namespace) {
-    this(client, namespace, true);
-  }
-
-  /**
    * A resolver over the cluster's resolved-config Secrets in this namespace.
    *
    * @param requireReady when true (the default), a Secret is used only while its S3Integration is
    *     Ready, which needs get on s3integrations; false trusts every well-formed Secret
    */
-  public LocatorResolver(KubernetesClient client, String namespace, boolean requireReady) {
-    this(loader(client, namespace, requireReady));
-  }
-
-  /** Same as {@link #LocatorResolver(KubernetesClient, String, boolean)}. */
   public static LocatorResolver fromCluster(
       KubernetesClient client, String namespace, boolean requireReady) {
-    return new LocatorResolver(client, namespace, requireReady);
+    return new LocatorResolver(loader(client, namespace, requireReady));
   }
 
   /** With the ready check on. */
   public static LocatorResolver fromCluster(KubernetesClient client, String namespace) {
-    return new LocatorResolver(client, namespace, true);
+    return fromCluster(client, namespace, true);
   }
 
   /** A resolver over a fixed table (no cluster; {@link #refresh()} changes nothing). */
@@ -207,15 +184,8 @@ public final class LocatorResolver {
             .readTimeout(READ_TIMEOUT)
             .writeTimeout(READ_TIMEOUT);
     if (route.tls() && route.caPem() != null) {
-      X509TrustManager trust = trustManager(route);
-      try {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {trust}, null);
-        http.sslSocketFactory(ssl.getSocketFactory(), trust);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(
-            "cannot set up TLS with ca.crt of Secret " + route.secretName() + ": " + e, e);
-      }
+      HandshakeCertificates trust = trust(route);
+      http.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
     }
     MinioClient client =
         MinioClient.builder()
@@ -232,73 +202,21 @@ public final class LocatorResolver {
     return client;
   }
 
-  /** Trusts the JVM's default CAs and every certificate of the route's {@code ca.crt}. */
-  static X509TrustManager trustManager(Route route) {
-    try {
-      Collection<? extends Certificate> certs =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(
-                  new ByteArrayInputStream(route.caPem().getBytes(StandardCharsets.UTF_8)));
+  /** Trusts the platform's CAs and every certificate of the route's {@code ca.crt}. */
+  static HandshakeCertificates trust(Route route) {
+    HandshakeCertificates.Builder trust = new HandshakeCertificates.Builder();
+    trust.addPlatformTrustedCertificates();
+    try (var in = new ByteArrayInputStream(route.caPem().getBytes(StandardCharsets.UTF_8))) {
+      var certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new IllegalStateException(
             "ca.crt of Secret " + route.secretName() + " holds no PEM certificate");
       }
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      List<X509TrustManager> managers = new ArrayList<>();
-      managers.add(trustManagerOf(ks));
-      managers.add(trustManagerOf(null));
-      return new AnyOf(managers);
+      certs.forEach(c -> trust.addTrustedCertificate((X509Certificate) c));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(
           "ca.crt of Secret " + route.secretName() + " is not valid PEM: " + e.getMessage(), e);
     }
-  }
-
-  private static X509TrustManager trustManagerOf(KeyStore ks) throws GeneralSecurityException {
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("no X509TrustManager available");
-  }
-
-  /** Accepts a server chain when any delegate does. */
-  private record AnyOf(List<X509TrustManager> delegates) implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      delegates.get(delegates.size() - 1).checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      CertificateException last = null;
-      for (X509TrustManager d : delegates) {
-        try {
-          d.checkServerTrusted(chain, authType);
-          return;
-        } catch (CertificateException e) {
-          last = e;
-        }
-      }
-      throw last;
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegates.stream()
-          .flatMap(d -> Arrays.stream(d.getAcceptedIssuers()))
-          .toArray(X509Certificate[]::new);
-    }
+    return trust.build();
   }
 }

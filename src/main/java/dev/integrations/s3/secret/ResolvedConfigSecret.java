@@ -147,58 +147,6 @@ public final class ResolvedConfigSecret {
     return Optional.empty();
   }
 
-  /**
-   * The Secret to write so that {@code existing} becomes {@code desired}, or empty when nothing
-   * differs. Our data, type, labels, annotations and owner reference are enforced; labels and
-   * annotations others added are kept; keys we no longer write are removed.
-   */
-  public static Optional<Secret> update(Secret existing, Secret desired) {
-    if (existing == null) {
-      return Optional.of(desired);
-    }
-    Map<String, String> labels =
-        merged(existing.getMetadata().getLabels(), desired.getMetadata().getLabels());
-    Map<String, String> annotations =
-        merged(existing.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations());
-    boolean same =
-        Objects.equals(existing.getType(), desired.getType())
-            && Objects.equals(existing.getData(), desired.getData())
-            && (existing.getStringData() == null || existing.getStringData().isEmpty())
-            && Objects.equals(labels, nullToEmpty(existing.getMetadata().getLabels()))
-            && Objects.equals(annotations, nullToEmpty(existing.getMetadata().getAnnotations()))
-            && existing.getMetadata().getOwnerReferences() != null
-            && existing
-                .getMetadata()
-                .getOwnerReferences()
-                .containsAll(desired.getMetadata().getOwnerReferences());
-    if (same) {
-      return Optional.empty();
-    }
-    Secret updated =
-        new SecretBuilder(existing)
-            .editMetadata()
-            .withLabels(labels)
-            .withAnnotations(annotations.isEmpty() ? null : annotations)
-            .withOwnerReferences(desired.getMetadata().getOwnerReferences())
-            .endMetadata()
-            .withType(desired.getType())
-            .withData(desired.getData())
-            .withStringData(null)
-            .build();
-    return Optional.of(updated);
-  }
-
-  private static Map<String, String> merged(
-      Map<String, String> existing, Map<String, String> ours) {
-    Map<String, String> m = new TreeMap<>(nullToEmpty(existing));
-    m.putAll(nullToEmpty(ours));
-    return m;
-  }
-
-  private static Map<String, String> nullToEmpty(Map<String, String> m) {
-    return m == null ? Map.of() : m;
-  }
-
   private static Map<String, String> encode(Map<String, String> plain) {
     Map<String, String> out = new TreeMap<>();
     plain.forEach(

@@ -1,17 +1,13 @@
 package dev.integrations.s3.status;
 
-/** Condition types and CamelCase reasons used by both resources: one vocabulary, one place. */
+/**
+ * The one vocabulary of CamelCase condition reasons, for both kinds and for the storage errors of
+ * {@code minio/} and {@code verify/}. Condition types are in {@link ConditionTypes}.
+ */
 public final class Reasons {
-  // condition types
-  public static final String READY = "Ready";
-  public static final String CREDENTIALS_READY = "CredentialsReady";
-  public static final String POLICY_APPLIED = "PolicyApplied";
-  public static final String ACCESS_VERIFIED = "AccessVerified";
-  public static final String SECRET_READY = "SecretReady";
-
-  // success reasons
+  // success
   public static final String VALID = "Valid";
-  public static final String READY_REASON = "Ready";
+  public static final String READY = "Ready";
   public static final String USER_READY = "UserReady";
   public static final String KEYS_PROVIDED = "KeysProvided";
   public static final String POLICY_ATTACHED = "PolicyAttached";
@@ -19,7 +15,7 @@ public final class Reasons {
   public static final String VERIFIED = "Verified";
   public static final String SECRET_WRITTEN = "SecretWritten";
 
-  // failure reasons
+  // input and ownership
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_CONFLICT = "SecretConflict";
@@ -27,10 +23,26 @@ public final class Reasons {
   public static final String POLICY_CONFLICT = "PolicyConflict";
   public static final String POLICY_NOT_FOUND = "PolicyNotFound";
   public static final String POLICY_NOT_READY = "PolicyNotReady";
+  public static final String SCOPE_CONFLICT = "ScopeConflict";
+
+  // what verification found
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
   public static final String ACCESS_DENIED = "AccessDenied";
   public static final String VERIFICATION_FAILED = "VerificationFailed";
-  public static final String SCOPE_CONFLICT = "ScopeConflict";
+
+  // the storage (minio/ and verify/ classify their errors with these)
+  public static final String ENDPOINT_UNREACHABLE = "EndpointUnreachable";
+  public static final String TLS_ERROR = "TLSError";
+  public static final String ADMIN_CREDENTIALS_INVALID = "AdminCredentialsInvalid";
+  public static final String ADMIN_ACCESS_DENIED = "AdminAccessDenied";
+  public static final String CREDENTIALS_REJECTED = "CredentialsRejected";
+  public static final String POLICY_REJECTED = "PolicyRejected";
+  public static final String STORAGE_ERROR = "StorageError";
+
+  // the Kubernetes side
+  public static final String SECRET_WRITE_FAILED = "SecretWriteFailed";
+
+  // lifecycle
   public static final String PAUSED = "Paused";
   public static final String PENDING = "Pending";
   public static final String RECONCILE_ERROR = "ReconcileError";

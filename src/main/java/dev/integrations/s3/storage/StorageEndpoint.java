@@ -36,24 +36,13 @@ public record StorageEndpoint(
     Objects.requireNonNull(readTimeout, "readTimeout");
   }
 
-  /** Plain or TLS endpoint with default timeouts, path style, no extra CA. */
-  public static StorageEndpoint of(String host, Integer port, boolean tls, String region) {
-    return new StorageEndpoint(
-        host, port, tls, region, false, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
-  }
-
   /** {@code http(s)://host[:port]}, the form consumers put into AWS_ENDPOINT_URL. */
   public String url() {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return (tls ? "https://" : "http://") + h + (port == null ? "" : ":" + port);
   }
 
-  /** The same endpoint with other timeouts. */
-  public StorageEndpoint withTimeouts(Duration connect, Duration read) {
-    return new StorageEndpoint(host, port, tls, region, virtualHostStyle, caPem, connect, read);
-  }
-
-  /** The same endpoint trusting the given CA bundle. */
+  /** The same endpoint trusting this CA bundle (null: the JVM's CAs only). */
   public StorageEndpoint withCa(String pem) {
     return new StorageEndpoint(
         host, port, tls, region, virtualHostStyle, pem, connectTimeout, readTimeout);

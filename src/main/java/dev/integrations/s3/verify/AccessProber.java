@@ -1,10 +1,9 @@
 package dev.integrations.s3.verify;
 
-import dev.integrations.s3.api.v1alpha1.BucketStatus;
-import dev.integrations.s3.api.v1alpha1.BucketStatus.Result;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.verify.ProbeResult.Outcome;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -32,7 +31,7 @@ import java.util.Set;
  * max-keys=1}, recursive so that the first entry is an object, never a common prefix) until it
  * finds an object, then one ranged GET ({@code Range: bytes=0-0}) of that object. It never writes.
  *
- * <p>Outcomes per bucket ({@link BucketStatus}):
+ * <p>Outcomes per bucket ({@link ProbeResult}):
  *
  * <ul>
  *   <li>{@code list}: {@code Allowed}, {@code Denied} (AccessDenied), {@code NoSuchBucket}, or
@@ -52,9 +51,8 @@ import java.util.Set;
  *
  * <p>Failures that concern the whole endpoint or the keys themselves are not per-bucket results;
  * they are thrown as {@link StorageException}: unreachable endpoint or TLS failure (from {@link
- * HttpClients#classify}), issued keys rejected ({@link StorageException#CREDENTIALS_REJECTED}:
- * unknown access key, wrong secret, disabled user), and 5xx or non-S3 answers ({@link
- * StorageException#STORAGE_ERROR}).
+ * HttpClients#classify}), issued keys rejected (reason {@code CredentialsRejected}: unknown access
+ * key, wrong secret, disabled user), and 5xx or non-S3 answers (reason {@code StorageError}).
  *
  * <p>Every request uses the endpoint's timeouts through {@link HttpClients#forEndpoint}. The region
  * is always set, so the client never calls GetBucketLocation.
@@ -88,7 +86,7 @@ public final class AccessProber {
    * @throws StorageException when the endpoint is unreachable, TLS fails, the keys are rejected, or
    *     the server answers 5xx / not like S3
    */
-  public List<BucketStatus> probe(
+  public List<ProbeResult> probe(
       StorageEndpoint endpoint, String accessKey, String secretKey, List<BucketScope> buckets) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(accessKey, "accessKey");
@@ -100,7 +98,7 @@ public final class AccessProber {
     Call call = new Call(endpoint, accessKey);
     MinioClient client = client(endpoint, accessKey, secretKey);
     try {
-      List<BucketStatus> out = new ArrayList<>(scopes.size());
+      List<ProbeResult> out = new ArrayList<>(scopes.size());
       for (BucketScope scope : scopes) {
         out.add(probeBucket(client, call, scope));
       }
@@ -199,7 +197,7 @@ public final class AccessProber {
     }
   }
 
-  private static BucketStatus probeBucket(MinioClient client, Call call, BucketScope scope) {
+  private static ProbeResult probeBucket(MinioClient client, Call call, BucketScope scope) {
     String bucket = scope.bucket();
     List<String> prefixes = scope.prefixes().isEmpty() ? nullPrefix() : scope.prefixes();
     for (String prefix : prefixes) {
@@ -208,19 +206,19 @@ public final class AccessProber {
         first = firstObject(client, bucket, prefix);
       } catch (IllegalArgumentException e) {
         // minio-java refuses the bucket name before sending anything
-        return new BucketStatus(bucket, Result.Error, null, "invalid bucket name: " + bucket);
+        return new ProbeResult(bucket, Outcome.Error, null, "invalid bucket name: " + bucket);
       } catch (Exception e) {
         Failure f = call.failure(e, "ListObjectsV2 on bucket " + bucket);
         return switch (f.code() == null ? "" : f.code()) {
           case "AccessDenied" ->
-              new BucketStatus(
-                  bucket, Result.Denied, null, "list denied" + where(prefix) + ": AccessDenied");
+              new ProbeResult(
+                  bucket, Outcome.Denied, null, "list denied" + where(prefix) + ": AccessDenied");
           case "NoSuchBucket" ->
-              new BucketStatus(
-                  bucket, Result.NoSuchBucket, Result.NoSuchBucket, "bucket does not exist");
+              new ProbeResult(
+                  bucket, Outcome.NoSuchBucket, Outcome.NoSuchBucket, "bucket does not exist");
           default ->
-              new BucketStatus(
-                  bucket, Result.Error, null, "list failed" + where(prefix) + ": " + f.describe());
+              new ProbeResult(
+                  bucket, Outcome.Error, null, "list failed" + where(prefix) + ": " + f.describe());
         };
       }
       if (first.isPresent()) {
@@ -234,7 +232,7 @@ public final class AccessProber {
                 + (scope.prefixes().size() == 1 ? "prefix " : "prefixes ")
                 + String.join(", ", scope.prefixes().stream().map(p -> "\"" + p + "\"").toList())
                 + ": no object to prove read access with";
-    return new BucketStatus(bucket, Result.Allowed, Result.NoObjects, message);
+    return new ProbeResult(bucket, Outcome.Allowed, Outcome.NoObjects, message);
   }
 
   /**
@@ -260,21 +258,21 @@ public final class AccessProber {
     return Optional.of(item);
   }
 
-  private static BucketStatus read(MinioClient client, Call call, String bucket, String key) {
+  private static ProbeResult read(MinioClient client, Call call, String bucket, String key) {
     GetObjectArgs args =
         GetObjectArgs.builder().bucket(bucket).object(key).offset(0L).length(1L).build();
     try (GetObjectResponse in = client.getObject(args)) {
       in.readNBytes(1);
-      return new BucketStatus(bucket, Result.Allowed, Result.Allowed, null);
+      return new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null);
     } catch (Exception e) {
       Failure f = call.failure(e, "GetObject on bucket " + bucket);
       String code = f.code() == null ? "" : f.code();
       return switch (code) {
-        case INVALID_RANGE -> new BucketStatus(bucket, Result.Allowed, Result.Allowed, null);
+        case INVALID_RANGE -> new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null);
         case "AccessDenied" ->
-            new BucketStatus(bucket, Result.Allowed, Result.Denied, "read denied: AccessDenied");
+            new ProbeResult(bucket, Outcome.Allowed, Outcome.Denied, "read denied: AccessDenied");
         default ->
-            new BucketStatus(bucket, Result.Allowed, Result.Error, "read failed: " + f.describe());
+            new ProbeResult(bucket, Outcome.Allowed, Outcome.Error, "read failed: " + f.describe());
       };
     }
   }

@@ -3,8 +3,8 @@ package dev.integrations.s3.minio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.Endpoints;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +53,7 @@ class MeteredMinioAdminTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MinioAdmin admin =
         new MeteredMinioAdmin((e, a, s) -> new FakeAdmin(), registry)
-            .connect(StorageEndpoint.of("h", null, false, "us-east-1"), "a", "s");
+            .connect(Endpoints.of("h", null, false, "us-east-1"), "a", "s");
 
     assertThat(admin.user("u"))
         .hasValueSatisfying(u -> assertThat(u.policies()).containsExactly("p"));

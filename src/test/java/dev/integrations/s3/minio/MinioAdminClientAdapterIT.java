@@ -9,8 +9,10 @@ import dev.integrations.s3.minio.MinioAdmin.MinioUser;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.testing.MinioServer;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
@@ -39,7 +41,7 @@ class MinioAdminClientAdapterIT {
   @BeforeAll
   static void server() throws Exception {
     minio = MinioServer.shared();
-    endpoint = StorageEndpoint.of(minio.host(), minio.port(), false, "us-east-1");
+    endpoint = Endpoints.of(minio.host(), minio.port(), false, "us-east-1");
     admin = MinioAdminClientAdapter.connect(endpoint, minio.accessKey(), minio.secretKey());
     root = minio.rootS3();
     bucketA = bucket("adapter-a-" + RUN);
@@ -155,7 +157,7 @@ class MinioAdminClientAdapterIT {
     StorageException e =
         catchThrowableOfType(StorageException.class, () -> admin.deletePolicy(policy));
     assertThat(e).isNotNull();
-    assertThat(e.reason()).isEqualTo(StorageException.STORAGE_ERROR);
+    assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
     assertThat(e.isTransient()).isTrue();
     assertThat(e.getMessage())
         .contains(policy, "still attached", "XMinioIAMPolicyInUse")
@@ -203,7 +205,7 @@ class MinioAdminClientAdapterIT {
             thrown(() -> bad.policy("some-policy")), // own signed request
             thrown(() -> bad.detachAllPolicies("someone")), // own signed request
             thrown(() -> bad.putPolicy("p-" + RUN, readPolicy(bucketA))))) {
-      assertThat(e.reason()).isEqualTo(StorageException.ADMIN_CREDENTIALS_INVALID);
+      assertThat(e.reason()).isEqualTo(Reasons.ADMIN_CREDENTIALS_INVALID);
       assertThat(e.isTransient()).isFalse();
       assertThat(e.getMessage())
           .contains("\"" + minio.accessKey() + "\"", "SignatureDoesNotMatch", endpoint.url())
@@ -220,7 +222,7 @@ class MinioAdminClientAdapterIT {
     MinioAdmin bad = MinioAdminClientAdapter.connect(endpoint, ak, sk);
 
     StorageException e = thrown(() -> bad.user("someone"));
-    assertThat(e.reason()).isEqualTo(StorageException.ADMIN_CREDENTIALS_INVALID);
+    assertThat(e.reason()).isEqualTo(Reasons.ADMIN_CREDENTIALS_INVALID);
     assertThat(e.isTransient()).isFalse();
     assertThat(e.getMessage()).contains("\"" + ak + "\"", "InvalidAccessKeyId").doesNotContain(sk);
   }
@@ -241,7 +243,7 @@ class MinioAdminClientAdapterIT {
             thrown(() -> plain.user("someone-else")),
             thrown(() -> plain.putPolicy(policy, readPolicy(bucketB))),
             thrown(() -> plain.createUser("it-sneaky-" + RUN, secret())))) {
-      assertThat(e.reason()).isEqualTo(StorageException.ADMIN_ACCESS_DENIED);
+      assertThat(e.reason()).isEqualTo(Reasons.ADMIN_ACCESS_DENIED);
       assertThat(e.isTransient()).isFalse();
       assertThat(e.getMessage())
           .contains("\"" + user + "\"", "AccessDenied")
@@ -264,8 +266,10 @@ class MinioAdminClientAdapterIT {
       port = s.getLocalPort();
     }
     StorageEndpoint nowhere =
-        StorageEndpoint.of("127.0.0.1", port, false, "us-east-1")
-            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        Endpoints.withTimeouts(
+            Endpoints.of("127.0.0.1", port, false, "us-east-1"),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
     MinioAdmin down = MinioAdminClientAdapter.connect(nowhere, "admin", "admin-secret-123");
 
     long start = System.nanoTime();
@@ -274,7 +278,7 @@ class MinioAdminClientAdapterIT {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     for (StorageException e : errors) {
-      assertThat(e.reason()).isEqualTo(StorageException.ENDPOINT_UNREACHABLE);
+      assertThat(e.reason()).isEqualTo(Reasons.ENDPOINT_UNREACHABLE);
       assertThat(e.isTransient()).isTrue();
       assertThat(e.getMessage()).contains("127.0.0.1:" + port).doesNotContain("admin-secret-123");
     }
@@ -294,21 +298,21 @@ class MinioAdminClientAdapterIT {
     };
     for (String doc : documents) {
       StorageException e = thrown(() -> admin.putPolicy(name, doc));
-      assertThat(e.reason()).as(doc).isEqualTo(StorageException.POLICY_REJECTED);
+      assertThat(e.reason()).as(doc).isEqualTo(Reasons.POLICY_REJECTED);
       assertThat(e.isTransient()).as(doc).isFalse();
       assertThat(e.getMessage()).as(doc).contains(name);
     }
     assertThat(admin.policy(name)).isEmpty();
 
     StorageException comma = thrown(() -> admin.putPolicy("a,b-" + RUN, readPolicy(bucketA)));
-    assertThat(comma.reason()).isEqualTo(StorageException.POLICY_REJECTED);
+    assertThat(comma.reason()).isEqualTo(Reasons.POLICY_REJECTED);
   }
 
   @Test
   void userNamesMinioRefusesAreNotTransient() {
     for (String name : List.of("ab", "it=" + RUN)) {
       StorageException e = thrown(() -> admin.createUser(name, secret()));
-      assertThat(e.reason()).as(name).isEqualTo(StorageException.STORAGE_ERROR);
+      assertThat(e.reason()).as(name).isEqualTo(Reasons.STORAGE_ERROR);
       assertThat(e.isTransient()).as(name).isFalse();
       assertThat(e.getMessage()).as(name).contains("XMinioAdminInvalidAccessKey");
       assertThat(admin.user(name)).isEmpty();

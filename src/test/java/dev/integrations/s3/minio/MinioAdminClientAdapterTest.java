@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.Endpoints;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +40,7 @@ class MinioAdminClientAdapterTest {
         });
     server.start();
     StorageEndpoint ep =
-        StorageEndpoint.of("127.0.0.1", server.getAddress().getPort(), false, "us-east-1");
+        Endpoints.of("127.0.0.1", server.getAddress().getPort(), false, "us-east-1");
     admin = MinioAdminClientAdapter.connect(ep, "admin-ak", "admin-sk-do-not-print");
   }
 
@@ -59,7 +61,7 @@ class MinioAdminClientAdapterTest {
           thrown(() -> admin.policy("p")), // own signed request
           thrown(() -> admin.detachAllPolicies("someone"))
         }) {
-      assertThat(e.reason()).isEqualTo(StorageException.STORAGE_ERROR);
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
       assertThat(e.isTransient()).isTrue();
       assertThat(e.getMessage()).contains("XMinioServerNotInitialized");
     }
@@ -71,7 +73,7 @@ class MinioAdminClientAdapterTest {
     StorageException lib = thrown(() -> admin.putPolicy("p", "{\"Version\":\"2012-10-17\"}"));
     StorageException own = thrown(() -> admin.policy("p"));
     for (StorageException e : new StorageException[] {lib, own}) {
-      assertThat(e.reason()).isEqualTo(StorageException.STORAGE_ERROR);
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
       assertThat(e.isTransient()).isTrue();
       assertThat(e.getMessage())
           .contains("not a MinIO error response")
@@ -86,7 +88,7 @@ class MinioAdminClientAdapterTest {
     answer(200, "this is not json ECHOED");
     for (StorageException e :
         new StorageException[] {thrown(() -> admin.user("u")), thrown(() -> admin.policy("p"))}) {
-      assertThat(e.reason()).isEqualTo(StorageException.STORAGE_ERROR);
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
       assertThat(e.getMessage()).doesNotContain("ECHOED");
     }
   }

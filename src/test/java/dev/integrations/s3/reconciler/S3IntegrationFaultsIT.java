@@ -11,7 +11,7 @@ import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.VerificationSpec;
 import dev.integrations.s3.policy.PolicyDocument;
-import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
 import dev.integrations.s3.verify.AccessProber;
@@ -199,7 +199,7 @@ class S3IntegrationFaultsIT {
     // Their key still works and their user holds no policy of ours.
     new AccessProber()
         .authenticate(
-            StorageEndpoint.of(minio.host(), minio.port(), false, "us-east-1"), owner, theirSecret);
+            Endpoints.of(minio.host(), minio.port(), false, "us-east-1"), owner, theirSecret);
     assertThat(rootAdmin.getUserInfo(owner).policyName()).isNullOrEmpty();
 
     // Deleting our integration leaves their user alone.
@@ -224,6 +224,28 @@ class S3IntegrationFaultsIT {
         .isTrue();
     assertThat(rootAdmin.listUsers()).doesNotContainKey(user);
     assertThat(op.secret(ns, "viz-s3")).isNull();
+  }
+
+  @Test
+  void aSecretOfTheOutputNameThatIsNotOursIsNeverOverwritten() throws Exception {
+    String ns = namespaceWithPolicy("sconflict-" + MinioServer.randomSuffix());
+    client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(adminSecret(ns, "viz-s3", "someone", "someones-own-secret-value")).create();
+    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+
+    op.awaitReady(ns, "viz", "False", "SecretConflict");
+    assertThat(op.condition(ns, "viz", "SecretReady").orElseThrow().getMessage())
+        .contains("\"viz-s3\" already exists and is not managed by this S3Integration");
+    assertThat(op.secretValue(ns, "viz-s3", "secretKey")).isEqualTo("someones-own-secret-value");
+    assertThat(op.secret(ns, "viz-s3").getData()).doesNotContainKey("AWS_SECRET_ACCESS_KEY");
+    assertThat(op.minioAdmin.writes(ns + ".viz")).as("nothing written to MinIO").isZero();
+
+    // Choosing another name resolves it.
+    S3Integration renamed = op.integration(ns, "viz");
+    renamed.getSpec().setSecretName("viz-own-s3");
+    client.resource(renamed).update();
+    op.awaitReady(ns, "viz", "True", "Ready");
+    assertThat(op.secretValue(ns, "viz-s3", "secretKey")).isEqualTo("someones-own-secret-value");
   }
 
   @Test

@@ -145,7 +145,7 @@ class LocatorResolverTest {
   @Test
   void theSecretsCaIsTrustedAlongsideTheJvmDefaults() {
     Route media = offline().routingTable().bucketRoutes().get("media");
-    var issuers = Arrays.asList(LocatorResolver.trustManager(media).getAcceptedIssuers());
+    var issuers = Arrays.asList(LocatorResolver.trust(media).trustManager().getAcceptedIssuers());
     assertThat(issuers)
         .anySatisfy(
             c ->
@@ -166,7 +166,7 @@ class LocatorResolverTest {
             Route.AddressingStyle.PATH,
             "s3://media/*",
             "not a certificate");
-    assertThatThrownBy(() -> LocatorResolver.trustManager(bad))
+    assertThatThrownBy(() -> LocatorResolver.trust(bad))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("broken-ca");
   }

@@ -171,18 +171,7 @@ public final class MinioServer {
   private void awaitHealthy(Duration timeout) {
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
     if (ca != null) {
-      try {
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        ssl.init(
-            null,
-            new javax.net.ssl.TrustManager[] {
-              dev.integrations.s3.storage.HttpClients.trustManager(ca.caPem)
-            },
-            null);
-        hb.sslContext(ssl);
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
+      hb.sslContext(dev.integrations.s3.storage.HttpClients.trust(ca.caPem).sslContext());
     }
     HttpClient http = hb.build();
     URI ready = URI.create(endpoint() + "/minio/health/ready");
@@ -291,8 +280,7 @@ public final class MinioServer {
 
   /** How the operator would describe this server (with the test CA when it speaks TLS). */
   public dev.integrations.s3.storage.StorageEndpoint storageEndpoint() {
-    var e = dev.integrations.s3.storage.StorageEndpoint.of(host, port, ca != null, "us-east-1");
-    return ca == null ? e : e.withCa(ca.caPem);
+    return Endpoints.of(host, port, ca != null, "us-east-1", ca == null ? null : ca.caPem);
   }
 
   /** A random name suffix for test resources, lower-case letters and digits. */

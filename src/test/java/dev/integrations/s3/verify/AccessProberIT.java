@@ -3,14 +3,15 @@ package dev.integrations.s3.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.integrations.s3.api.v1alpha1.BucketStatus;
-import dev.integrations.s3.api.v1alpha1.BucketStatus.Result;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.testing.MinioServer;
+import dev.integrations.s3.verify.ProbeResult.Outcome;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -52,7 +53,7 @@ class AccessProberIT {
     minio = MinioServer.shared();
     admin = minio.rootAdmin();
     root = minio.rootS3();
-    endpoint = StorageEndpoint.of(minio.host(), minio.port(), false, "us-east-1");
+    endpoint = Endpoints.of(minio.host(), minio.port(), false, "us-east-1");
   }
 
   @Test
@@ -75,7 +76,7 @@ class AccessProberIT {
     Map<String, String> grantedBefore = contents(granted);
     Map<String, String> otherBefore = contents(other);
 
-    List<BucketStatus> result =
+    List<ProbeResult> result =
         prober.probe(
             endpoint,
             keys.accessKey(),
@@ -84,14 +85,14 @@ class AccessProberIT {
 
     assertThat(result)
         .containsExactly(
-            new BucketStatus(granted, Result.Allowed, Result.Allowed, null),
-            new BucketStatus(other, Result.Denied, null, "list denied: AccessDenied"),
-            new BucketStatus(
-                missing, Result.NoSuchBucket, Result.NoSuchBucket, "bucket does not exist"),
-            new BucketStatus(
+            new ProbeResult(granted, Outcome.Allowed, Outcome.Allowed, null),
+            new ProbeResult(other, Outcome.Denied, null, "list denied: AccessDenied"),
+            new ProbeResult(
+                missing, Outcome.NoSuchBucket, Outcome.NoSuchBucket, "bucket does not exist"),
+            new ProbeResult(
                 empty,
-                Result.Allowed,
-                Result.NoObjects,
+                Outcome.Allowed,
+                Outcome.NoObjects,
                 "bucket is empty: no object to prove read access with"));
 
     // probing wrote nothing: same keys, same bytes, no bucket created
@@ -126,7 +127,7 @@ class AccessProberIT {
                 keys.accessKey(),
                 keys.secretKey(),
                 List.of(new BucketScope(media, List.of("images/")))))
-        .containsExactly(new BucketStatus(media, Result.Allowed, Result.Allowed, null));
+        .containsExactly(new ProbeResult(media, Outcome.Allowed, Outcome.Allowed, null));
     // first prefix empty, the second has an object: read access is still proven
     assertThat(
             prober.probe(
@@ -134,7 +135,7 @@ class AccessProberIT {
                 keys.accessKey(),
                 keys.secretKey(),
                 List.of(new BucketScope(media, List.of("none/", "images/")))))
-        .containsExactly(new BucketStatus(media, Result.Allowed, Result.Allowed, null));
+        .containsExactly(new ProbeResult(media, Outcome.Allowed, Outcome.Allowed, null));
     assertThat(
             prober.probe(
                 endpoint,
@@ -142,15 +143,15 @@ class AccessProberIT {
                 keys.secretKey(),
                 List.of(new BucketScope(docs, List.of("empty/")))))
         .containsExactly(
-            new BucketStatus(
+            new ProbeResult(
                 docs,
-                Result.Allowed,
-                Result.NoObjects,
+                Outcome.Allowed,
+                Outcome.NoObjects,
                 "no object under the granted prefix \"empty/\": no object to prove read access"
                     + " with"));
     // the same keys probing the whole bucket are denied: the prefix is what made it work
     assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(media))))
-        .containsExactly(new BucketStatus(media, Result.Denied, null, "list denied: AccessDenied"));
+        .containsExactly(new ProbeResult(media, Outcome.Denied, null, "list denied: AccessDenied"));
     assertThat(contents(media)).isEqualTo(mediaBefore).hasSize(3);
   }
 
@@ -181,7 +182,7 @@ class AccessProberIT {
     assertThat(((ErrorResponseException) raw).response().code()).isEqualTo(416);
 
     assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
-        .containsExactly(new BucketStatus(bucket, Result.Allowed, Result.Allowed, null));
+        .containsExactly(new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null));
   }
 
   @Test
@@ -194,7 +195,7 @@ class AccessProberIT {
 
     assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
         .containsExactly(
-            new BucketStatus(bucket, Result.Allowed, Result.Denied, "read denied: AccessDenied"));
+            new ProbeResult(bucket, Outcome.Allowed, Outcome.Denied, "read denied: AccessDenied"));
     assertThat(contents(bucket)).containsExactly(Map.entry("k.txt", "v"));
   }
 
@@ -239,7 +240,7 @@ class AccessProberIT {
     admin.setPolicy(name, false, name);
     // the keys work while the user is enabled
     assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
-        .containsExactly(new BucketStatus(bucket, Result.Allowed, Result.Allowed, null));
+        .containsExactly(new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null));
 
     admin.addUser(name, UserInfo.Status.DISABLED, secret, null, null);
     assertThat(admin.getUserInfo(name).status()).isEqualTo(UserInfo.Status.DISABLED);
@@ -270,7 +271,7 @@ class AccessProberIT {
 
     assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
         .containsExactly(
-            new BucketStatus(bucket, Result.Denied, null, "list denied: AccessDenied"));
+            new ProbeResult(bucket, Outcome.Denied, null, "list denied: AccessDenied"));
   }
 
   @Test
@@ -288,8 +289,10 @@ class AccessProberIT {
       port = s.getLocalPort();
     }
     StorageEndpoint dead =
-        StorageEndpoint.of("127.0.0.1", port, false, "us-east-1")
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        Endpoints.withTimeouts(
+            Endpoints.of("127.0.0.1", port, false, "us-east-1"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2));
 
     long start = System.nanoTime();
     Throwable probe =
@@ -300,9 +303,7 @@ class AccessProberIT {
     for (Throwable t : Arrays.asList(probe, auth)) {
       assertThat(t).isInstanceOf(StorageException.class);
       StorageException e = (StorageException) t;
-      assertThat(e.reason())
-          .as("%s", e.getMessage())
-          .isEqualTo(StorageException.ENDPOINT_UNREACHABLE);
+      assertThat(e.reason()).as("%s", e.getMessage()).isEqualTo(Reasons.ENDPOINT_UNREACHABLE);
       assertThat(e.isTransient()).isTrue();
       assertThat(e.getMessage()).contains("127.0.0.1:" + port);
     }
@@ -312,15 +313,17 @@ class AccessProberIT {
   @Test
   void tlsSpokenToAPlainPortIsATlsError() {
     StorageEndpoint tls =
-        StorageEndpoint.of(minio.host(), minio.port(), true, "us-east-1")
-            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        Endpoints.withTimeouts(
+            Endpoints.of(minio.host(), minio.port(), true, "us-east-1"),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3));
 
     for (Throwable t :
         Arrays.asList(
             catchThrowable(() -> prober.probe(tls, "ak", "sk", List.of(whole("pr-dead-" + RUN)))),
             catchThrowable(() -> prober.authenticate(tls, "ak", "sk")))) {
       assertThat(t).isInstanceOf(StorageException.class);
-      assertThat(((StorageException) t).reason()).isEqualTo(StorageException.TLS_ERROR);
+      assertThat(((StorageException) t).reason()).isEqualTo(Reasons.TLS_ERROR);
       assertThat(((StorageException) t).isTransient()).isFalse();
     }
   }
@@ -330,9 +333,7 @@ class AccessProberIT {
   private static void assertRejected(Throwable t, String accessKey, String code) {
     assertThat(t).isInstanceOf(StorageException.class);
     StorageException e = (StorageException) t;
-    assertThat(e.reason())
-        .as("%s", e.getMessage())
-        .isEqualTo(StorageException.CREDENTIALS_REJECTED);
+    assertThat(e.reason()).as("%s", e.getMessage()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
     assertThat(e.isTransient()).isFalse();
     assertThat(e.getMessage())
         .isEqualTo(

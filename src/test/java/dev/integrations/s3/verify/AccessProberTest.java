@@ -3,8 +3,8 @@ package dev.integrations.s3.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.testing.Endpoints;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,16 +68,16 @@ class AccessProberTest {
   @Test
   void nothingToProbeSendsNothing() {
     // an endpoint nobody listens on: any request would throw EndpointUnreachable
-    StorageEndpoint nowhere = StorageEndpoint.of("127.0.0.1", 1, false, "us-east-1");
+    StorageEndpoint nowhere = Endpoints.of("127.0.0.1", 1, false, "us-east-1");
     assertThat(new AccessProber().probe(nowhere, "ak", "sk", List.of())).isEmpty();
   }
 
   @Test
   void invalidBucketNameIsAnErrorResultWithoutAnyRequest() {
     // nobody listens on port 1: had a request been sent, probe would throw EndpointUnreachable
-    StorageEndpoint nowhere = StorageEndpoint.of("127.0.0.1", 1, false, "us-east-1");
+    StorageEndpoint nowhere = Endpoints.of("127.0.0.1", 1, false, "us-east-1");
     assertThat(new AccessProber().probe(nowhere, "ak", "sk", List.of(new BucketScope("b", null))))
         .containsExactly(
-            new BucketStatus("b", BucketStatus.Result.Error, null, "invalid bucket name: b"));
+            new ProbeResult("b", ProbeResult.Outcome.Error, null, "invalid bucket name: b"));
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** Observed state of an {@link S3AccessPolicy}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,18 +41,5 @@ public class S3AccessPolicyStatus {
 
   public void setDocument(String document) {
     this.document = document;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof S3AccessPolicyStatus s
-        && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions)
-        && Objects.equals(document, s.document);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, document);
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** Observed state of an {@link S3Integration}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -109,33 +108,5 @@ public class S3IntegrationStatus {
 
   public void setLastVerifiedTime(String lastVerifiedTime) {
     this.lastVerifiedTime = lastVerifiedTime;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof S3IntegrationStatus s
-        && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions)
-        && Objects.equals(scope, s.scope)
-        && Objects.equals(userName, s.userName)
-        && Objects.equals(policyName, s.policyName)
-        && Objects.equals(secretName, s.secretName)
-        && Objects.equals(endpointURL, s.endpointURL)
-        && Objects.equals(buckets, s.buckets)
-        && Objects.equals(lastVerifiedTime, s.lastVerifiedTime);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        observedGeneration,
-        conditions,
-        scope,
-        userName,
-        policyName,
-        secretName,
-        endpointURL,
-        buckets,
-        lastVerifiedTime);
   }
 }

@@ -1,6 +1,8 @@
 package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.api.v1alpha1.AddressingStyle;
+import dev.integrations.s3.api.v1alpha1.ApiGroup;
+import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
@@ -12,13 +14,13 @@ import dev.integrations.s3.minio.MinioNames;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.BucketNames;
 import dev.integrations.s3.policy.Grants;
+import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.PolicyValidator;
 import dev.integrations.s3.policy.ReadGrant;
-import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.verify.BucketScope;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,44 +31,60 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * What an S3Integration resolves to after reading its spec and the objects it references from the
- * informer caches. Pure: lookups are passed in as functions, so the rules here are unit-testable.
+ * The desired state of one S3Integration: what its spec, the S3AccessPolicies it references and the
+ * operator's settings ask for, before anything is read from Secrets or the storage. Pure: policies
+ * are looked up through a function, so every rule here is unit-testable.
+ *
+ * @param managed the operator creates the user and policy (else it validates given keys)
+ * @param userName the MinIO user (managed mode), else null
+ * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
+ * @param document the merged policy document of the valid grants, or null when there are none
+ * @param grants how many referenced policies are valid and merged
+ * @param missingPolicies referenced S3AccessPolicies that do not exist
+ * @param invalidPolicies referenced S3AccessPolicies whose spec is invalid
+ * @param scopes buckets (and prefixes) to verify
+ * @param bucket the one bucket the integration is scoped to, or null for all buckets
+ * @param secretName the output Secret
+ * @param interval how often access is verified
+ * @param endpoint the storage endpoint, without its CA (read from a Secret later)
+ * @param caRef the CA Secret, or null
+ * @param keysRef the admin keys (managed) or the given keys (validate-only)
  */
-record Inputs(
-    StorageEndpoint endpoint,
+record IntegrationModel(
+    boolean managed,
     String userName,
     String policyName,
-    String secretName,
-    Duration verificationInterval,
-    List<ReadGrant> grants,
+    String document,
+    int grants,
     List<String> missingPolicies,
     List<String> invalidPolicies,
     List<BucketScope> scopes,
-    String caPem) {
+    String bucket,
+    String secretName,
+    Duration interval,
+    StorageEndpoint endpoint,
+    CaSecretRef caRef,
+    KeyPairSecretRef keysRef) {
 
-  private static final Pattern HOST =
-      Pattern.compile(
-          "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$");
+  private static final Pattern HOST = Pattern.compile(ApiGroup.HOST_PATTERN);
 
-  boolean managed() {
-    return policyName != null;
-  }
-
-  /** Reads and checks everything; throws {@link Blocked} for the first permanent problem. */
-  static Inputs resolve(
+  /**
+   * The desired state of this integration.
+   *
+   * @throws StepFailure InvalidSpec, naming every problem, when the spec is not usable
+   */
+  static IntegrationModel from(
       S3Integration resource,
-      OperatorConfig config,
       Function<String, Optional<S3AccessPolicy>> policies,
-      Function<String, Optional<Secret>> secrets) {
+      OperatorConfig config) {
     S3IntegrationSpec spec = resource.getSpec();
     List<String> problems = specProblems(spec);
     if (!problems.isEmpty()) {
-      throw new Blocked(
-          Reasons.CREDENTIALS_READY, Reasons.INVALID_SPEC, String.join("; ", problems));
+      throw StepFailure.permanent(
+          ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
     }
     boolean managed = spec.getCredentials().getManaged() != null;
     String userName = null;
-    String policyName = null;
     if (managed) {
       String given = spec.getCredentials().getManaged().getUserName();
       userName =
@@ -74,10 +92,7 @@ record Inputs(
               ? given
               : MinioNames.defaultUserName(
                   resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-      policyName = MinioNames.policyName(userName);
     }
-    String secretName = secretName(resource);
-
     Duration interval =
         spec.getVerification() != null && spec.getVerification().getInterval() != null
             ? OperatorConfig.parseDuration(
@@ -86,29 +101,6 @@ record Inputs(
 
     TlsSpec tls = spec.getTls();
     boolean tlsEnabled = tls == null || tls.getEnabled() == null || tls.getEnabled();
-    String caPem = null;
-    if (tlsEnabled && tls != null && tls.getCaSecretRef() != null) {
-      String name = tls.getCaSecretRef().getName();
-      String key = tls.getCaSecretRef().getKey() == null ? "ca.crt" : tls.getCaSecretRef().getKey();
-      Secret ca =
-          secrets
-              .apply(name)
-              .orElseThrow(
-                  () ->
-                      new Blocked(
-                          Reasons.CREDENTIALS_READY,
-                          Reasons.SECRET_NOT_FOUND,
-                          "CA Secret \"" + name + "\" (tls.caSecretRef) not found"));
-      caPem =
-          ResolvedConfigSecret.value(ca, key)
-              .filter(v -> !v.isBlank())
-              .orElseThrow(
-                  () ->
-                      new Blocked(
-                          Reasons.CREDENTIALS_READY,
-                          Reasons.SECRET_NOT_FOUND,
-                          "CA Secret \"" + name + "\" has no key \"" + key + "\""));
-    }
     StorageEndpoint endpoint =
         new StorageEndpoint(
             spec.getEndpoint(),
@@ -116,7 +108,7 @@ record Inputs(
             tlsEnabled,
             spec.getRegion() == null ? "us-east-1" : spec.getRegion(),
             spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
-            caPem,
+            null,
             StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
             StorageEndpoint.DEFAULT_READ_TIMEOUT);
 
@@ -137,17 +129,23 @@ record Inputs(
       }
       grants.add(grant);
     }
-    return new Inputs(
-        endpoint,
+    return new IntegrationModel(
+        managed,
         userName,
-        policyName,
-        secretName,
-        interval,
-        List.copyOf(grants),
+        managed ? MinioNames.policyName(userName) : null,
+        grants.isEmpty() ? null : PolicyDocument.merge(grants),
+        grants.size(),
         List.copyOf(missing),
         List.copyOf(invalid),
         scopes(spec.getBucket(), grants),
-        caPem);
+        spec.getBucket(),
+        secretName(resource),
+        interval,
+        endpoint,
+        tlsEnabled && tls != null ? tls.getCaSecretRef() : null,
+        managed
+            ? spec.getCredentials().getManaged().getAdminSecretRef()
+            : spec.getCredentials().getSecretRef());
   }
 
   /** The resolved-config Secret's name: spec.secretName, or {@code <name>-s3}. */
@@ -233,41 +231,5 @@ record Inputs(
       problems.add("set bucket or accessPolicyRefs: without either there is nothing to verify");
     }
     return problems;
-  }
-
-  /** Reads an access key / secret key pair from a referenced Secret. */
-  static String[] keyPair(
-      KeyPairSecretRef ref, String what, Function<String, Optional<Secret>> secrets) {
-    Secret s =
-        secrets
-            .apply(ref.getName())
-            .orElseThrow(
-                () ->
-                    new Blocked(
-                        Reasons.CREDENTIALS_READY,
-                        Reasons.SECRET_NOT_FOUND,
-                        what + " Secret \"" + ref.getName() + "\" not found"));
-    String akKey = ref.getAccessKeyKey() == null ? "accessKey" : ref.getAccessKeyKey();
-    String skKey = ref.getSecretKeyKey() == null ? "secretKey" : ref.getSecretKeyKey();
-    String ak = ResolvedConfigSecret.value(s, akKey).map(String::trim).orElse("");
-    String sk = ResolvedConfigSecret.value(s, skKey).map(String::trim).orElse("");
-    List<String> missing = new ArrayList<>();
-    if (ak.isEmpty()) {
-      missing.add("\"" + akKey + "\"");
-    }
-    if (sk.isEmpty()) {
-      missing.add("\"" + skKey + "\"");
-    }
-    if (!missing.isEmpty()) {
-      throw new Blocked(
-          Reasons.CREDENTIALS_READY,
-          Reasons.SECRET_NOT_FOUND,
-          what
-              + " Secret \""
-              + ref.getName()
-              + "\" has no (or an empty) key "
-              + String.join(" and ", missing));
-    }
-    return new String[] {ak, sk};
   }
 }

@@ -1,0 +1,31 @@
+package dev.integrations.s3.reconciler;
+
+/**
+ * One write the decision asks for, in the order it must happen. Appliers carry them out; a unit
+ * test can read a plan as a list of these without any server.
+ */
+sealed interface Action {
+  /** Write the output Secret (create, or update what differs). Always first: it records the key. */
+  record WriteSecret() implements Action {}
+
+  /** Create the MinIO user with the plan's key. */
+  record CreateUser(String user) implements Action {}
+
+  /** Re-add our existing user with the plan's key: enables it and sets the key, keeps policies. */
+  record ResetUser(String user) implements Action {}
+
+  /** Create ({@code exists} false) or replace the policy document. */
+  record PutPolicy(String name, String document, boolean exists) implements Action {}
+
+  /** Make exactly this policy the user's policy set. */
+  record AttachPolicy(String user, String policy) implements Action {}
+
+  /** Remove every policy from the user: it can read nothing. */
+  record DetachAllPolicies(String user) implements Action {}
+
+  /** Delete our policy. */
+  record DeletePolicy(String name) implements Action {}
+
+  /** Delete our user. */
+  record DeleteUser(String user) implements Action {}
+}

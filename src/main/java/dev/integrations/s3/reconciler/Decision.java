@@ -1,0 +1,58 @@
+package dev.integrations.s3.reconciler;
+
+import java.util.List;
+
+/** What {@link Decider} concludes from the desired state and what was observed. */
+sealed interface Decision {
+
+  /**
+   * Something that is not ours stands in the way: nothing is written.
+   *
+   * @param type the condition it belongs to
+   * @param reason CamelCase reason
+   * @param message what is in the way and what to do, without secrets
+   */
+  record Conflict(String type, String reason, String message) implements Decision {
+    StepFailure failure() {
+      return StepFailure.permanent(type, reason, message);
+    }
+  }
+
+  /**
+   * The writes to make, in order, and what the result will be.
+   *
+   * @param accessKey the access key the Secret will hold
+   * @param secretKey its secret key (never logged)
+   * @param newKey true when the key differs from the one the Secret holds now
+   * @param policyName the policy attached to the user afterwards, or null when none is
+   * @param actions the writes, in order
+   * @param verify whether access is to be verified in this reconcile
+   */
+  record Plan(
+      String accessKey,
+      String secretKey,
+      boolean newKey,
+      String policyName,
+      List<Action> actions,
+      boolean verify)
+      implements Decision {
+    public Plan {
+      actions = List.copyOf(actions);
+    }
+
+    @Override
+    public String toString() {
+      return "Plan[accessKey="
+          + accessKey
+          + ", newKey="
+          + newKey
+          + ", policyName="
+          + policyName
+          + ", actions="
+          + actions
+          + ", verify="
+          + verify
+          + "]";
+    }
+  }
+}

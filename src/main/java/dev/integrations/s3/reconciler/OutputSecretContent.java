@@ -1,0 +1,78 @@
+package dev.integrations.s3.reconciler;
+
+import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.secret.ResolvedConfig;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.Reasons;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The desired output Secret of a plan, and what a refused write of it means. */
+final class OutputSecretContent {
+  private OutputSecretContent() {}
+
+  /** The Secret the plan asks for: the resolved configuration with the plan's keys. */
+  static Secret build(
+      S3Integration resource,
+      IntegrationModel model,
+      Observer.Connection connection,
+      Decision.Plan plan) {
+    Map<String, String> annotations = new TreeMap<>();
+    if (model.managed()) {
+      // Written before the MinIO user exists: what the operator is about to own.
+      annotations.put(ResolvedConfigSecret.USER_ANNOTATION, model.userName());
+      annotations.put(ResolvedConfigSecret.POLICY_ANNOTATION, model.policyName());
+    }
+    var spec = resource.getSpec();
+    ResolvedConfig config =
+        new ResolvedConfig(
+            plan.accessKey(),
+            plan.secretKey(),
+            connection.endpoint().url(),
+            connection.endpoint().region(),
+            spec.getEndpoint(),
+            spec.getPort(),
+            connection.endpoint().virtualHostStyle() ? "virtual" : "path",
+            model.bucket(),
+            connection.caPem());
+    return ResolvedConfigSecret.build(resource, model.secretName(), config, annotations);
+  }
+
+  /**
+   * A write the API server refused. Transient answers (conflict, throttling, server error) are
+   * passed on to be retried without touching Ready; anything else (forbidden, invalid) ends in
+   * SecretReady=False with the HTTP status and the fields named, never the values.
+   */
+  static RuntimeException refused(String secretName, KubernetesClientException e) {
+    if (Failures.isControlPlaneBlip(e)) {
+      return e;
+    }
+    StatusDetails details = e.getStatus() == null ? null : e.getStatus().getDetails();
+    String fields =
+        details == null || details.getCauses() == null || details.getCauses().isEmpty()
+            ? ""
+            : " (fields: "
+                + String.join(
+                    ", ",
+                    details.getCauses().stream()
+                        .map(c -> c.getField() == null ? "?" : c.getField())
+                        .distinct()
+                        .toList())
+                + ")";
+    String reason = e.getStatus() == null ? null : e.getStatus().getReason();
+    return StepFailure.permanent(
+        SECRET_READY,
+        Reasons.SECRET_WRITE_FAILED,
+        "the API server refused to write Secret \""
+            + secretName
+            + "\": HTTP "
+            + e.getCode()
+            + (reason == null ? "" : " " + reason)
+            + fields);
+  }
+}

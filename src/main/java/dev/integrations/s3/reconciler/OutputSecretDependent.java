@@ -1,0 +1,136 @@
+package dev.integrations.s3.reconciler;
+
+import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.Reasons;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashMap;
+import java.util.Optional;
+
+/**
+ * The resolved-config Secret as a JOSDK dependent resource: created and updated with server-side
+ * apply (SSA: only the fields we own are compared and written; labels and annotations others add
+ * stay), owned by the integration (so Kubernetes' garbage collector deletes it), and cached by an
+ * informer that sees only Secrets carrying our managed-by label — never the other Secrets of a
+ * namespace.
+ *
+ * <p>Standalone rather than in a managed workflow: the reconciler calls it explicitly after the
+ * decision found no conflict, with the desired Secret put into the context, and reads its outcome
+ * for Events and status.
+ */
+final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret, S3Integration> {
+  /** The label selector of the informer: our output Secrets only. */
+  static final String SELECTOR =
+      ResolvedConfigSecret.MANAGED_BY_LABEL + "=" + ResolvedConfigSecret.MANAGED_BY;
+
+  private static final String DESIRED = OutputSecretDependent.class.getName() + ".desired";
+
+  OutputSecretDependent() {
+    super(Secret.class, "output-secrets");
+    configureWith(
+        new KubernetesDependentResourceConfigBuilder<Secret>()
+            .withKubernetesDependentInformerConfig(
+                InformerConfiguration.builder(Secret.class)
+                    .withName("output-secrets")
+                    .withLabelSelector(SELECTOR)
+                    .build())
+            .build());
+  }
+
+  /** The informer, created once for the reconciler's event sources. */
+  InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
+    return eventSource(context).orElseThrow();
+  }
+
+  /**
+   * The integration's own output Secret, or empty when there is none.
+   *
+   * @throws StepFailure SecretConflict when a Secret of that name exists and belongs to someone
+   *     else: it is never overwritten
+   */
+  Optional<Secret> observe(S3Integration primary, Context<S3Integration> context, String name) {
+    String ns = primary.getMetadata().getNamespace();
+    Optional<Secret> mine = getSecondaryResource(primary, context);
+    if (mine.isPresent()) {
+      return mine;
+    }
+    // Not ours in the cache. Labelled by us for another integration, or a Secret the informer
+    // does not see (no label): one read by name, only while our Secret does not exist.
+    Secret other =
+        eventSource()
+            .flatMap(es -> es.get(new ResourceID(name, ns)))
+            .orElseGet(() -> context.getClient().secrets().inNamespace(ns).withName(name).get());
+    if (other == null) {
+      return Optional.empty();
+    }
+    if (ResolvedConfigSecret.isOwnedBy(other, primary)) {
+      return Optional.of(other); // our own write, not in the cache yet
+    }
+    throw StepFailure.permanent(
+        SECRET_READY,
+        Reasons.SECRET_CONFLICT,
+        "Secret \""
+            + name
+            + "\" already exists and is not managed by this S3Integration; choose another"
+            + " spec.secretName or remove that Secret");
+  }
+
+  /**
+   * Creates or updates the Secret so that it is {@code desired}; returns what it did.
+   *
+   * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good
+   */
+  Applied write(S3Integration primary, Context<S3Integration> context, Secret desired) {
+    String name = desired.getMetadata().getName();
+    context.managedWorkflowAndDependentResourceContext().put(DESIRED, desired);
+    ReconcileResult<Secret> result;
+    try {
+      result = reconcile(primary, context);
+    } catch (KubernetesClientException e) {
+      throw OutputSecretContent.refused(name, e);
+    }
+    return switch (result.getSingleOperation()) {
+      case CREATED ->
+          new Applied(
+              SECRET_READY, Applied.Outcome.CREATED, "SecretWritten", "created Secret " + name);
+      case UPDATED ->
+          new Applied(
+              SECRET_READY, Applied.Outcome.UPDATED, "SecretWritten", "updated Secret " + name);
+      default -> Applied.noop(SECRET_READY);
+    };
+  }
+
+  @Override
+  protected Secret desired(S3Integration primary, Context<S3Integration> context) {
+    Secret desired =
+        context.managedWorkflowAndDependentResourceContext().getMandatory(DESIRED, Secret.class);
+    Secret copy = new SecretBuilder(desired).build();
+    // JOSDK adds its own bookkeeping annotation: the map must exist and be ours to change.
+    copy.getMetadata()
+        .setAnnotations(
+            new HashMap<>(
+                copy.getMetadata().getAnnotations() == null
+                    ? java.util.Map.of()
+                    : copy.getMetadata().getAnnotations()));
+    return copy;
+  }
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      S3Integration primary, Context<S3Integration> context) {
+    return new ResourceID(
+        IntegrationModel.secretName(primary), primary.getMetadata().getNamespace());
+  }
+}

@@ -1,0 +1,73 @@
+package dev.integrations.s3.reconciler;
+
+import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
+
+import dev.integrations.s3.api.v1alpha1.BucketStatus;
+import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.verify.AccessProber;
+import dev.integrations.s3.verify.ProbeResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Verification with the issued keys, and when it is due next. */
+final class Verifier {
+  private final AccessProber prober;
+
+  Verifier(AccessProber prober) {
+    this.prober = prober;
+  }
+
+  /**
+   * Probes every bucket in scope with the plan's keys.
+   *
+   * @throws StepFailure of AccessVerified: endpoint-wide failures, and keys rejected (in managed
+   *     mode a race with a change on the server, retried; in validate-only mode the given keys no
+   *     longer work)
+   */
+  List<BucketStatus> probe(IntegrationModel m, Observer.Connection c, Decision.Plan plan) {
+    try {
+      return prober.probe(c.endpoint(), plan.accessKey(), plan.secretKey(), m.scopes()).stream()
+          .map(Verifier::toStatus)
+          .toList();
+    } catch (StorageException e) {
+      if (m.managed() && Reasons.CREDENTIALS_REJECTED.equals(e.reason())) {
+        // The observation found the key working (or the plan just set it): the server changed in
+        // between. The next reconcile observes again and repairs.
+        throw StepFailure.transientFailure(
+            ACCESS_VERIFIED,
+            e.reason(),
+            e.getMessage() + "; the user changed on the server during the reconcile, retrying");
+      }
+      throw StepFailure.of(ACCESS_VERIFIED, e);
+    }
+  }
+
+  private static BucketStatus toStatus(ProbeResult r) {
+    return new BucketStatus(r.bucket(), result(r.list()), result(r.get()), r.message());
+  }
+
+  private static BucketStatus.Result result(ProbeResult.Outcome o) {
+    return o == null ? null : BucketStatus.Result.valueOf(o.name());
+  }
+
+  /** When access was last verified, or null. */
+  static Instant lastVerified(S3IntegrationStatus status) {
+    try {
+      return status.getLastVerifiedTime() == null
+          ? null
+          : Instant.parse(status.getLastVerifiedTime());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** How long until the next verification is due (at least one second). */
+  static Duration untilNext(S3IntegrationStatus status, Duration interval, Instant now) {
+    Instant last = lastVerified(status);
+    Duration left = last == null ? Duration.ZERO : Duration.between(now, last.plus(interval));
+    return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+  }
+}
