@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +59,23 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+  }
+
+  /**
+   * How many Secrets the operator's informers hold, over every controller and every informer of
+   * Secrets: what grows with the Secrets of the watched namespaces if the operator caches them.
+   */
+  public long cachedSecrets() {
+    long n = 0;
+    for (RegisteredController<?> rc : operator.getRegisteredControllers()) {
+      for (EventSource<?, ?> es :
+          ((Controller<?>) rc).getEventSourceManager().getEventSourcesFor(Secret.class)) {
+        if (es instanceof InformerEventSource<?, ?> informer) {
+          n += informer.list().count();
+        }
+      }
+    }
+    return n;
   }
 
   public S3Integration integration(String ns, String name) {
