@@ -53,3 +53,11 @@ replica runs. Renders "true" or "false".
 {{- define "s3io.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/*
+Name of cluster-scoped objects (ClusterRoles, ClusterRoleBindings): the full name plus the release
+namespace, so that releases of the same name in different namespaces never collide.
+*/}}
+{{- define "s3io.clusterName" -}}
+{{- printf "%s-%s" (include "s3io.fullname" .) .Release.Namespace | trunc 55 | trimSuffix "-" }}
+{{- end }}

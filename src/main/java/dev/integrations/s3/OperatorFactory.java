@@ -3,9 +3,11 @@ package dev.integrations.s3;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
+import dev.integrations.s3.reconciler.ClusterS3StoreReconciler;
 import dev.integrations.s3.reconciler.Events;
 import dev.integrations.s3.reconciler.S3AccessPolicyReconciler;
 import dev.integrations.s3.reconciler.S3IntegrationReconciler;
+import dev.integrations.s3.reconciler.S3StoreReconciler;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,25 +61,42 @@ public final class OperatorFactory {
                   .withConcurrentReconciliationThreads(config.reconcileThreads())
                   .withUseSSAToPatchPrimaryResource(useServerSideApply)
                   .withSSABasedCreateUpdateMatchForDependentResources(useServerSideApply)
+                  // JOSDK leaves Secrets out of SSA by default; ours are written with it too.
+                  .withDefaultNonSSAResource(java.util.Set.of())
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config));
               }
             });
+    OperatorConfig effective = config.withOperatorNamespace(operatorNamespace(config, client));
     Conditions conditions = new Conditions(clock);
     Events events = new Events(client, clock);
-    operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(config));
+    MeteredMinioAdmin admins = new MeteredMinioAdmin(adminFactory, registry);
+    AccessProber prober = new AccessProber();
+    operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(effective));
     operator.register(
-        new S3IntegrationReconciler(
-            config,
-            conditions,
-            events,
-            new MeteredMinioAdmin(adminFactory, registry),
-            new AccessProber(),
-            clock,
-            registry),
-        namespaces(config));
+        new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
+        namespaces(effective));
+    operator.register(
+        new S3StoreReconciler(effective, conditions, events, admins, prober),
+        namespaces(effective));
+    // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched.
+    operator.register(
+        new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
+        o -> o.watchingAllNamespaces());
     return operator;
+  }
+
+  /**
+   * The operator's own namespace (ClusterS3Store Secrets, ownership records): OPERATOR_NAMESPACE
+   * (the chart sets it from the pod's namespace), else the client's current namespace.
+   */
+  static String operatorNamespace(OperatorConfig config, KubernetesClient client) {
+    if (!config.operatorNamespace().isEmpty()) {
+      return config.operatorNamespace();
+    }
+    String ns = client.getNamespace();
+    return ns == null || ns.isBlank() ? "default" : ns;
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * @param leaseDuration how long a lease is valid without renewal (renew deadline 2/3 of it)
  * @param leaderElectionIdentity this instance's identity in the lease (empty: the host name)
  * @param reconcileThreads concurrent reconciles
+ * @param operatorNamespace the operator's own namespace: ClusterS3Store admin and CA Secrets and
+ *     the ownership records live there (empty: the client's namespace)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -31,7 +33,8 @@ public record OperatorConfig(
     String leaderElectionNamespace,
     Duration leaseDuration,
     String leaderElectionIdentity,
-    int reconcileThreads) {
+    int reconcileThreads,
+    String operatorNamespace) {
 
   /** Log output format. */
   public enum LogFormat {
@@ -48,6 +51,7 @@ public record OperatorConfig(
   public static final String LEADER_ELECTION_LEASE_DURATION = "LEADER_ELECTION_LEASE_DURATION";
   public static final String LEADER_ELECTION_IDENTITY = "LEADER_ELECTION_IDENTITY";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
+  public static final String OPERATOR_NAMESPACE = "OPERATOR_NAMESPACE";
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -75,7 +79,23 @@ public record OperatorConfig(
             LEADER_ELECTION_LEASE_DURATION,
             env.getOrDefault(LEADER_ELECTION_LEASE_DURATION, "15s")),
         env.getOrDefault(LEADER_ELECTION_IDENTITY, "").trim(),
-        parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200));
+        parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200),
+        env.getOrDefault(OPERATOR_NAMESPACE, "").trim());
+  }
+
+  /** The same settings in another operator namespace. */
+  public OperatorConfig withOperatorNamespace(String namespace) {
+    return new OperatorConfig(
+        watchNamespaces,
+        defaultVerificationInterval,
+        httpPort,
+        logFormat,
+        leaderElection,
+        leaderElectionNamespace,
+        leaseDuration,
+        leaderElectionIdentity,
+        reconcileThreads,
+        namespace);
   }
 
   /** True when every namespace is watched. */

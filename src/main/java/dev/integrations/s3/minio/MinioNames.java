@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * trailing space. Plain IAM users have no upper bound in {@code add-user}, but users are stored as
  * files (so very long names fail) and service accounts/STS cap keys at 20 characters. We therefore
  * allow 3 to {@value #MAX_USER_NAME_LENGTH} characters of {@code [A-Za-z0-9._@-]}, starting with a
- * letter or digit — the same rule as the CRD's {@code credentials.managed.userName}.
+ * letter or digit — what {@link #userName} derives.
  */
 public final class MinioNames {
   private MinioNames() {}
@@ -41,24 +41,28 @@ public final class MinioNames {
   }
 
   /**
-   * The user name of a resource that names none: {@code <namespace>.<name>}, deterministic.
+   * The managed user of an integration: {@code <prefix><namespace>.<name>}, deterministic. Never
+   * chosen by a tenant: the prefix is the store's, namespace and name are the integration's.
    *
    * <p>The separator is a dot because Kubernetes namespaces (DNS labels) cannot contain one, so the
-   * first dot splits the name unambiguously: {@code a-b/c} and {@code a/b-c} get different users
-   * ({@code a-b.c} and {@code a.b-c}), which a dash would have merged. A name longer than {@value
-   * #MAX_USER_NAME_LENGTH} characters is cut to a prefix plus {@code -} plus the first 8 hex
-   * characters of SHA-256 of {@code <namespace>/<name>}, exactly {@value #MAX_USER_NAME_LENGTH}
-   * characters, so distinct resources keep distinct users. Characters MinIO would not accept
-   * (impossible in valid Kubernetes names) are replaced by {@code -} and force the hashed form, for
-   * the same reason.
+   * first dot after the prefix splits the name unambiguously: {@code a-b/c} and {@code a/b-c} get
+   * different users ({@code a-b.c} and {@code a.b-c}), which a dash would have merged. A name
+   * longer than {@value #MAX_USER_NAME_LENGTH} characters is cut to a prefix plus {@code -} plus
+   * the first 8 hex characters of SHA-256 of {@code <prefix><namespace>/<name>}, exactly {@value
+   * #MAX_USER_NAME_LENGTH} characters, so distinct resources keep distinct users. Characters MinIO
+   * would not accept (impossible in valid Kubernetes names and prefixes) are replaced by {@code -}
+   * and force the hashed form, for the same reason.
+   *
+   * @param prefix the store's user prefix, possibly empty (at most 32 characters)
    */
-  public static String defaultUserName(String namespace, String name) {
+  public static String userName(String prefix, String namespace, String name) {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
+    String p = prefix == null ? "" : prefix;
     if (namespace.isEmpty() || name.isEmpty()) {
       throw new IllegalArgumentException("namespace and name must not be empty");
     }
-    String joined = namespace + "." + name;
+    String joined = p + namespace + "." + name;
     String clean = DISALLOWED.matcher(joined).replaceAll("-");
     if (!Character.isLetterOrDigit(clean.charAt(0))) {
       clean = "u" + clean;
@@ -67,15 +71,15 @@ public final class MinioNames {
     if (!altered && clean.length() <= MAX_USER_NAME_LENGTH) {
       return clean;
     }
-    String hash = sha256Hex(namespace + "/" + name).substring(0, HASH_CHARS);
+    String hash = sha256Hex(p + namespace + "/" + name).substring(0, HASH_CHARS);
     int keep = Math.min(clean.length(), MAX_USER_NAME_LENGTH - HASH_CHARS - 1);
     return clean.substring(0, keep) + "-" + hash;
   }
 
   /**
-   * Why this user-given name cannot be a MinIO user name, or empty when it can.
+   * Why this name cannot be a MinIO user name, or empty when it can.
    *
-   * @param userName the name from {@code credentials.managed.userName}
+   * @param userName a derived user name
    */
   public static Optional<String> userNameProblem(String userName) {
     if (userName == null || userName.isEmpty()) {

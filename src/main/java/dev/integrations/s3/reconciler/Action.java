@@ -1,12 +1,16 @@
 package dev.integrations.s3.reconciler;
 
+import dev.integrations.s3.store.OwnershipRecord;
+
 /**
  * One write the decision asks for, in the order it must happen. Appliers carry them out; a unit
  * test can read a plan as a list of these without any server.
  */
 sealed interface Action {
-  /** Write the output Secret (create, or update what differs). Always first: it records the key. */
-  record WriteSecret() implements Action {}
+  /**
+   * Record the user, its policy and its key in the operator's namespace: before the user exists.
+   */
+  record WriteRecord(OwnershipRecord record) implements Action {}
 
   /** Create the MinIO user with the plan's key. */
   record CreateUser(String user) implements Action {}
@@ -28,4 +32,10 @@ sealed interface Action {
 
   /** Delete our user. */
   record DeleteUser(String user) implements Action {}
+
+  /** Forget the user: delete its record (last, after the storage is cleaned up). */
+  record DeleteRecord(OwnershipRecord record) implements Action {}
+
+  /** Write the output Secret (create, or update what differs): a copy for consumers, last. */
+  record WriteSecret() implements Action {}
 }

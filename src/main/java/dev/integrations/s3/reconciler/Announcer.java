@@ -33,11 +33,11 @@ final class Announcer {
             && Objects.equals(was.get().getMessage(), now.getMessage())) {
       return;
     }
+    String ns = resource.getMetadata().getNamespace();
     LOG.info(
-        "{} {}/{}: Ready={} ({}) {}",
+        "{} {}: Ready={} ({}) {}",
         resource.getKind(),
-        resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName(),
+        (ns == null ? "" : ns + "/") + resource.getMetadata().getName(),
         now.getStatus(),
         now.getReason(),
         now.getMessage());

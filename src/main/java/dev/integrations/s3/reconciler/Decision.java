@@ -27,6 +27,8 @@ sealed interface Decision {
    * @param policyName the policy attached to the user afterwards, or null when none is
    * @param actions the writes, in order
    * @param verify whether access is to be verified in this reconcile
+   * @param withdrawn when not null, the plan only takes away what is no longer allowed, and the
+   *     integration then stops with this reason (fail closed)
    */
   record Plan(
       String accessKey,
@@ -34,7 +36,8 @@ sealed interface Decision {
       boolean newKey,
       String policyName,
       List<Action> actions,
-      boolean verify)
+      boolean verify,
+      Conflict withdrawn)
       implements Decision {
     public Plan {
       actions = List.copyOf(actions);
@@ -52,6 +55,8 @@ sealed interface Decision {
           + actions
           + ", verify="
           + verify
+          + ", withdrawn="
+          + withdrawn
           + "]";
     }
   }

@@ -41,6 +41,9 @@ public final class Events {
   }
 
   private void record(HasMetadata about, String type, String reason, String message) {
+    // Events of cluster-scoped objects (ClusterS3Store) live in "default", where kubectl looks.
+    String namespace =
+        about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     String name =
         about.getMetadata().getName()
@@ -50,12 +53,12 @@ public final class Events {
       client
           .v1()
           .events()
-          .inNamespace(about.getMetadata().getNamespace())
+          .inNamespace(namespace)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
                   .withName(name)
-                  .withNamespace(about.getMetadata().getNamespace())
+                  .withNamespace(namespace)
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()

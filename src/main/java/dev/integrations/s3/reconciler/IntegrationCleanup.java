@@ -2,9 +2,14 @@ package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
-import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.store.OwnershipRecord;
+import dev.integrations.s3.store.ResolvedStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,38 +17,51 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Deletion of an S3Integration: the writes {@link Decider#cleanup} asks for, on the storage the
- * integration points at. A storage that cannot be reached retries with backoff; the skip-cleanup
+ * Deletion of an S3Integration: for each record it owns, what {@link Decider#cleanup} asks for, on
+ * the store the record names. It needs only the store and the record, never the tenant's namespace
+ * or Secrets, so a namespace deletion finishes. A store that is gone (or a namespaced store whose
+ * namespace is being deleted with its admin Secret) releases the deletion with a Warning Event and
+ * a metric naming the user left behind; an unreachable store retries with backoff; the skip-cleanup
  * annotation releases the deletion without touching the storage.
  */
 final class IntegrationCleanup {
+  /** Prometheus: s3_operator_users_left_behind_total{store,user}. Rare by nature. */
+  static final String LEFT_BEHIND_METRIC = "s3.operator.users.left.behind";
+
   private static final long WAIT = Duration.ofMinutes(1).toMillis();
 
-  private final OperatorConfig config;
   private final Events events;
   private final Reporter reporter;
+  private final Records records;
+  private final MeterRegistry registry;
 
-  IntegrationCleanup(OperatorConfig config, Events events, Reporter reporter) {
-    this.config = config;
+  IntegrationCleanup(Events events, Reporter reporter, Records records, MeterRegistry registry) {
     this.events = events;
     this.reporter = reporter;
+    this.records = records;
+    this.registry = registry;
   }
 
-  DeleteControl cleanup(S3Integration resource, Observer observer, Observation output) {
+  DeleteControl cleanup(
+      S3Integration resource,
+      KubernetesClient client,
+      StoreResolver stores,
+      Observer observer,
+      IntegrationEventSources sources) {
     Map<String, String> annotations =
         resource.getMetadata().getAnnotations() == null
             ? Map.of()
             : resource.getMetadata().getAnnotations();
+    List<OwnershipRecord> owned = records.ownedBy(resource.getMetadata().getUid());
     if ("true".equals(annotations.get(ApiGroup.SKIP_CLEANUP_ANNOTATION))) {
+      owned.forEach(r -> records.delete(client, r)); // forget them; the storage stays as it is
       events.normal(
           resource, "CleanupSkipped", "skip-cleanup annotation set: storage left as it is");
       return DeleteControl.defaultDelete();
     }
-    List<Action> actions = Decider.cleanup(resource, output);
-    if (actions.isEmpty()) {
+    if (owned.isEmpty()) {
       return DeleteControl.defaultDelete();
     }
-    String what = describe(actions);
     if ("true".equals(annotations.get(ApiGroup.PAUSED_ANNOTATION))) {
       events.warning(
           resource,
@@ -52,24 +70,49 @@ final class IntegrationCleanup {
               + " s3.integrations.dev/skip-cleanup: \"true\"");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
     }
-    Observer.Connection connection;
-    try {
-      IntegrationModel model = IntegrationModel.from(resource, n -> Optional.empty(), config);
-      connection = observer.connect(resource.getMetadata().getNamespace(), model);
-    } catch (StepFailure f) {
-      waits(resource, f, what, "fix it, or set");
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
-    }
     List<Applied> results = new ArrayList<>();
     try {
-      for (Action action : actions) {
-        results.add(
-            MinioUserApplier.handles(action)
-                ? MinioUserApplier.apply(connection.admin(), action, null, null)
-                : MinioPolicyApplier.apply(connection.admin(), action));
+      for (OwnershipRecord record : owned) {
+        List<Action> actions = Decider.cleanup(resource, record);
+        boolean storage = actions.stream().anyMatch(a -> !(a instanceof Action.DeleteRecord));
+        Observer.Connection connection = null;
+        if (storage) {
+          Optional<ResolvedStore> store = stores.byId(record.store());
+          if (store.isEmpty() || !store.get().managed()) {
+            leftBehind(resource, record, record.store() + " is gone");
+            results.add(records.delete(client, record));
+            continue;
+          }
+          try {
+            connection = observer.connectAdmin(store.get());
+          } catch (StepFailure f) {
+            if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
+              leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
+              results.add(records.delete(client, record));
+              continue;
+            }
+            waits(resource, f, record, "fix it, or set");
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
+          }
+        }
+        for (Action action : actions) {
+          results.add(
+              action instanceof Action.DeleteRecord
+                  ? records.delete(client, record)
+                  : MinioUserApplier.handles(action)
+                      ? MinioUserApplier.apply(connection.admin(), action, null, null)
+                      : MinioPolicyApplier.apply(connection.admin(), action));
+        }
       }
     } catch (StepFailure f) {
-      waits(resource, f, what, "retrying with backoff; or set"); // the SDK retries the clean-up
+      // The SDK retries the clean-up with backoff; say why deletion waits.
+      events.warning(
+          resource,
+          f.reason,
+          "cannot clean up yet: "
+              + f.getMessage()
+              + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" leaves the"
+              + " storage as it is)");
       throw f;
     } finally {
       reporter.applied(resource, results);
@@ -77,29 +120,37 @@ final class IntegrationCleanup {
     return DeleteControl.defaultDelete();
   }
 
+  private void leftBehind(S3Integration resource, OwnershipRecord record, String why) {
+    events.warning(
+        resource,
+        "UserLeftBehind",
+        "MinIO user "
+            + record.user()
+            + " and policy "
+            + record.policy()
+            + " are left on "
+            + record.store()
+            + ": "
+            + why);
+    Counter.builder(LEFT_BEHIND_METRIC)
+        .description("Managed users a deletion had to leave on a store that was gone")
+        .tag("store", record.store())
+        .tag("user", record.user())
+        .register(registry)
+        .increment();
+  }
+
   /** Says why the deletion waits and how to release it. */
-  private void waits(S3Integration resource, StepFailure f, String what, String remedy) {
+  private void waits(S3Integration resource, StepFailure f, OwnershipRecord r, String remedy) {
     events.warning(
         resource,
         f.reason,
-        "cannot clean up "
-            + what
+        "cannot clean up MinIO user "
+            + r.user()
             + ": "
             + f.getMessage()
             + "; "
             + remedy
             + " s3.integrations.dev/skip-cleanup: \"true\" to leave the storage as it is");
-  }
-
-  private static String describe(List<Action> actions) {
-    List<String> parts = new ArrayList<>();
-    for (Action a : actions) {
-      if (a instanceof Action.DeleteUser u) {
-        parts.add("MinIO user " + u.user());
-      } else if (a instanceof Action.DeletePolicy p) {
-        parts.add("policy " + p.name());
-      }
-    }
-    return String.join(" and ", parts);
   }
 }

@@ -1,51 +1,70 @@
 package dev.integrations.s3.reconciler;
 
+import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
+import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.store.ResolvedStore;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * What makes an S3Integration reconcile, besides its own changes: its S3AccessPolicies (an
- * informer, mapped through an index of references), its output Secret (the dependent's informer,
- * label-selected), the Secrets it is pointed at ({@link InputSecretWatch}, nothing cached) and its
- * namespace peers for the scope rule.
+ * What makes an S3Integration reconcile, besides its own changes: its S3AccessPolicies, its store
+ * (ClusterS3Store or S3Store), its namespace's labels (allow rules select on them), its output
+ * Secret (the dependent's informer, label-selected), the operator's records, the Secrets it or its
+ * store is pointed at ({@link InputSecretWatch}, nothing cached) and its namespace peers for the
+ * scope rule. Each informer is mapped to the integrations concerned through an index of references.
  */
 final class IntegrationEventSources {
   static final String POLICY_INDEX = "policy-refs";
-  static final String INPUT_SECRET_INDEX = "input-secret-refs";
+  static final String STORE_INDEX = "store-refs";
+  static final String CREDENTIALS_INDEX = "credentials-refs";
   static final String NAMESPACE_INDEX = Cache.NAMESPACE_INDEX;
 
   private final IndexerResourceCache<S3Integration> primaries;
   private final InformerEventSource<S3AccessPolicy, S3Integration> policies;
+  private final InformerEventSource<ClusterS3Store, S3Integration> clusterStores;
+  private final InformerEventSource<S3Store, S3Integration> stores;
+  private final InformerEventSource<Namespace, S3Integration> namespaces;
+  private final String operatorNamespace;
   private final List<EventSource<?, S3Integration>> all;
 
   IntegrationEventSources(
       EventSourceContext<S3Integration> context,
       OutputSecretDependent outputSecrets,
+      Records records,
       Set<String> watchedNamespaces) {
+    operatorNamespace = records.namespace();
     primaries = context.getPrimaryCache();
     primaries.addIndexer(POLICY_INDEX, IntegrationEventSources::policyKeys);
-    primaries.addIndexer(INPUT_SECRET_INDEX, IntegrationEventSources::inputSecretKeys);
+    primaries.addIndexer(STORE_INDEX, i -> storeKey(i).map(List::of).orElse(List.of()));
+    primaries.addIndexer(CREDENTIALS_INDEX, IntegrationEventSources::credentialsKeys);
 
     policies =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
                 .withName("policies")
-                .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p.getMetadata())))
+                .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
                 .withPrimaryToSecondaryMapper(
                     (S3Integration i) ->
                         policyKeys(i).stream()
@@ -53,18 +72,57 @@ final class IntegrationEventSources {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
+    clusterStores =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ClusterS3Store.class, S3Integration.class)
+                .withName("cluster-stores")
+                .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        referencing(
+                            STORE_INDEX,
+                            ResolvedStore.id(
+                                StoreKind.ClusterS3Store, null, s.getMetadata().getName())))
+                .build(),
+            context);
+    stores =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(S3Store.class, S3Integration.class)
+                .withName("stores")
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        referencing(
+                            STORE_INDEX,
+                            ResolvedStore.id(
+                                StoreKind.S3Store,
+                                s.getMetadata().getNamespace(),
+                                s.getMetadata().getName())))
+                .build(),
+            context);
+    // Allow rules select namespaces by label: a label change can grant or withdraw access.
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, S3Integration.class)
+                .withName("namespaces")
+                .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
+                .withOnUpdateFilter(
+                    (n, o) ->
+                        !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
+                .withSecondaryToPrimaryMapper(
+                    n -> referencing(NAMESPACE_INDEX, n.getMetadata().getName()))
+                .build(),
+            context);
 
+    Set<String> secretNamespaces = new HashSet<>(watchedNamespaces);
+    if (!secretNamespaces.isEmpty()) {
+      secretNamespaces.add(operatorNamespace);
+    }
     InputSecretWatch inputs =
         new InputSecretWatch(
             context.getClient(),
-            watchedNamespaces,
-            key -> referencing(INPUT_SECRET_INDEX, key),
-            () ->
-                primaries
-                    .list()
-                    .filter(i -> !inputSecretKeys(i).isEmpty())
-                    .map(ResourceID::fromResource)
-                    .collect(Collectors.toSet()));
+            secretNamespaces,
+            this::referencingSecret,
+            () -> primaries.list().map(ResourceID::fromResource).collect(Collectors.toSet()));
 
     // Scope conflicts: another integration of the namespace appearing, changing its spec or going
     // away can resolve (or cause) a conflict, so it re-triggers its peers.
@@ -84,7 +142,16 @@ final class IntegrationEventSources {
                         peers(i).stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(),
             context);
-    all = List.of(policies, outputSecrets.informer(context), inputs, peers);
+    all =
+        List.of(
+            policies,
+            clusterStores,
+            stores,
+            namespaces,
+            outputSecrets.informer(context),
+            records.informer(context),
+            inputs,
+            peers);
   }
 
   List<EventSource<?, S3Integration>> all() {
@@ -96,6 +163,27 @@ final class IntegrationEventSources {
     return policies.get(new ResourceID(name, owner.getMetadata().getNamespace()));
   }
 
+  /** The stores and namespace labels, for {@link StoreResolver}. */
+  StoreResolver storeResolver() {
+    return new StoreResolver(
+        operatorNamespace,
+        name -> clusterStores.get(new ResourceID(name)),
+        (ns, name) -> stores.get(new ResourceID(name, ns)),
+        ns ->
+            namespaces
+                .get(new ResourceID(ns))
+                .map(n -> n.getMetadata().getLabels())
+                .orElse(Map.of()));
+  }
+
+  /** Whether the integration's namespace is being deleted. */
+  boolean namespaceTerminating(S3Integration i) {
+    return namespaces
+        .get(new ResourceID(i.getMetadata().getNamespace()))
+        .map(n -> n.getMetadata().getDeletionTimestamp() != null)
+        .orElse(true);
+  }
+
   /** The other integrations of the namespace. */
   List<S3Integration> peers(S3Integration i) {
     return primaries.byIndex(NAMESPACE_INDEX, i.getMetadata().getNamespace()).stream()
@@ -103,10 +191,62 @@ final class IntegrationEventSources {
         .toList();
   }
 
+  /**
+   * The integrations a Secret concerns: those naming it as their keys, and those whose store keeps
+   * its admin keys or CA in it.
+   */
+  private Set<ResourceID> referencingSecret(String key) {
+    int slash = key.indexOf('/');
+    String ns = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    Stream<String> storeIds =
+        Stream.concat(
+            ns.equals(operatorNamespace)
+                ? clusterStores
+                    .list()
+                    .filter(s -> usesSecret(s.getSpec(), name))
+                    .map(
+                        s ->
+                            ResolvedStore.id(
+                                StoreKind.ClusterS3Store, null, s.getMetadata().getName()))
+                : Stream.empty(),
+            stores
+                .list(ns)
+                .filter(s -> usesSecret(s.getSpec(), name))
+                .map(s -> ResolvedStore.id(StoreKind.S3Store, ns, s.getMetadata().getName())));
+    Set<ResourceID> ids = new HashSet<>(referencing(CREDENTIALS_INDEX, key));
+    storeIds.forEach(id -> ids.addAll(referencing(STORE_INDEX, id)));
+    return ids;
+  }
+
+  private static boolean usesSecret(dev.integrations.s3.api.v1alpha1.StoreSpec spec, String name) {
+    if (spec == null) {
+      return false;
+    }
+    boolean admin =
+        spec.getAdmin() != null
+            && spec.getAdmin().getSecretRef() != null
+            && name.equals(spec.getAdmin().getSecretRef().getName());
+    boolean ca =
+        spec.getTls() != null
+            && spec.getTls().getCaSecretRef() != null
+            && name.equals(spec.getTls().getCaSecretRef().getName());
+    return admin || ca;
+  }
+
   private Set<ResourceID> referencing(String index, String key) {
     return primaries.byIndex(index, key).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  static Optional<String> storeKey(S3Integration i) {
+    StoreRef ref = i.getSpec() == null ? null : i.getSpec().getStoreRef();
+    if (ref == null || ref.getName() == null) {
+      return Optional.empty();
+    }
+    StoreKind kind = ref.getKind() == null ? StoreKind.ClusterS3Store : ref.getKind();
+    return Optional.of(ResolvedStore.id(kind, i.getMetadata().getNamespace(), ref.getName()));
   }
 
   static List<String> policyKeys(S3Integration i) {
@@ -121,34 +261,21 @@ final class IntegrationEventSources {
         .toList();
   }
 
-  /** The Secrets an integration is pointed at: admin or given keys, and the CA. */
-  static List<String> inputSecretKeys(S3Integration i) {
+  /** The tenant's own keys (validate-only mode). */
+  static List<String> credentialsKeys(S3Integration i) {
     S3IntegrationSpec s = i.getSpec();
-    if (s == null) {
+    if (s == null
+        || s.getCredentials() == null
+        || s.getCredentials().getSecretRef() == null
+        || s.getCredentials().getSecretRef().getName() == null) {
       return List.of();
     }
-    List<String> names = new ArrayList<>();
-    if (s.getCredentials() != null) {
-      if (s.getCredentials().getManaged() != null
-          && s.getCredentials().getManaged().getAdminSecretRef() != null) {
-        names.add(s.getCredentials().getManaged().getAdminSecretRef().getName());
-      }
-      if (s.getCredentials().getSecretRef() != null) {
-        names.add(s.getCredentials().getSecretRef().getName());
-      }
-    }
-    if (s.getTls() != null && s.getTls().getCaSecretRef() != null) {
-      names.add(s.getTls().getCaSecretRef().getName());
-    }
-    return names.stream()
-        .filter(Objects::nonNull)
-        .map(n -> i.getMetadata().getNamespace() + "/" + n)
-        .distinct()
-        .toList();
+    return List.of(
+        i.getMetadata().getNamespace() + "/" + s.getCredentials().getSecretRef().getName());
   }
 
-  private static String key(io.fabric8.kubernetes.api.model.ObjectMeta m) {
-    return m.getNamespace() + "/" + m.getName();
+  private static String key(HasMetadata m) {
+    return m.getMetadata().getNamespace() + "/" + m.getMetadata().getName();
   }
 
   private static ResourceID id(String key) {

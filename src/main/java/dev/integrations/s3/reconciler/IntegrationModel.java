@@ -1,7 +1,5 @@
 package dev.integrations.s3.reconciler;
 
-import dev.integrations.s3.api.v1alpha1.AddressingStyle;
-import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
@@ -20,6 +18,8 @@ import dev.integrations.s3.policy.ReadGrant;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.store.StoreAccess;
 import dev.integrations.s3.verify.BucketScope;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,29 +28,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
- * The desired state of one S3Integration: what its spec, the S3AccessPolicies it references and the
- * operator's settings ask for, before anything is read from Secrets or the storage. Pure: policies
- * are looked up through a function, so every rule here is unit-testable.
+ * The desired state of one S3Integration: what its spec, its store, the S3AccessPolicies it
+ * references and the operator's settings ask for, before anything is read from Secrets or the
+ * storage. Pure: stores and policies are looked up by the caller, so every rule here is
+ * unit-testable.
  *
- * @param managed the operator creates the user and policy (else it validates given keys)
- * @param userName the MinIO user (managed mode), else null
+ * @param namespace the integration's namespace
+ * @param name the integration's name
+ * @param uid the integration's UID (ownership records name it)
+ * @param managed the store's admin creates the user and policy (else given keys are validated)
+ * @param userName the MinIO user (managed mode): {@code <store prefix><namespace>.<name>}
  * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
- * @param document the merged policy document of the valid grants, or null when there are none
+ * @param document the merged document of the valid grants the store allows, or null when none
  * @param grants how many referenced policies are valid and merged
  * @param missingPolicies referenced S3AccessPolicies that do not exist
  * @param invalidPolicies referenced S3AccessPolicies whose spec is invalid
- * @param scopes buckets (and prefixes) to verify
+ * @param notAllowed what the grants and scope ask that the store does not allow this namespace
+ * @param storeUsable whether the store serves this namespace at all
+ * @param scopes buckets (and prefixes) to verify: the allowed ones
  * @param bucket the one bucket the integration is scoped to, or null for all buckets
  * @param secretName the output Secret
  * @param interval how often access is verified
- * @param endpoint the storage endpoint, without its CA (read from a Secret later)
- * @param caRef the CA Secret, or null
- * @param keysRef the admin keys (managed) or the given keys (validate-only)
+ * @param store the store and where its Secrets are
+ * @param keysRef the store's admin keys (managed) or the given keys (validate-only)
+ * @param keysNamespace where that Secret is
  */
 record IntegrationModel(
+    String namespace,
+    String name,
+    String uid,
     boolean managed,
     String userName,
     String policyName,
@@ -58,59 +66,64 @@ record IntegrationModel(
     int grants,
     List<String> missingPolicies,
     List<String> invalidPolicies,
+    List<String> notAllowed,
+    boolean storeUsable,
     List<BucketScope> scopes,
     String bucket,
     String secretName,
     Duration interval,
-    StorageEndpoint endpoint,
-    CaSecretRef caRef,
-    KeyPairSecretRef keysRef) {
+    ResolvedStore store,
+    KeyPairSecretRef keysRef,
+    String keysNamespace) {
 
-  private static final Pattern HOST = Pattern.compile(ApiGroup.HOST_PATTERN);
+  /** The endpoint, without its CA. */
+  StorageEndpoint endpoint() {
+    return store.endpoint();
+  }
+
+  /** The CA Secret (in the store's Secret namespace), or null. */
+  CaSecretRef caRef() {
+    TlsSpec tls = store.spec().getTls();
+    return store.tls() && tls != null ? tls.getCaSecretRef() : null;
+  }
 
   /**
-   * The desired state of this integration.
+   * The desired state of this integration on this store.
    *
+   * @param access what the store allows the integration's namespace
    * @throws StepFailure InvalidSpec, naming every problem, when the spec is not usable
    */
   static IntegrationModel from(
       S3Integration resource,
+      ResolvedStore store,
+      StoreAccess access,
       Function<String, Optional<S3AccessPolicy>> policies,
       OperatorConfig config) {
     S3IntegrationSpec spec = resource.getSpec();
     List<String> problems = specProblems(spec);
-    if (!problems.isEmpty()) {
-      throw StepFailure.permanent(
-          ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
+    boolean managed = problems.isEmpty() && spec.getCredentials().getManaged() != null;
+    if (managed && !store.managed()) {
+      problems.add(
+          store.id()
+              + " has no admin keys: the operator cannot create users on it. Use"
+              + " credentials.secretRef (your own keys, validated only) with this store");
     }
-    boolean managed = spec.getCredentials().getManaged() != null;
-    String userName = null;
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    String ns = resource.getMetadata().getNamespace();
+    String userName =
+        managed
+            ? MinioNames.userName(store.userPrefix(), ns, resource.getMetadata().getName())
+            : null;
     if (managed) {
-      String given = spec.getCredentials().getManaged().getUserName();
-      userName =
-          given != null
-              ? given
-              : MinioNames.defaultUserName(
-                  resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+      MinioNames.userNameProblem(userName).ifPresent(problems::add);
     }
     Duration interval =
         spec.getVerification() != null && spec.getVerification().getInterval() != null
             ? OperatorConfig.parseDuration(
                 "verification.interval", spec.getVerification().getInterval())
             : config.defaultVerificationInterval();
-
-    TlsSpec tls = spec.getTls();
-    boolean tlsEnabled = tls == null || tls.getEnabled() == null || tls.getEnabled();
-    StorageEndpoint endpoint =
-        new StorageEndpoint(
-            spec.getEndpoint(),
-            spec.getPort(),
-            tlsEnabled,
-            spec.getRegion() == null ? "us-east-1" : spec.getRegion(),
-            spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
-            null,
-            StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
-            StorageEndpoint.DEFAULT_READ_TIMEOUT);
 
     List<ReadGrant> grants = new ArrayList<>();
     List<String> missing = new ArrayList<>();
@@ -129,23 +142,49 @@ record IntegrationModel(
       }
       grants.add(grant);
     }
+    String bucket = spec.getBucket();
+    if (managed
+        && bucket != null
+        && missing.isEmpty()
+        && invalid.isEmpty()
+        && grants.stream()
+            .flatMap(g -> g.buckets().stream())
+            .noneMatch(b -> b.bucket().equals(bucket))) {
+      problems.add(
+          "bucket \""
+              + bucket
+              + "\" (the scope) is not granted by any referenced S3AccessPolicy: the user could not"
+              + " read it");
+    }
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    List<ReadGrant> allowed = access.narrow(grants);
     return new IntegrationModel(
+        ns,
+        resource.getMetadata().getName(),
+        resource.getMetadata().getUid(),
         managed,
         userName,
         managed ? MinioNames.policyName(userName) : null,
-        grants.isEmpty() ? null : PolicyDocument.merge(grants),
+        allowed.isEmpty() ? null : PolicyDocument.merge(allowed),
         grants.size(),
         List.copyOf(missing),
         List.copyOf(invalid),
-        scopes(spec.getBucket(), grants),
-        spec.getBucket(),
+        access.notAllowed(grants, bucket),
+        access.usable(),
+        scopes(bucket, allowed),
+        bucket,
         secretName(resource),
         interval,
-        endpoint,
-        tlsEnabled && tls != null ? tls.getCaSecretRef() : null,
-        managed
-            ? spec.getCredentials().getManaged().getAdminSecretRef()
-            : spec.getCredentials().getSecretRef());
+        store,
+        managed ? store.spec().getAdmin().getSecretRef() : spec.getCredentials().getSecretRef(),
+        managed ? store.secretsNamespace() : ns);
+  }
+
+  private static StepFailure invalid(List<String> problems) {
+    return StepFailure.permanent(
+        ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
   }
 
   /** The resolved-config Secret's name: spec.secretName, or {@code <name>-s3}. */
@@ -186,16 +225,12 @@ record IntegrationModel(
   static List<String> specProblems(S3IntegrationSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
-      return List.of("spec is missing");
+      return new ArrayList<>(List.of("spec is missing"));
     }
-    if (spec.getEndpoint() == null || !HOST.matcher(spec.getEndpoint()).matches()) {
-      problems.add(
-          "endpoint \""
-              + spec.getEndpoint()
-              + "\" must be a host name or IP address without scheme, port or path");
-    }
-    if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {
-      problems.add("port " + spec.getPort() + " must be between 1 and 65535");
+    if (spec.getStoreRef() == null
+        || spec.getStoreRef().getName() == null
+        || spec.getStoreRef().getName().isBlank()) {
+      problems.add("storeRef.name is required");
     }
     if (spec.getBucket() != null) {
       BucketNames.problem(spec.getBucket()).ifPresent(problems::add);
@@ -212,13 +247,6 @@ record IntegrationModel(
     if (creds == null || (creds.getManaged() == null) == (creds.getSecretRef() == null)) {
       problems.add("exactly one of credentials.managed or credentials.secretRef must be set");
     } else if (creds.getManaged() != null) {
-      if (creds.getManaged().getAdminSecretRef() == null
-          || creds.getManaged().getAdminSecretRef().getName() == null) {
-        problems.add("credentials.managed.adminSecretRef.name is required");
-      }
-      if (creds.getManaged().getUserName() != null) {
-        MinioNames.userNameProblem(creds.getManaged().getUserName()).ifPresent(problems::add);
-      }
       if (!hasRefs) {
         problems.add(
             "credentials.managed needs at least one entry in accessPolicyRefs: the user could read"

@@ -44,11 +44,13 @@ final class IntegrationStatus {
     status.setScope(m.bucket() == null ? "all" : m.bucket());
     status.setSecretName(m.secretName());
     status.setEndpointURL(m.endpoint().url());
+    status.setStore(m.store().id());
   }
 
   /** Managed mode: the user exists with the keys in the Secret. */
   void userReady(IntegrationModel m) {
     status.setUserName(m.userName());
+    status.setAccessKeyId(null);
     steps.met(
         CREDENTIALS_READY,
         Reasons.USER_READY,
@@ -57,7 +59,8 @@ final class IntegrationStatus {
 
   /** Validate-only mode: the given keys authenticate. */
   void keysProvided(IntegrationModel m, Decision.Plan plan) {
-    status.setUserName(plan.accessKey());
+    status.setAccessKeyId(plan.accessKey());
+    status.setUserName(null);
     status.setPolicyName(null);
     steps.met(
         CREDENTIALS_READY,

@@ -2,45 +2,42 @@ package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.minio.MinioAdmin.MinioUser;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.store.OwnershipRecord;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What one reconcile read before deciding anything: the output Secret and, in managed mode, the
- * MinIO user, whether the Secret's key authenticates as it, and the policy of our name.
+ * operator's record of the user, the MinIO user, whether the recorded key authenticates as it, and
+ * the policy of our name.
  *
  * @param output the integration's own output Secret, or null when there is none
+ * @param record the operator's record for this store and user, whoever it belongs to
  * @param user the MinIO user (managed mode; empty otherwise or when the server has none)
- * @param keyAuthenticates whether the output Secret's key authenticates as that user; null when it
- *     was not asked (no user, a disabled one, or no key recorded for it)
+ * @param keyAuthenticates whether the recorded key authenticates as that user; null when it was not
+ *     asked (no record of ours, no user, or a disabled one)
  * @param serverPolicy the policy document of our policy name on the server (managed mode)
  */
 record Observation(
     Secret output,
+    Optional<OwnershipRecord> record,
     Optional<MinioUser> user,
     Boolean keyAuthenticates,
     Optional<String> serverPolicy) {
 
   /** Validate-only mode: only the output Secret matters. */
   static Observation of(Secret output) {
-    return new Observation(output, Optional.empty(), null, Optional.empty());
+    return new Observation(output, Optional.empty(), Optional.empty(), null, Optional.empty());
   }
 
   /** The secret key the output Secret holds for this access key, or null. */
-  String recordedKey(String accessKey) {
+  String outputKey(String accessKey) {
     return accessKey != null
             && accessKey.equals(
                 ResolvedConfigSecret.value(output, ResolvedConfigSecret.ACCESS_KEY_ID).orElse(null))
         ? ResolvedConfigSecret.value(output, ResolvedConfigSecret.SECRET_ACCESS_KEY).orElse(null)
         : null;
-  }
-
-  /** An annotation of the output Secret, or null. */
-  String annotation(String key) {
-    return output == null || output.getMetadata().getAnnotations() == null
-        ? null
-        : output.getMetadata().getAnnotations().get(key);
   }
 
   /** The policies attached to the user; none when there is no user. */

@@ -8,6 +8,8 @@ import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.store.OwnershipRecord;
+import dev.integrations.s3.store.ResolvedStore;
 import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Optional;
@@ -39,41 +41,77 @@ final class Observer {
     this.prober = prober;
   }
 
-  /** Reads the input Secrets and opens the storage connection (nothing is sent yet). */
-  Connection connect(String namespace, IntegrationModel model) {
-    String caPem = model.caRef() == null ? null : secrets.caPem(namespace, model.caRef());
-    StorageEndpoint endpoint = model.endpoint().withCa(caPem);
+  /**
+   * Reads the input Secrets (where the store keeps its Secrets, or the tenant's given keys) and
+   * opens the storage connection; nothing is sent yet.
+   */
+  Connection connect(IntegrationModel model) {
+    if (model.managed()) {
+      Connection c = connectAdmin(model.store());
+      if (c.keys().accessKey().equals(model.userName())) {
+        throw StepFailure.permanent(
+            CREDENTIALS_READY,
+            Reasons.INVALID_SPEC,
+            "the managed user \""
+                + model.userName()
+                + "\" would be the store's admin itself: rename the integration or change the"
+                + " store's userPrefix");
+      }
+      return c;
+    }
+    String caPem = caPem(model.store());
     InputSecrets.KeyPair keys =
-        secrets.keyPair(namespace, model.keysRef(), model.managed() ? "admin" : "credentials");
+        secrets.keyPair(model.keysNamespace(), model.keysRef(), "credentials");
+    return new Connection(model.endpoint().withCa(caPem), caPem, keys, null);
+  }
+
+  /** The store's admin connection (its admin keys and CA, from where it keeps its Secrets). */
+  Connection connectAdmin(ResolvedStore store) {
+    String caPem = caPem(store);
+    StorageEndpoint endpoint = store.endpoint().withCa(caPem);
+    InputSecrets.KeyPair keys =
+        secrets.keyPair(store.secretsNamespace(), store.spec().getAdmin().getSecretRef(), "admin");
     MinioAdmin admin =
-        model.managed()
-            ? StepFailure.in(
-                CREDENTIALS_READY,
-                () -> adminFactory.connect(endpoint, keys.accessKey(), keys.secretKey()))
-            : null;
+        StepFailure.in(
+            CREDENTIALS_READY,
+            () -> adminFactory.connect(endpoint, keys.accessKey(), keys.secretKey()));
     return new Connection(endpoint, caPem, keys, admin);
+  }
+
+  /** The store's endpoint with its CA, without keys. */
+  Connection connectEndpoint(ResolvedStore store) {
+    String caPem = caPem(store);
+    return new Connection(store.endpoint().withCa(caPem), caPem, null, null);
+  }
+
+  private String caPem(ResolvedStore store) {
+    var tls = store.spec().getTls();
+    return store.tls() && tls != null && tls.getCaSecretRef() != null
+        ? secrets.caPem(store.secretsNamespace(), tls.getCaSecretRef())
+        : null;
   }
 
   /**
    * What the storage holds for this integration. In validate-only mode: that the given keys
    * authenticate at all (CredentialsRejected otherwise).
    */
-  Observation observe(IntegrationModel model, Connection c, Secret output) {
+  Observation observe(
+      IntegrationModel model, Connection c, Secret output, Optional<OwnershipRecord> record) {
     if (!model.managed()) {
       authenticateGiven(c);
       return Observation.of(output);
     }
     Optional<MinioAdmin.MinioUser> user =
         StepFailure.in(CREDENTIALS_READY, () -> c.admin().user(model.userName()));
-    Observation partial = new Observation(output, user, null, Optional.empty());
-    String key = partial.recordedKey(model.userName());
+    String key =
+        record.filter(r -> r.ownedBy(model.uid())).map(OwnershipRecord::secretKey).orElse(null);
     Boolean authenticates =
         user.isPresent() && user.get().enabled() && key != null
             ? StepFailure.in(CREDENTIALS_READY, () -> authenticates(c, model.userName(), key))
             : null;
     Optional<String> policy =
         StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.policyName()));
-    return new Observation(output, user, authenticates, policy);
+    return new Observation(output, record, user, authenticates, policy);
   }
 
   private void authenticateGiven(Connection c) {

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The desired output Secret of a plan, and what a refused write of it means. */
 final class OutputSecretContent {
@@ -22,25 +21,19 @@ final class OutputSecretContent {
       IntegrationModel model,
       Observer.Connection connection,
       Decision.Plan plan) {
-    Map<String, String> annotations = new TreeMap<>();
-    if (model.managed()) {
-      // Written before the MinIO user exists: what the operator is about to own.
-      annotations.put(ResolvedConfigSecret.USER_ANNOTATION, model.userName());
-      annotations.put(ResolvedConfigSecret.POLICY_ANNOTATION, model.policyName());
-    }
-    var spec = resource.getSpec();
+    var store = model.store().spec();
     ResolvedConfig config =
         new ResolvedConfig(
             plan.accessKey(),
             plan.secretKey(),
             connection.endpoint().url(),
             connection.endpoint().region(),
-            spec.getEndpoint(),
-            spec.getPort(),
+            store.getEndpoint(),
+            store.getPort(),
             connection.endpoint().virtualHostStyle() ? "virtual" : "path",
             model.bucket(),
             connection.caPem());
-    return ResolvedConfigSecret.build(resource, model.secretName(), config, annotations);
+    return ResolvedConfigSecret.build(resource, model.secretName(), config, Map.of());
   }
 
   /**

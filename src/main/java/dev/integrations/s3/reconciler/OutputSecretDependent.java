@@ -31,9 +31,13 @@ import java.util.Optional;
  * for Events and status.
  */
 final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret, S3Integration> {
-  /** The label selector of the informer: our output Secrets only. */
+  /** The label selector of the informer: our output Secrets only (not our records). */
   static final String SELECTOR =
-      ResolvedConfigSecret.MANAGED_BY_LABEL + "=" + ResolvedConfigSecret.MANAGED_BY;
+      ResolvedConfigSecret.MANAGED_BY_LABEL
+          + "="
+          + ResolvedConfigSecret.MANAGED_BY
+          + ","
+          + ResolvedConfigSecret.INTEGRATION_LABEL;
 
   private static final String DESIRED = OutputSecretDependent.class.getName() + ".desired";
 
@@ -90,14 +94,17 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
   /**
    * Creates or updates the Secret so that it is {@code desired}; returns what it did.
    *
+   * @param actual the Secret {@link #observe} found (null: none), so that the write is decided on
+   *     what the decision saw, not on a second look at a cache our own writes may not have reached
    * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good
    */
-  Applied write(S3Integration primary, Context<S3Integration> context, Secret desired) {
+  Applied write(
+      S3Integration primary, Context<S3Integration> context, Secret desired, Secret actual) {
     String name = desired.getMetadata().getName();
     context.managedWorkflowAndDependentResourceContext().put(DESIRED, desired);
     ReconcileResult<Secret> result;
     try {
-      result = reconcile(primary, context);
+      result = reconcile(primary, actual, context);
     } catch (KubernetesClientException e) {
       throw OutputSecretContent.refused(name, e);
     }

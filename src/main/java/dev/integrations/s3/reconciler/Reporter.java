@@ -32,7 +32,9 @@ final class Reporter {
       if (a.outcome() == Applied.Outcome.NOOP) {
         continue;
       }
-      if (WARNINGS.contains(a.event())) {
+      if (a.event() == null) {
+        // the operator's own bookkeeping: counted, but no Event in the tenant's namespace
+      } else if (WARNINGS.contains(a.event())) {
         events.warning(resource, a.event(), a.message());
       } else {
         events.normal(resource, a.event(), a.message());

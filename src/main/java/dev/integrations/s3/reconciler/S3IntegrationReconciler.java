@@ -11,6 +11,8 @@ import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.status.Statuses;
+import dev.integrations.s3.store.OwnershipRecord;
+import dev.integrations.s3.store.ResolvedStore;
 import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -71,7 +73,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final Clock clock;
   private final OutputSecretDependent outputSecrets = new OutputSecretDependent();
   private final IntegrationCleanup cleanup;
+  private final Records records;
   private volatile IntegrationEventSources sources;
+  private volatile StoreResolver stores;
   private volatile Observer observer;
 
   public S3IntegrationReconciler(
@@ -90,13 +94,16 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.adminFactory = adminFactory;
     this.prober = prober;
     this.verifier = new Verifier(prober);
-    this.cleanup = new IntegrationCleanup(config, events, reporter);
+    this.records = new Records(config.operatorNamespace());
+    this.cleanup = new IntegrationCleanup(events, reporter, records, registry);
   }
 
   @Override
   public List<EventSource<?, S3Integration>> prepareEventSources(
       EventSourceContext<S3Integration> context) {
-    sources = new IntegrationEventSources(context, outputSecrets, config.watchNamespaces());
+    sources =
+        new IntegrationEventSources(context, outputSecrets, records, config.watchNamespaces());
+    stores = sources.storeResolver();
     observer = new Observer(new InputSecrets(context.getClient()), adminFactory, prober);
     return sources.all();
   }
@@ -113,18 +120,31 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     }
     Duration next = config.defaultVerificationInterval();
     try {
+      ResolvedStore store = stores.resolve(resource);
       IntegrationModel model =
-          IntegrationModel.from(resource, name -> sources.policy(resource, name), config);
+          IntegrationModel.from(
+              resource,
+              store,
+              stores.access(store, resource),
+              name -> sources.policy(resource, name),
+              config);
       status.describe(model);
       next = model.interval();
       Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
       if (scope.isPresent()) {
         throw scope.get();
       }
-      Observer.Connection connection =
-          observer.connect(resource.getMetadata().getNamespace(), model);
+      Optional<OwnershipRecord> record =
+          model.managed()
+              ? records.find(context.getClient(), store.id(), model.userName())
+              : Optional.empty();
+      Optional<Decision.Conflict> refused = Decider.admission(model, record);
+      if (refused.isPresent()) {
+        throw refused.get().failure(); // before any read of the storage
+      }
+      Observer.Connection connection = observer.connect(model);
       Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
-      Observation seen = observer.observe(model, connection, output);
+      Observation seen = observer.observe(model, connection, output, record);
       Instant now = Instant.now(clock);
       Long generation = resource.getMetadata().getGeneration();
       Decision decision =
@@ -135,7 +155,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         throw c.failure();
       }
       Decision.Plan plan = (Decision.Plan) decision;
-      apply(resource, context, model, connection, plan, status);
+      LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
+      apply(resource, context, model, connection, seen.output(), plan, status);
+      if (plan.withdrawn() != null) {
+        throw plan.withdrawn().failure(); // access taken away; the integration stops here
+      }
       if (plan.verify()) {
         List<BucketStatus> buckets = verifier.probe(model, connection, plan);
         status.verified(buckets);
@@ -161,15 +185,21 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Context<S3Integration> context,
       IntegrationModel model,
       Observer.Connection connection,
+      Secret output,
       Decision.Plan plan,
       IntegrationStatus status) {
     List<Applied> results = new ArrayList<>();
     try {
       for (Action action : plan.actions()) {
-        if (action instanceof Action.WriteSecret) {
+        if (action instanceof Action.WriteRecord r) {
+          results.add(records.write(context.getClient(), r.record()));
+        } else if (action instanceof Action.WriteSecret) {
           results.add(
               outputSecrets.write(
-                  resource, context, OutputSecretContent.build(resource, model, connection, plan)));
+                  resource,
+                  context,
+                  OutputSecretContent.build(resource, model, connection, plan),
+                  output));
           status.secretWritten();
         } else if (MinioUserApplier.handles(action)) {
           results.add(
@@ -181,6 +211,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
     } finally {
       reporter.applied(resource, results);
+    }
+    if (plan.withdrawn() != null) {
+      return;
     }
     if (model.managed()) {
       status.userReady(model);
@@ -240,8 +273,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
   @Override
   public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
-    Secret output = outputSecrets.getSecondaryResource(resource, context).orElse(null);
-    return cleanup.cleanup(resource, observer, Observation.of(output));
+    return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
   }
 
   private static boolean isPaused(S3Integration r) {

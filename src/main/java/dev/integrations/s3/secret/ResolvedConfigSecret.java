@@ -31,12 +31,6 @@ public final class ResolvedConfigSecret {
   public static final String INTEGRATION_LABEL = "s3.integrations.dev/integration";
   public static final String SCOPE_LABEL = "s3.integrations.dev/scope";
 
-  /** Records, before any storage write, which MinIO user this Secret's keys belong to. */
-  public static final String USER_ANNOTATION = "s3.integrations.dev/user";
-
-  /** Records which MinIO policy the operator owns for this user. */
-  public static final String POLICY_ANNOTATION = "s3.integrations.dev/policy";
-
   public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
   public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";

@@ -25,6 +25,14 @@ public final class Reasons {
   public static final String POLICY_NOT_READY = "PolicyNotReady";
   public static final String SCOPE_CONFLICT = "ScopeConflict";
 
+  // stores
+  public static final String STORE_NOT_FOUND = "StoreNotFound";
+  public static final String STORE_NOT_ALLOWED = "StoreNotAllowed";
+  public static final String BUCKET_NOT_ALLOWED = "BucketNotAllowed";
+  public static final String REACHABLE = "Reachable";
+  public static final String ADMIN_READY = "AdminReady";
+  public static final String STORE_IN_USE = "StoreInUse";
+
   // what verification found
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
   public static final String ACCESS_DENIED = "AccessDenied";

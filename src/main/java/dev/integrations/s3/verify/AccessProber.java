@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /**
  * Proves, with the credentials the operator issued (never the admin's), that they can list and read
@@ -135,6 +137,25 @@ public final class AccessProber {
           endpoint.url() + " answered ListBuckets with " + f.describe(), e);
     } finally {
       close(client);
+    }
+  }
+
+  /**
+   * Proves the endpoint answers like an HTTP server with the trust configured, without keys: one
+   * unsigned GET of {@code /}, whose answer (usually 403) is discarded unread.
+   *
+   * @throws StorageException EndpointUnreachable or TLSError
+   */
+  public void reach(StorageEndpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Request request = new Request.Builder().url(endpoint.url() + "/").get().build();
+    try (Response response = HttpClients.forEndpoint(endpoint).newCall(request).execute()) {
+      if (response.code() >= 500) {
+        throw StorageException.serverError(
+            endpoint.url() + " answered an unsigned request with HTTP " + response.code(), null);
+      }
+    } catch (IOException e) {
+      throw HttpClients.classify(e, endpoint.url());
     }
   }
 

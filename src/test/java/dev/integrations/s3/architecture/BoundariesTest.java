@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package boundaries DESIGN.md describes, checked on the compiled main classes: pure packages
- * do no I/O, the MinIO adapter and the prober know nothing of custom resources or reconcilers, and
- * the resolver stands on the API alone.
+ * (policy, secret, status, store) do no I/O, the MinIO adapter and the prober know nothing of
+ * custom resources or reconcilers, and the resolver stands on the API alone.
  */
 class BoundariesTest {
   static final String ROOT = "dev.integrations.s3";
@@ -36,10 +36,11 @@ class BoundariesTest {
   };
 
   @Test
-  void policySecretAndStatusDoNoIo() {
+  void policySecretStatusAndStoreDoNoIo() {
     noClasses()
         .that()
-        .resideInAnyPackage(ROOT + ".policy..", ROOT + ".secret..", ROOT + ".status..")
+        .resideInAnyPackage(
+            ROOT + ".policy..", ROOT + ".secret..", ROOT + ".status..", ROOT + ".store..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(IO)

@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
@@ -44,15 +45,14 @@ public final class ReconcileBenchmark {
       client
           .resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey()))
           .create();
+      client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
       client.resource(policy(ns, "read", bucket)).create();
     }
 
     try (OperatorHarness op = new OperatorHarness(client, true)) {
       Instant start = Instant.now();
       for (String ns : namespaces) {
-        client
-            .resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read"))
-            .create();
+        client.resource(managed(ns, "viz", "minio", "read")).create();
       }
       List<Long> readyMillis = awaitAllReady(client, n, start);
       Duration total = Duration.between(start, Instant.now());

@@ -27,12 +27,15 @@ class DemoIT {
     System.out.println(shown);
     assertThat(code).as("demo exit code").isZero();
     assertThat(shown)
-        .contains("viz: Ready=True (Ready)")
-        .contains("viz-medical: Ready=True (Ready)")
+        .contains("team-a/viz: Ready=True (Ready)")
+        .contains("team-b/viz-medical: Ready=True (Ready)")
+        .contains("team-c/viz: Ready=True (Ready)")
         .contains("every integration is Ready")
-        .containsPattern("s3integration.s3.integrations.dev/viz +True +127.0.0.1 +all")
-        .containsPattern(
-            "s3integration.s3.integrations.dev/viz-medical +True +127.0.0.1 +medical-images")
+        .containsPattern("clusters3store.s3.integrations.dev/minio-prod +True +http://\\S+ +2 ")
+        .containsPattern("team-a +viz +True +minio-prod +http://\\S+ +all")
+        .containsPattern("team-b +viz-medical +True +minio-prod +http://\\S+ +medical-images")
+        .containsPattern("team-c +viz +True +minio +http://\\S+ +all")
+        .contains("MinIO user k8s.team-a.viz exists")
         .contains("AWS_SECRET_ACCESS_KEY  <redacted: 40 characters>")
         .contains("GET -> HTTP 200");
     assertThat(shown).doesNotContainPattern("AWS_SECRET_ACCESS_KEY\\s+[A-Za-z0-9]{40}");

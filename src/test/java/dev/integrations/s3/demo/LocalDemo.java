@@ -7,21 +7,22 @@ import ch.qos.logback.core.FileAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.integrations.s3.OperatorFactory;
-import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
+import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.resolver.LocatorResolver;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.testing.Examples;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.BucketExistsArgs;
@@ -60,8 +61,16 @@ import org.slf4j.LoggerFactory;
  * conditions, the resolved-config Secret (secret key redacted) and a working presigned URL.
  */
 public final class LocalDemo {
-  static final String NS = "demo";
+  /** The operator's namespace in the examples: ClusterS3Store Secrets and records live there. */
+  static final String OPERATOR_NS = "s3-operator";
+
+  /** The tenant namespace whose Secrets serve the sample locator. */
+  static final String NS = "team-a";
+
   static final String SAMPLE_LOCATOR = "s3://share-with-kolena/cats/001.png";
+
+  /** The scenarios of examples/ the demo brings to Ready on the local MinIO. */
+  static final List<String> SCENARIOS = List.of("platform", "single-team");
 
   private final Path root;
   private final Path dir;
@@ -121,19 +130,19 @@ public final class LocalDemo {
         "s3://share-with-kolena/{cats/001.png,cats/002.png,docs/readme.txt}, s3://medical-images/studies/001.png");
 
     step(
-        "Applying examples/ to namespace "
-            + NS
-            + " (endpoint and admin keys pointed at the local MinIO)");
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .serverSideApply();
+        "Applying examples/"
+            + String.join(", examples/", SCENARIOS)
+            + " (stores and admin keys pointed at the local MinIO)");
     List<String> integrations = new ArrayList<>();
     for (HasMetadata r : examples(minio)) {
-      r.getMetadata().setNamespace(NS);
       client.resource(r).forceConflicts().serverSideApply();
-      say("%s/%s", r.getKind(), r.getMetadata().getName());
+      String ns = r.getMetadata().getNamespace();
+      say(
+          "%s %s",
+          r.getKind(),
+          ns == null ? r.getMetadata().getName() : ns + "/" + r.getMetadata().getName());
       if (r instanceof S3Integration) {
-        integrations.add(r.getMetadata().getName());
+        integrations.add(ns + "/" + r.getMetadata().getName());
       }
     }
 
@@ -143,7 +152,7 @@ public final class LocalDemo {
     Operator operator =
         OperatorFactory.create(
             client,
-            OperatorConfig.defaults(),
+            OperatorConfig.defaults().withOperatorNamespace(OPERATOR_NS),
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             MinioAdminClientAdapter::connect,
@@ -154,12 +163,14 @@ public final class LocalDemo {
     step("Waiting for Ready");
     boolean ready = awaitReady(client, integrations, Duration.ofMinutes(3));
 
-    step("kubectl get s3ap,s3i -n " + NS);
-    kubectl(kube, kubeconfig, "get", "s3ap,s3i", "-n", NS);
+    step("kubectl get clusters3stores,s3stores -A");
+    kubectl(kube, kubeconfig, "get", "clusters3stores,s3stores", "-A");
+    step("kubectl get s3i -A");
+    kubectl(kube, kubeconfig, "get", "s3i", "-A");
 
     step("Conditions");
     for (String name : integrations) {
-      S3Integration i = client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+      S3Integration i = integration(client, name);
       out.printf("  %s:%n", name);
       for (Condition c : i.getStatus().getConditions()) {
         out.printf(
@@ -168,10 +179,11 @@ public final class LocalDemo {
     }
 
     for (String name : integrations) {
-      S3Integration i = client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+      S3Integration i = integration(client, name);
       String secretName = i.getStatus().getSecretName();
-      step("Secret " + secretName + " (the contract with consumers; secret key redacted)");
-      printSecret(client.secrets().inNamespace(NS).withName(secretName).get());
+      String ns = i.getMetadata().getNamespace();
+      step("Secret " + ns + "/" + secretName + " (the contract with consumers; key redacted)");
+      printSecret(client.secrets().inNamespace(ns).withName(secretName).get());
     }
 
     step("A presigned URL for " + SAMPLE_LOCATOR + ", resolved from the Secrets alone");
@@ -195,8 +207,8 @@ public final class LocalDemo {
             ready ? "every integration is Ready" : "NOT every integration became Ready"));
     Path kubectl = kubectlBinary(kube);
     out.printf(
-        "  Explore with kubectl:%n    export KUBECONFIG=%s%n    %s get s3i,s3ap -n %s%n    %s describe s3i viz -n %s%n",
-        kubeconfig, kubectl, NS, kubectl, NS);
+        "  Explore with kubectl:%n    export KUBECONFIG=%s%n    %s get clusters3stores,s3i -A%n    %s describe s3i viz -n %s%n",
+        kubeconfig, kubectl, kubectl, NS);
     if (wait && ready) {
       out.println("  Everything keeps running until you press Ctrl-C.");
       Thread.currentThread().join();
@@ -205,41 +217,41 @@ public final class LocalDemo {
           "  (--no-wait, or no terminal: run scripts/demo in a terminal to keep it running)");
     }
     out.println("  Stopping the operator, kube-apiserver, etcd and MinIO.");
+    // Stopped here, not only by the shutdown hook: in the test suite the JVM goes on, and an
+    // operator left running would reconcile the resources of every later test as a second writer.
+    operator.stop();
     return ready && fetched.statusCode() == 200 ? 0 : 1;
   }
 
-  /** The MinIO examples, with endpoint, port and admin keys pointed at the local server. */
+  /** The demo's scenarios, with the stores and admin keys pointed at the local server. */
   private List<HasMetadata> examples(MinioServer minio) throws IOException {
     List<HasMetadata> result = new ArrayList<>();
-    for (String file : List.of("minio-walkthrough.yaml", "s3integration-bucket-scoped.yaml")) {
-      String yaml = Files.readString(root.resolve("examples").resolve(file));
-      for (String doc : yaml.split("(?m)^---\\s*$")) {
-        if (!doc.contains("kind:")) {
-          continue;
+    for (String scenario : SCENARIOS) {
+      for (HasMetadata r : Examples.load(root.resolve("examples").resolve(scenario))) {
+        if (r instanceof ClusterS3Store s) {
+          pointAt(s.getSpec(), minio);
+        } else if (r instanceof S3Store s) {
+          pointAt(s.getSpec(), minio);
+        } else if (r instanceof Secret s && s.getMetadata().getName().equals("minio-admin")) {
+          s.setStringData(Map.of("accessKey", minio.accessKey(), "secretKey", minio.secretKey()));
         }
-        if (doc.contains("kind: S3Integration")) {
-          S3Integration i = Serialization.unmarshal(doc, S3Integration.class);
-          if (i.getMetadata().getName().equals("viz-default")) {
-            continue; // the walk-through's viz is the default integration already
-          }
-          i.getSpec().setEndpoint(minio.host());
-          i.getSpec().setPort(minio.port());
-          TlsSpec tls = new TlsSpec();
-          tls.setEnabled(false);
-          i.getSpec().setTls(tls);
-          result.add(i);
-        } else if (doc.contains("kind: S3AccessPolicy")) {
-          result.add(Serialization.unmarshal(doc, S3AccessPolicy.class));
-        } else if (doc.contains("kind: Secret")) {
-          Secret s = Serialization.unmarshal(doc, Secret.class);
-          if (s.getMetadata().getName().equals("minio-admin")) {
-            s.setStringData(Map.of("accessKey", minio.accessKey(), "secretKey", minio.secretKey()));
-          }
-          result.add(s);
-        }
+        result.add(r);
       }
     }
     return result;
+  }
+
+  private static void pointAt(StoreSpec spec, MinioServer minio) {
+    spec.setEndpoint(minio.host());
+    spec.setPort(minio.port());
+    TlsSpec tls = new TlsSpec();
+    tls.setEnabled(false);
+    spec.setTls(tls);
+  }
+
+  private static S3Integration integration(KubernetesClient client, String nsName) {
+    String[] p = nsName.split("/");
+    return client.resources(S3Integration.class).inNamespace(p[0]).withName(p[1]).get();
   }
 
   private boolean awaitReady(KubernetesClient client, List<String> names, Duration timeout)
@@ -249,8 +261,7 @@ public final class LocalDemo {
     while (Instant.now().isBefore(deadline)) {
       boolean all = true;
       for (String name : names) {
-        S3Integration i =
-            client.resources(S3Integration.class).inNamespace(NS).withName(name).get();
+        S3Integration i = integration(client, name);
         Optional<Condition> c =
             i == null || i.getStatus() == null
                 ? Optional.empty()

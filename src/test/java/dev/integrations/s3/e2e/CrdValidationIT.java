@@ -3,6 +3,7 @@ package dev.integrations.s3.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.integrations.s3.testing.Examples;
 import dev.integrations.s3.testing.KubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -47,11 +48,7 @@ class CrdValidationIT {
     // No operator runs in this class, so there are no finalizers: deletion is immediate. Nothing
     // is left for the operators of later test classes to reconcile.
     for (GenericKubernetesResource r : created) {
-      client
-          .genericKubernetesResources(r.getApiVersion(), r.getKind())
-          .inNamespace(r.getMetadata().getNamespace())
-          .withName(r.getMetadata().getName())
-          .delete();
+      client.resource(r).delete();
     }
   }
 
@@ -106,10 +103,10 @@ class CrdValidationIT {
         integration(
             "both",
             """
-            endpoint: minio.storage.svc
+            storeRef: {name: minio-prod}
             accessPolicyRefs: [{name: read}]
             credentials:
-              managed: {adminSecretRef: {name: minio-admin}}
+              managed: {}
               secretRef: {name: keys}
             """),
         "spec.credentials",
@@ -122,7 +119,7 @@ class CrdValidationIT {
         integration(
             "neither",
             """
-            endpoint: minio.storage.svc
+            storeRef: {name: minio-prod}
             bucket: share-with-kolena
             credentials: {}
             """),
@@ -131,18 +128,47 @@ class CrdValidationIT {
   }
 
   @Test
-  void portZeroIsRejected() {
+  void integrationWithoutAStoreIsRejected() {
     assertRejected(
         integration(
-            "port0",
+            "nostore",
             """
-            endpoint: minio.storage.svc
-            port: 0
             bucket: share-with-kolena
             credentials: {secretRef: {name: keys}}
             """),
-        "spec.port",
-        "should be greater than or equal to 1");
+        "spec.storeRef",
+        "Required value");
+  }
+
+  @Test
+  void aStoreKindThatDoesNotExistIsRejected() {
+    assertRejected(
+        integration(
+            "kind",
+            """
+            storeRef: {kind: Bucket, name: minio-prod}
+            bucket: share-with-kolena
+            credentials: {secretRef: {name: keys}}
+            """),
+        "spec.storeRef.kind",
+        "supported values: \"ClusterS3Store\", \"S3Store\"");
+  }
+
+  @Test
+  void aTenantCannotChooseTheUserOrTheAdminKeys() {
+    // Fields of the old API that let a tenant name a storage user or an admin Secret: pruned is
+    // not enough, a strict client gets an error, and the stored object holds neither.
+    GenericKubernetesResource stored =
+        create(
+            integration(
+                "nochoice",
+                """
+                storeRef: {name: minio-prod}
+                accessPolicyRefs: [{name: read}]
+                credentials:
+                  managed: {userName: someone-else, adminSecretRef: {name: minio-admin}}
+                """));
+    assertThat(at(stored, "spec", "credentials", "managed")).isEqualTo(Map.of());
   }
 
   @Test
@@ -151,7 +177,7 @@ class CrdValidationIT {
         integration(
             "orphan",
             """
-            endpoint: minio.storage.svc
+            storeRef: {name: minio-prod}
             bucket: share-with-kolena
             deletionPolicy: Orphan
             credentials: {secretRef: {name: keys}}
@@ -166,25 +192,98 @@ class CrdValidationIT {
         integration(
             "norefs",
             """
-            endpoint: minio.storage.svc
+            storeRef: {name: minio-prod}
             bucket: share-with-kolena
-            credentials: {managed: {adminSecretRef: {name: minio-admin}}}
+            credentials: {managed: {}}
             """),
         "spec",
         "credentials.managed needs at least one entry in accessPolicyRefs");
   }
 
   @Test
-  void endpointWithSchemeIsRejected() {
+  void aScopeBucketWithAReservedSuffixIsRejectedLikeAnyBucketName() {
     assertRejected(
         integration(
-            "scheme",
+            "reserved",
             """
-            endpoint: https://minio.storage.svc
-            bucket: share-with-kolena
+            storeRef: {name: minio-prod}
+            bucket: data--x-s3
             credentials: {secretRef: {name: keys}}
             """),
+        "spec.bucket",
+        "reserved suffix");
+  }
+
+  // ------------------------------------------------------------------ ClusterS3Store, S3Store
+
+  @Test
+  void storePortZeroIsRejected() {
+    assertRejected(
+        clusterStore("port0", "endpoint: minio.storage.svc\nport: 0"),
+        "spec.port",
+        "should be greater than or equal to 1");
+  }
+
+  @Test
+  void storeEndpointWithSchemeIsRejected() {
+    assertRejected(
+        clusterStore("scheme", "endpoint: https://minio.storage.svc"),
         "spec.endpoint",
+        "should match");
+  }
+
+  @Test
+  void storeEndpointWithALabelLongerThan63IsRejected() {
+    assertRejected(
+        clusterStore("label", "endpoint: " + "a".repeat(64) + ".example.com"),
+        "spec.endpoint",
+        "should match");
+  }
+
+  @Test
+  void anIpv6EndpointIsAccepted() {
+    GenericKubernetesResource s =
+        create(clusterStore("ipv6", "endpoint: \"fd00::10\"\nport: 9000"));
+    assertThat(at(s, "spec", "endpoint")).isEqualTo("fd00::10");
+  }
+
+  @Test
+  void aClusterStoreRuleWithoutNamespaceSelectorIsRejected() {
+    assertRejected(
+        clusterStore(
+            "nosel", "endpoint: minio.storage.svc\nallow: [{buckets: [share-with-kolena]}]"),
+        "spec.allow",
+        "every allow rule of a ClusterS3Store needs a namespaceSelector");
+  }
+
+  @Test
+  void anS3StoreRuleWithNamespaceSelectorIsRejected() {
+    assertRejected(
+        yaml(
+            "apiVersion: "
+                + API_VERSION
+                + "\nkind: S3Store\nmetadata:\n  name: sel\nspec:\n  endpoint: minio\n"
+                + "  allow: [{namespaceSelector: {}, buckets: [share-with-kolena]}]\n"),
+        "spec.allow",
+        "an S3Store serves only its own namespace");
+  }
+
+  @Test
+  void aBucketGlobWithUpperCaseIsRejected() {
+    assertRejected(
+        clusterStore(
+            "glob", "endpoint: minio\nallow: [{namespaceSelector: {}, buckets: [Vision-*]}]"),
+        "spec.allow[0].buckets[0]",
+        "should match");
+  }
+
+  @Test
+  void aUserPrefixWithSlashesIsRejected() {
+    assertRejected(
+        clusterStore(
+            "prefix",
+            "endpoint: minio\nadmin: {secretRef: {name: minio-admin}, userPrefix: \"a/b\"}"),
+        "spec.admin.userPrefix",
         "should match");
   }
 
@@ -204,22 +303,19 @@ class CrdValidationIT {
   }
 
   @Test
-  void serverFillsInTheDefaultsOfAMinimalIntegration() {
+  void serverFillsInTheDefaultsOfAMinimalIntegrationAndStore() {
     GenericKubernetesResource keys =
         create(
             integration(
                 "defaults-keys",
                 """
-                endpoint: storage.example.com
+                storeRef: {name: oracle}
                 bucket: share-with-kolena
-                tls: {}
                 credentials: {secretRef: {name: keys}}
                 """));
     String what = "server defaults of a secretRef integration: " + keys.getAdditionalProperties();
-    assertThat(at(keys, "spec", "region")).as(what).isEqualTo("us-east-1");
-    assertThat(at(keys, "spec", "addressingStyle")).as(what).isEqualTo("path");
+    assertThat(at(keys, "spec", "storeRef", "kind")).as(what).isEqualTo("ClusterS3Store");
     assertThat(at(keys, "spec", "deletionPolicy")).as(what).isEqualTo("Delete");
-    assertThat(at(keys, "spec", "tls", "enabled")).as(what).isEqualTo(true);
     assertThat(at(keys, "spec", "credentials", "secretRef", "accessKeyKey"))
         .as(what)
         .isEqualTo("accessKey");
@@ -227,29 +323,22 @@ class CrdValidationIT {
         .as(what)
         .isEqualTo("secretKey");
 
-    GenericKubernetesResource managed =
+    GenericKubernetesResource store =
         create(
-            integration(
-                "defaults-managed",
-                """
-                endpoint: minio.storage.svc
-                accessPolicyRefs: [{name: read}]
-                credentials: {managed: {adminSecretRef: {name: minio-admin}}}
-                """));
-    what = "server defaults of a managed integration: " + managed.getAdditionalProperties();
-    assertThat(at(managed, "spec", "region")).as(what).isEqualTo("us-east-1");
-    assertThat(at(managed, "spec", "addressingStyle")).as(what).isEqualTo("path");
-    assertThat(at(managed, "spec", "deletionPolicy")).as(what).isEqualTo("Delete");
-    assertThat(at(managed, "spec", "credentials", "managed", "adminSecretRef", "accessKeyKey"))
+            clusterStore(
+                "defaults-store",
+                "endpoint: minio.storage.svc\ntls: {}\nadmin: {secretRef: {name: minio-admin}}"));
+    what = "server defaults of a store: " + store.getAdditionalProperties();
+    assertThat(at(store, "spec", "region")).as(what).isEqualTo("us-east-1");
+    assertThat(at(store, "spec", "addressingStyle")).as(what).isEqualTo("path");
+    assertThat(at(store, "spec", "tls", "enabled")).as(what).isEqualTo(true);
+    assertThat(at(store, "spec", "admin", "secretRef", "accessKeyKey"))
         .as(what)
         .isEqualTo("accessKey");
-    assertThat(at(managed, "spec", "credentials", "managed", "adminSecretRef", "secretKeyKey"))
-        .as(what)
-        .isEqualTo("secretKey");
     // A structural-schema default applies only inside an object that is present: without a tls
-    // block the server stores none (kubectl get -o yaml shows no tls), and the operator must
-    // treat an absent tls as enabled (the Java model's TlsSpec default does).
-    assertThat(at(managed, "spec", "tls")).as(what).isNull();
+    // block the server stores none, and the operator treats an absent tls as enabled.
+    GenericKubernetesResource bare = create(clusterStore("defaults-bare", "endpoint: minio"));
+    assertThat(at(bare, "spec", "tls")).isNull();
   }
 
   // ------------------------------------------------------------------ examples/
@@ -257,78 +346,69 @@ class CrdValidationIT {
   @Test
   void everyExampleIsAcceptedUnchanged() throws IOException {
     Path dir = Path.of(System.getProperty("project.basedir", "."), "examples");
-    List<Path> files;
+    List<Path> scenarios = Examples.scenarios(dir);
+    assertThat(scenarios).as("scenarios in %s", dir.toAbsolutePath()).isNotEmpty();
     try (Stream<Path> s = Files.list(dir)) {
-      files =
-          s.filter(Files::isRegularFile)
-              .sorted()
-              .toList(); // every file: a non-YAML file in examples/ fails below, visibly
+      assertThat(s.filter(Files::isRegularFile).toList())
+          .as("examples/ holds one directory per scenario, nothing else")
+          .isEmpty();
     }
-    assertThat(files).as("files in %s", dir.toAbsolutePath()).isNotEmpty();
     int documents = 0;
-    for (Path file : files) {
-      assertThat(file.getFileName().toString())
-          .as("examples/ holds only YAML manifests")
-          .matches(".*\\.ya?ml$");
-      // One namespace per file: two examples may use the same name, as they would in a cluster.
-      String fileNs = KubeApiServer.shared().createNamespace("ex");
-      List<GenericKubernetesResource> docs = documents(file);
-      assertThat(docs).as("%s holds no Kubernetes document", file).isNotEmpty();
-      for (GenericKubernetesResource doc : docs) {
-        documents++;
-        String target =
-            doc.getMetadata().getNamespace() == null ? fileNs : doc.getMetadata().getNamespace();
-        KubeApiServer.shared().createNamespaceNamed(target);
-        GenericKubernetesResource stored;
-        try {
-          stored =
-              client
-                  .genericKubernetesResources(doc.getApiVersion(), doc.getKind())
-                  .inNamespace(target)
-                  .resource(doc)
-                  .create();
-        } catch (KubernetesClientException e) {
-          fail("the API server rejected %s %s from %s: %s", doc.getKind(), name(doc), file, e);
-          return;
-        }
-        created.add(stored);
-        GenericKubernetesResource readBack =
-            client
-                .genericKubernetesResources(doc.getApiVersion(), doc.getKind())
-                .inNamespace(target)
-                .withName(doc.getMetadata().getName())
-                .get();
-        List<String> differences = new ArrayList<>();
-        for (Map.Entry<String, Object> e : doc.getAdditionalProperties().entrySet()) {
-          if (e.getKey().equals("status") || e.getKey().equals("stringData")) {
-            continue; // status is the operator's; stringData is write-only (stored as data)
+    for (Path scenario : scenarios) {
+      List<Path> files = Examples.files(scenario);
+      try (Stream<Path> s = Files.list(scenario)) {
+        assertThat(s.filter(f -> !f.getFileName().toString().equals("kustomization.yaml")))
+            .as("every file of %s is listed in its kustomization.yaml", scenario)
+            .containsExactlyInAnyOrderElementsOf(files);
+      }
+      for (Path file : files) {
+        List<GenericKubernetesResource> docs = documents(file);
+        assertThat(docs).as("%s holds no Kubernetes document", file).isNotEmpty();
+        for (GenericKubernetesResource doc : docs) {
+          documents++;
+          GenericKubernetesResource stored;
+          try {
+            stored = client.resource(doc).forceConflicts().serverSideApply();
+          } catch (KubernetesClientException e) {
+            fail("the API server rejected %s %s from %s: %s", doc.getKind(), name(doc), file, e);
+            return;
+          }
+          if (!"Namespace".equals(doc.getKind())) {
+            created.add(stored);
+          }
+          GenericKubernetesResource readBack = client.resource(doc).get();
+          List<String> differences = new ArrayList<>();
+          for (Map.Entry<String, Object> e : doc.getAdditionalProperties().entrySet()) {
+            if (e.getKey().equals("status") || e.getKey().equals("stringData")) {
+              continue; // status is the operator's; stringData is write-only (stored as data)
+            }
+            contains(
+                e.getKey(),
+                e.getValue(),
+                readBack.getAdditionalProperties().get(e.getKey()),
+                differences);
           }
           contains(
-              e.getKey(),
-              e.getValue(),
-              readBack.getAdditionalProperties().get(e.getKey()),
+              "metadata.labels",
+              doc.getMetadata().getLabels(),
+              readBack.getMetadata().getLabels(),
               differences);
+          contains(
+              "metadata.annotations",
+              doc.getMetadata().getAnnotations(),
+              readBack.getMetadata().getAnnotations(),
+              differences);
+          assertThat(differences)
+              .as(
+                  "%s %s from %s as stored by the API server differs from the file (a field the"
+                      + " schema does not know is pruned silently)",
+                  doc.getKind(), name(doc), file)
+              .isEmpty();
         }
-        contains(
-            "metadata.labels",
-            doc.getMetadata().getLabels(),
-            readBack.getMetadata().getLabels(),
-            differences);
-        contains(
-            "metadata.annotations",
-            doc.getMetadata().getAnnotations(),
-            readBack.getMetadata().getAnnotations(),
-            differences);
-        assertThat(differences)
-            .as(
-                "%s %s from %s as stored by the API server differs from the file (a field the"
-                    + " schema does not know is pruned silently)",
-                doc.getKind(), name(doc), file)
-            .isEmpty();
       }
     }
     System.err.printf(
-        "examples/: %d files, %d documents accepted unchanged%n", files.size(), documents);
+        "examples/: %d scenarios, %d documents accepted unchanged%n", scenarios.size(), documents);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -392,6 +472,17 @@ class CrdValidationIT {
             + "\n");
   }
 
+  private static GenericKubernetesResource clusterStore(String name, String spec) {
+    String indented = spec.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+    return yaml(
+        "apiVersion: "
+            + API_VERSION
+            + "\nkind: ClusterS3Store\nmetadata:\n  name: "
+            + name
+            + "\nspec:\n"
+            + indented);
+  }
+
   private static GenericKubernetesResource integration(String name, String spec) {
     String indented = spec.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
     return yaml(
@@ -408,12 +499,15 @@ class CrdValidationIT {
   }
 
   private static GenericKubernetesResource create(GenericKubernetesResource r) {
+    boolean cluster = r.getKind().equals("ClusterS3Store");
     GenericKubernetesResource stored =
-        client
-            .genericKubernetesResources(r.getApiVersion(), r.getKind())
-            .inNamespace(ns)
-            .resource(r)
-            .create();
+        cluster
+            ? client.genericKubernetesResources(r.getApiVersion(), r.getKind()).resource(r).create()
+            : client
+                .genericKubernetesResources(r.getApiVersion(), r.getKind())
+                .inNamespace(ns)
+                .resource(r)
+                .create();
     created.add(stored);
     return stored;
   }

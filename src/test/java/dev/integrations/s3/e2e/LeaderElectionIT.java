@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -128,6 +129,7 @@ class LeaderElectionIT {
     String ns = kube.createNamespace("le");
     String bucket = "le-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     object(minio.rootS3(), bucket, "cats/001.jpg", "meow");
     client.resource(policy(ns, "read", bucket)).create();
 
@@ -140,9 +142,7 @@ class LeaderElectionIT {
           .as("Lease %s/%s holder", leaseNs, OperatorFactory.LEASE_NAME)
           .isEqualTo(leader.identity);
 
-      client
-          .resource(managed(ns, "first", minio.host(), minio.port(), "minio-admin", "read"))
-          .create();
+      client.resource(managed(ns, "first", "minio", "read")).create();
       awaitReady(client, ns, "first", Duration.ofSeconds(60));
       String first = ns + ".first";
       assertThat(leader.minioAdmin.count("createUser", first))
@@ -169,8 +169,7 @@ class LeaderElectionIT {
           follower.identity, handover.toMillis(), leader.identity, LEASE.toSeconds());
 
       // Scoped to the bucket: "first" already applies to all buckets of the namespace.
-      S3Integration secondIntegration =
-          managed(ns, "second", minio.host(), minio.port(), "minio-admin", "read");
+      S3Integration secondIntegration = managed(ns, "second", "minio", "read");
       secondIntegration.getSpec().setBucket(bucket);
       client.resource(secondIntegration).create();
       awaitReady(client, ns, "second", Duration.ofSeconds(60));

@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,6 +59,7 @@ class OperatorE2EIT {
   private String setUp(String bucket) throws Exception {
     String ns = KubeApiServer.shared().createNamespace("e2e");
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     object(minio.rootS3(), bucket, "cats/001.jpg", "meow");
     client.resource(policy(ns, "read", bucket)).create();
     return ns;
@@ -87,10 +89,7 @@ class OperatorE2EIT {
     Set<Long> generations = new ConcurrentSkipListSet<>();
     Set<String> versions = new ConcurrentSkipListSet<>();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    S3Integration created =
-        client
-            .resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read"))
-            .create();
+    S3Integration created = client.resource(managed(ns, "viz", "minio", "read")).create();
     assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
     sampler.scheduleAtFixedRate(
         () -> {
@@ -189,9 +188,7 @@ class OperatorE2EIT {
   void steadyStateWritesNothingToMinioOrKubernetes() throws Exception {
     String bucket = "quiet-" + MinioServer.randomSuffix();
     String ns = setUp(bucket);
-    client
-        .resource(managed(ns, "quiet", minio.host(), minio.port(), "minio-admin", "read"))
-        .create();
+    client.resource(managed(ns, "quiet", "minio", "read")).create();
     op.awaitReady(ns, "quiet", "True", "Ready");
     // Let the reconciles caused by the operator's own writes settle.
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);

@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,9 +50,10 @@ class PrinterColumnsIT {
     ns = KubeApiServer.shared().createNamespace("cols");
     String bucket = "cols-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     object(minio.rootS3(), bucket, "cats/001.jpg", "meow");
     client.resource(policy(ns, "read", bucket)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
     op.awaitReady(ns, "viz", "True", "Ready");
   }
 
@@ -74,11 +76,11 @@ class PrinterColumnsIT {
   }
 
   @Test
-  void s3integrationsTableShowsReadyEndpointAndScope() throws Exception {
+  void s3integrationsTableShowsReadyStoreEndpointAndScope() throws Exception {
     JsonNode table = table("s3integrations");
     assertThat(columns(table, 0))
         .as("columns kubectl get s3i prints")
-        .containsExactly("Name", "Ready", "Endpoint", "Bucket", "Age");
+        .containsExactly("Name", "Ready", "Store", "Endpoint", "Bucket", "Age");
     assertThat(columns(table, 1))
         .as("columns kubectl get s3i -o wide adds")
         .containsExactly("Reason");
@@ -88,7 +90,8 @@ class PrinterColumnsIT {
         .as("the row of the Ready integration")
         .containsEntry("Name", "viz")
         .containsEntry("Ready", "True")
-        .containsEntry("Endpoint", minio.host())
+        .containsEntry("Store", "minio")
+        .containsEntry("Endpoint", minio.endpoint())
         .containsEntry("Bucket", "all")
         .containsEntry("Reason", "Ready");
     assertThat((String) row.get("Age")).as("Age").matches("\\d+(s|m)\\d*s?");
@@ -119,6 +122,22 @@ class PrinterColumnsIT {
         .containsEntry("Name", "read")
         .containsEntry("Ready", "True")
         .containsEntry("Reason", "Valid");
+  }
+
+  @Test
+  void s3storesTableShowsReadyEndpointAndHowManyIntegrationsUseIt() throws Exception {
+    JsonNode table = table("s3stores");
+    assertThat(columns(table, 0))
+        .as("columns kubectl get s3s prints")
+        .containsExactly("Name", "Ready", "Endpoint", "Integrations", "Age");
+    assertThat(columns(table, 1)).containsExactly("Reason");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "1".equals(row(table("s3stores"), "minio").get("Integrations")));
+    assertThat(row(table("s3stores"), "minio"))
+        .containsEntry("Ready", "True")
+        .containsEntry("Endpoint", minio.endpoint())
+        .containsEntry("Reason", "AdminReady");
   }
 
   private static String readyReason(S3AccessPolicy p) {

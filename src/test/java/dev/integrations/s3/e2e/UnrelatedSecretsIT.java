@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,9 +62,10 @@ class UnrelatedSecretsIT {
     String other = KubeApiServer.shared().createNamespace("mem-other");
     String bucket = "mem-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     object(minio.rootS3(), bucket, "a.txt", "a");
     client.resource(policy(ns, "read", bucket)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
     op.awaitReady(ns, "viz", "True", "Ready");
 
     long cachedBefore = op.cachedSecrets();

@@ -1,6 +1,8 @@
 package dev.integrations.s3.helm;
 
 import static dev.integrations.s3.testing.Fixtures.adminSecret;
+import static dev.integrations.s3.testing.Fixtures.allow;
+import static dev.integrations.s3.testing.Fixtures.clusterStore;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
@@ -9,9 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.OperatorFactory;
+import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdminClientAdapter;
+import dev.integrations.s3.store.OwnershipRecords;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,8 +45,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's RBAC is enough, and no more: the operator, with leader election as two replicas run
- * it, works on the real API server (which authorizes with RBAC) while impersonating the chart's
- * ServiceAccount with exactly the rendered ClusterRole, Role and bindings applied.
+ * it, serves the platform case (a ClusterS3Store whose admin Secret is in the operator's namespace,
+ * a tenant namespace its rule allows) on the real API server (which authorizes with RBAC) while
+ * impersonating the chart's ServiceAccount with exactly the rendered roles and bindings applied.
  */
 class ChartRbacIT {
 
@@ -77,10 +84,33 @@ class ChartRbacIT {
         "system:serviceaccounts", "system:serviceaccounts:" + HelmChartIT.NAMESPACE);
     try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build()) {
       String ns = kube.createNamespace("rbac");
-      // Least privilege, checked by the server: the operator may not delete Secrets.
-      admin.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-      assertThatThrownBy(
-              () -> asOperator.secrets().inNamespace(ns).withName("minio-admin").delete())
+      admin
+          .namespaces()
+          .withName(ns)
+          .edit(
+              n -> {
+                n.getMetadata().setLabels(Map.of("team", "rbac-it"));
+                return n;
+              });
+      String store = "rbac-" + MinioServer.randomSuffix();
+      String adminSecretName = store + "-admin";
+      admin
+          .resource(
+              adminSecret(
+                  HelmChartIT.NAMESPACE, adminSecretName, minio.accessKey(), minio.secretKey()))
+          .create();
+      admin
+          .resource(
+              clusterStore(
+                  store,
+                  minio.host(),
+                  minio.port(),
+                  adminSecretName,
+                  allow(Map.of("team", "rbac-it"), "rbac-*")))
+          .create();
+      // Least privilege, checked by the server: the operator may not delete a tenant's Secrets.
+      admin.resource(adminSecret(ns, "someones", "a", "b")).create();
+      assertThatThrownBy(() -> asOperator.secrets().inNamespace(ns).withName("someones").delete())
           .isInstanceOf(KubernetesClientException.class)
           .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
 
@@ -90,7 +120,8 @@ class ChartRbacIT {
                   OperatorConfig.LEADER_ELECTION, "true",
                   OperatorConfig.LEADER_ELECTION_NAMESPACE, HelmChartIT.NAMESPACE,
                   OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "6s",
-                  OperatorConfig.LEADER_ELECTION_IDENTITY, "rbac-it"));
+                  OperatorConfig.LEADER_ELECTION_IDENTITY, "rbac-it",
+                  OperatorConfig.OPERATOR_NAMESPACE, HelmChartIT.NAMESPACE));
       Operator operator =
           OperatorFactory.create(
               asOperator,
@@ -101,11 +132,11 @@ class ChartRbacIT {
               true);
       operator.start();
       try {
-        String bucket = "rbac-" + MinioServer.randomSuffix();
+        String bucket = "rbac-" + MinioServer.randomSuffix(); // allowed: rbac-*
         object(minio.rootS3(), bucket, "a.txt", "a");
         admin.resource(policy(ns, "read", bucket)).create();
         admin
-            .resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read"))
+            .resource(managed(ns, "viz", new StoreRef(StoreKind.ClusterS3Store, store), "read"))
             .create();
 
         await()
@@ -120,6 +151,18 @@ class ChartRbacIT {
                               c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
                 });
         assertThat(admin.secrets().inNamespace(ns).withName("viz-s3").get()).isNotNull();
+        // The ownership record, in the operator's namespace.
+        assertThat(
+                admin
+                    .secrets()
+                    .inNamespace(HelmChartIT.NAMESPACE)
+                    .withLabel(OwnershipRecords.LABEL)
+                    .list()
+                    .getItems())
+            .anySatisfy(
+                r ->
+                    assertThat(r.getMetadata().getAnnotations())
+                        .containsEntry(OwnershipRecords.USER_ANNOTATION, ns + ".viz"));
 
         // Leadership holds beyond several lease durations: renewals are allowed (they PATCH).
         Instant acquiredBy = Instant.now();
@@ -151,6 +194,18 @@ class ChartRbacIT {
                     admin.resources(S3Integration.class).inNamespace(ns).withName("viz").get()
                         == null);
         assertThat(minio.rootAdmin().listCannedPolicies()).doesNotContainKey("s3i-" + ns + ".viz");
+        assertThat(
+                admin
+                    .secrets()
+                    .inNamespace(HelmChartIT.NAMESPACE)
+                    .withLabel(OwnershipRecords.LABEL)
+                    .list()
+                    .getItems())
+            .noneSatisfy(
+                r ->
+                    assertThat(r.getMetadata().getAnnotations())
+                        .containsEntry(OwnershipRecords.USER_ANNOTATION, ns + ".viz"));
+        admin.resources(ClusterS3Store.class).withName(store).delete();
       } finally {
         OperatorFactory.SHUTTING_DOWN.set(true);
         try {

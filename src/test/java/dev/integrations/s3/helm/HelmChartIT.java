@@ -59,6 +59,7 @@ class HelmChartIT {
   static final String RELEASE = "s3io";
   static final String NAMESPACE = "s3-operator";
   static final String FULLNAME = "s3io-s3-integration-operator";
+  static final String CLUSTER_NAME = FULLNAME + "-" + NAMESPACE;
 
   static Path helm;
   static Path helmHome;
@@ -117,8 +118,14 @@ class HelmChartIT {
         .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
         .containsExactlyInAnyOrder(
             "ServiceAccount/" + FULLNAME,
-            "ClusterRole/" + FULLNAME,
-            "ClusterRoleBinding/" + FULLNAME,
+            "ClusterRole/" + CLUSTER_NAME,
+            "ClusterRoleBinding/" + CLUSTER_NAME,
+            "ClusterRole/" + CLUSTER_NAME + "-cluster",
+            "ClusterRoleBinding/" + CLUSTER_NAME + "-cluster",
+            "ClusterRole/" + CLUSTER_NAME + "-edit",
+            "ClusterRole/" + CLUSTER_NAME + "-view",
+            "Role/" + FULLNAME + "-records",
+            "RoleBinding/" + FULLNAME + "-records",
             "Service/" + FULLNAME + "-metrics",
             "Deployment/" + FULLNAME);
     assertThat(objects)
@@ -196,19 +203,24 @@ class HelmChartIT {
         .contains("-XX:MaxRAMPercentage=75")
         .doesNotContain("-Xmx");
 
-    EnvVar leaseNs = envVar(c, OperatorConfig.LEADER_ELECTION_NAMESPACE);
-    assertThat(leaseNs.getValue()).isNull();
-    assertThat(leaseNs.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    for (String fromPod :
+        List.of(OperatorConfig.LEADER_ELECTION_NAMESPACE, OperatorConfig.OPERATOR_NAMESPACE)) {
+      EnvVar v = envVar(c, fromPod);
+      assertThat(v.getValue()).as(fromPod).isNull();
+      assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    }
 
     // The rendered values are ones the operator accepts, and mean what the chart says.
     Map<String, String> asSeen = new LinkedHashMap<>(env);
     asSeen.put(OperatorConfig.LEADER_ELECTION_NAMESPACE, NAMESPACE);
+    asSeen.put(OperatorConfig.OPERATOR_NAMESPACE, NAMESPACE);
     OperatorConfig config = OperatorConfig.fromEnv(asSeen);
     assertThat(config.watchesAllNamespaces()).isTrue();
     assertThat(config.logFormat()).isEqualTo(OperatorConfig.LogFormat.JSON);
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.leaderElection()).isFalse();
+    assertThat(config.operatorNamespace()).isEqualTo(NAMESPACE);
 
     // One replica without a lease: never two operators at once, even during an upgrade.
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
@@ -287,39 +299,111 @@ class HelmChartIT {
   // ------------------------------------------------------------------ RBAC
 
   @Test
-  void clusterRoleGrantsExactlyWhatTheOperatorNeeds() {
+  void clusterRolesGrantExactlyWhatTheOperatorNeeds() {
     List<HasMetadata> objects = template();
-    ClusterRole role = one(objects, ClusterRole.class);
-
-    for (PolicyRule rule : role.getRules()) {
-      assertThat(rule.getVerbs()).as("verbs of %s", rule).doesNotContain("*");
-      assertThat(rule.getResources()).as("resources of %s", rule).doesNotContain("*");
-      assertThat(rule.getApiGroups()).as("apiGroups of %s", rule).doesNotContain("*");
-      assertThat(rule.getNonResourceURLs()).as("%s", rule).isNullOrEmpty();
+    for (ClusterRole r : all(objects, ClusterRole.class)) {
+      for (PolicyRule rule : r.getRules()) {
+        assertThat(rule.getVerbs()).as("verbs of %s", rule).doesNotContain("*");
+        assertThat(rule.getResources()).as("resources of %s", rule).doesNotContain("*");
+        assertThat(rule.getApiGroups()).as("apiGroups of %s", rule).doesNotContain("*");
+        assertThat(rule.getNonResourceURLs()).as("%s", rule).isNullOrEmpty();
+      }
     }
+    ClusterRole role = named(objects, ClusterRole.class, CLUSTER_NAME);
     Map<String, Set<String>> verbs = verbsByResource(role.getRules());
     Set<String> primary = Set.of("get", "list", "watch", "patch", "update");
     assertThat(verbs)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "s3.integrations.dev/s3integrations", primary,
-                "s3.integrations.dev/s3accesspolicies", primary,
-                "s3.integrations.dev/s3integrations/status", Set.of("patch", "update"),
-                "s3.integrations.dev/s3accesspolicies/status", Set.of("patch", "update"),
-                "s3.integrations.dev/s3integrations/finalizers", Set.of("update"),
-                "s3.integrations.dev/s3accesspolicies/finalizers", Set.of("update"),
-                "/secrets", Set.of("get", "list", "watch", "create", "update", "patch"),
-                "/events", Set.of("create", "patch")));
+            Map.ofEntries(
+                Map.entry("s3.integrations.dev/s3integrations", primary),
+                Map.entry("s3.integrations.dev/s3accesspolicies", primary),
+                Map.entry("s3.integrations.dev/s3stores", primary),
+                Map.entry("s3.integrations.dev/s3integrations/status", Set.of("patch", "update")),
+                Map.entry("s3.integrations.dev/s3accesspolicies/status", Set.of("patch", "update")),
+                Map.entry("s3.integrations.dev/s3stores/status", Set.of("patch", "update")),
+                Map.entry("s3.integrations.dev/s3integrations/finalizers", Set.of("update")),
+                Map.entry("s3.integrations.dev/s3accesspolicies/finalizers", Set.of("update")),
+                Map.entry("s3.integrations.dev/s3stores/finalizers", Set.of("update")),
+                Map.entry("/secrets", Set.of("get", "list", "watch", "create", "update", "patch")),
+                Map.entry("/events", Set.of("create", "patch"))));
     // Deleting the output Secret is the garbage collector's job (ownerReference), not ours.
     assertThat(verbs.get("/secrets")).doesNotContain("delete", "deletecollection");
-
-    ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
-    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    ClusterRoleBinding binding = named(objects, ClusterRoleBinding.class, CLUSTER_NAME);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(CLUSTER_NAME);
     assertOperatorServiceAccount(binding.getSubjects(), objects);
 
+    ClusterRole cluster = named(objects, ClusterRole.class, CLUSTER_NAME + "-cluster");
+    assertThat(verbsByResource(cluster.getRules()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "s3.integrations.dev/clusters3stores", primary,
+                "s3.integrations.dev/clusters3stores/status", Set.of("patch", "update"),
+                "s3.integrations.dev/clusters3stores/finalizers", Set.of("update"),
+                "/namespaces", Set.of("get", "list", "watch"),
+                "/events", Set.of("create", "patch")));
+
+    // Deleting Secrets only in the operator's own namespace: its ownership records.
+    Role records = named(objects, Role.class, FULLNAME + "-records");
+    assertThat(records.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(verbsByResource(records.getRules()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "/secrets", Set.of("get", "list", "watch", "create", "update", "patch", "delete")));
+
     // No lease permissions unless leader election is on.
-    assertThat(objects).noneMatch(o -> o instanceof Role);
+    assertThat(all(objects, Role.class)).hasSize(1);
+  }
+
+  @Test
+  void tenantsGetTheirKindsThroughEditAndViewButNeverClusterStores() {
+    List<HasMetadata> objects = template();
+    ClusterRole edit = named(objects, ClusterRole.class, CLUSTER_NAME + "-edit");
+    assertThat(edit.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    assertThat(verbsByResource(edit.getRules()).keySet())
+        .containsExactlyInAnyOrder(
+            "s3.integrations.dev/s3integrations",
+            "s3.integrations.dev/s3accesspolicies",
+            "s3.integrations.dev/s3stores");
+    ClusterRole view = named(objects, ClusterRole.class, CLUSTER_NAME + "-view");
+    assertThat(view.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+    assertThat(verbsByResource(view.getRules()).values())
+        .allSatisfy(v -> assertThat(v).containsExactlyInAnyOrder("get", "list", "watch"));
+    assertThat(template("--set", "rbac.aggregateToDefaultRoles=false"))
+        .noneMatch(o -> o.getMetadata().getName().endsWith("-edit"));
+  }
+
+  @Test
+  void clusterStoresCanBeCreatedWithTheRelease() throws IOException {
+    Path values = Files.createTempFile(ROOT.resolve("target"), "stores", ".yaml");
+    Files.writeString(
+        values,
+        """
+        clusterStores:
+          - name: minio-prod
+            spec:
+              endpoint: minio.storage.svc
+              port: 9000
+              admin: {secretRef: {name: minio-admin}, userPrefix: "k8s."}
+              allow:
+                - namespaceSelector: {matchLabels: {team: vision}}
+                  buckets: ["vision-*"]
+        """);
+    try {
+      GenericKubernetesResource store =
+          template("-f", values.toString()).stream()
+              .filter(o -> o.getKind().equals("ClusterS3Store"))
+              .map(GenericKubernetesResource.class::cast)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no ClusterS3Store rendered"));
+      assertThat(store.getMetadata().getName()).isEqualTo("minio-prod");
+      assertThat(store.getAdditionalProperties().get("spec").toString())
+          .contains("minio.storage.svc", "userPrefix=k8s.", "vision-*");
+    } finally {
+      Files.deleteIfExists(values);
+    }
   }
 
   @Test
@@ -332,12 +416,12 @@ class HelmChartIT {
     assertThat(OperatorConfig.fromEnv(env).leaderElection()).isTrue();
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
 
-    Role role = one(objects, Role.class);
+    Role role = named(objects, Role.class, FULLNAME + "-leader-election");
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(verbsByResource(role.getRules()))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch")));
-    RoleBinding binding = one(objects, RoleBinding.class);
+    RoleBinding binding = named(objects, RoleBinding.class, FULLNAME + "-leader-election");
     assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
@@ -356,9 +440,15 @@ class HelmChartIT {
     assertThat(env).containsEntry(OperatorConfig.WATCH_NAMESPACES, "a,b");
     assertThat(OperatorConfig.fromEnv(env).watchNamespaces()).containsExactlyInAnyOrder("a", "b");
 
-    ClusterRole role = one(objects, ClusterRole.class);
-    assertThat(objects).noneMatch(o -> o instanceof ClusterRoleBinding);
-    List<RoleBinding> bindings = all(objects, RoleBinding.class);
+    ClusterRole role = named(objects, ClusterRole.class, CLUSTER_NAME);
+    // Only the cluster-scoped kinds (ClusterS3Stores, namespaces) are granted cluster-wide.
+    assertThat(all(objects, ClusterRoleBinding.class))
+        .extracting(b -> b.getRoleRef().getName())
+        .containsExactly(CLUSTER_NAME + "-cluster");
+    List<RoleBinding> bindings =
+        all(objects, RoleBinding.class).stream()
+            .filter(b -> b.getRoleRef().getName().equals(CLUSTER_NAME))
+            .toList();
     assertThat(bindings)
         .extracting(b -> b.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("a", "b");
@@ -378,7 +468,10 @@ class HelmChartIT {
     List<String> names = fileNames(source);
     assertThat(names)
         .containsExactlyInAnyOrder(
-            "s3accesspolicies.s3.integrations.dev.yaml", "s3integrations.s3.integrations.dev.yaml");
+            "clusters3stores.s3.integrations.dev.yaml",
+            "s3accesspolicies.s3.integrations.dev.yaml",
+            "s3integrations.s3.integrations.dev.yaml",
+            "s3stores.s3.integrations.dev.yaml");
     assertThat(fileNames(copy)).isEqualTo(names);
     for (String name : names) {
       assertThat(Files.readAllBytes(copy.resolve(name)))
@@ -391,10 +484,20 @@ class HelmChartIT {
         .filteredOn(o -> o instanceof CustomResourceDefinition)
         .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder(
-            "s3integrations.s3.integrations.dev", "s3accesspolicies.s3.integrations.dev");
+            "s3integrations.s3.integrations.dev",
+            "s3accesspolicies.s3.integrations.dev",
+            "s3stores.s3.integrations.dev",
+            "clusters3stores.s3.integrations.dev");
   }
 
   // ------------------------------------------------------------------ helpers
+
+  static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+    return all(objects, type).stream()
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+  }
 
   static void assertOperatorServiceAccount(List<Subject> subjects, List<HasMetadata> objects) {
     ServiceAccount sa = one(objects, ServiceAccount.class);

@@ -173,8 +173,7 @@ class MinioAdminClientAdapterIT {
 
   @Test
   void sixtyFourCharacterUserNameWorksEndToEnd() throws Exception {
-    String user =
-        MinioNames.defaultUserName("ns-" + MinioServer.randomSuffix(), "r".repeat(80) + RUN);
+    String user = MinioNames.userName("", "ns-" + MinioServer.randomSuffix(), "r".repeat(80) + RUN);
     assertThat(user).hasSize(MinioNames.MAX_USER_NAME_LENGTH);
     String policy = MinioNames.policyName(user);
     String secret = secret();

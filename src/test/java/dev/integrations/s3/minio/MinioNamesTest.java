@@ -22,30 +22,30 @@ class MinioNamesTest {
 
   @Test
   void shortDerivedNamesAreNamespaceDotName() {
-    assertThat(MinioNames.defaultUserName("team-a", "reader")).isEqualTo("team-a.reader");
-    assertThat(MinioNames.defaultUserName("a", "b")).isEqualTo("a.b");
-    assertThat(MinioNames.defaultUserName("ns", "my.app-1")).isEqualTo("ns.my.app-1");
+    assertThat(MinioNames.userName("", "team-a", "reader")).isEqualTo("team-a.reader");
+    assertThat(MinioNames.userName("", "a", "b")).isEqualTo("a.b");
+    assertThat(MinioNames.userName("", "ns", "my.app-1")).isEqualTo("ns.my.app-1");
   }
 
   @Test
   void derivedNameOfExactlyTheMaximumIsKept() {
     String ns = "n".repeat(31);
     String name = "m".repeat(32); // 31 + 1 + 32 = 64
-    assertThat(MinioNames.defaultUserName(ns, name)).isEqualTo(ns + "." + name).hasSize(64);
+    assertThat(MinioNames.userName("", ns, name)).isEqualTo(ns + "." + name).hasSize(64);
   }
 
   @Test
   void longDerivedNamesAreShortenedToExactlyTheMaximumWithAHashSuffix() {
     String ns = "namespace-" + "n".repeat(53); // 63, the longest namespace
     String name = "resource-" + "r".repeat(244); // 253, the longest object name
-    String user = MinioNames.defaultUserName(ns, name);
+    String user = MinioNames.userName("", ns, name);
 
     assertThat(user).hasSize(MinioNames.MAX_USER_NAME_LENGTH);
     assertThat(user).startsWith("namespace-nnn");
     assertThat(user).matches(".*-[0-9a-f]{8}");
     assertThat(MinioNames.userNameProblem(user)).isEmpty();
 
-    String oneOver = MinioNames.defaultUserName("n".repeat(32), "m".repeat(32)); // 65
+    String oneOver = MinioNames.userName("", "n".repeat(32), "m".repeat(32)); // 65
     assertThat(oneOver).hasSize(64).matches("n{32}\\.m{22}-[0-9a-f]{8}");
   }
 
@@ -53,28 +53,26 @@ class MinioNamesTest {
   void derivationIsDeterministic() {
     String ns = "x".repeat(40);
     String name = "y".repeat(100);
-    assertThat(MinioNames.defaultUserName(ns, name))
-        .isEqualTo(MinioNames.defaultUserName(ns, name));
-    assertThat(MinioNames.defaultUserName("a", "b"))
-        .isEqualTo(MinioNames.defaultUserName("a", "b"));
+    assertThat(MinioNames.userName("", ns, name)).isEqualTo(MinioNames.userName("", ns, name));
+    assertThat(MinioNames.userName("", "a", "b")).isEqualTo(MinioNames.userName("", "a", "b"));
   }
 
   @Test
   void distinctInputsGiveDistinctNames() {
     // same long prefix, differing only beyond the cut
     String ns = "shared-" + "p".repeat(56);
-    String a = MinioNames.defaultUserName(ns, "app-" + "q".repeat(100) + "-one");
-    String b = MinioNames.defaultUserName(ns, "app-" + "q".repeat(100) + "-two");
+    String a = MinioNames.userName("", ns, "app-" + "q".repeat(100) + "-one");
+    String b = MinioNames.userName("", ns, "app-" + "q".repeat(100) + "-two");
     assertThat(a).isNotEqualTo(b).hasSize(64);
     assertThat(b).hasSize(64);
 
     // a dash would merge these two; the dot separator keeps them apart
-    assertThat(MinioNames.defaultUserName("a-b", "c"))
-        .isNotEqualTo(MinioNames.defaultUserName("a", "b-c"));
+    assertThat(MinioNames.userName("", "a-b", "c"))
+        .isNotEqualTo(MinioNames.userName("", "a", "b-c"));
 
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 500; i++) {
-      seen.add(MinioNames.defaultUserName("ns-" + "z".repeat(60), "item-" + i));
+      seen.add(MinioNames.userName("", "ns-" + "z".repeat(60), "item-" + i));
     }
     assertThat(seen).hasSize(500);
   }
@@ -92,20 +90,20 @@ class MinioNamesTest {
     };
     Set<String> seen = new HashSet<>();
     for (String[] in : inputs) {
-      String user = MinioNames.defaultUserName(in[0], in[1]);
+      String user = MinioNames.userName("", in[0], in[1]);
       assertThat(user).as("%s/%s", in[0], in[1]).matches(ALLOWED);
       assertThat(MinioNames.userNameProblem(user)).as("%s/%s -> %s", in[0], in[1], user).isEmpty();
       seen.add(user);
     }
     assertThat(seen).hasSize(inputs.length);
-    assertThat(MinioNames.defaultUserName("ns", "a=b")).isNotEqualTo("ns.a-b");
+    assertThat(MinioNames.userName("", "ns", "a=b")).isNotEqualTo("ns.a-b");
   }
 
   @Test
   void emptyInputsAreRefused() {
-    assertThatThrownBy(() -> MinioNames.defaultUserName("", "x"))
+    assertThatThrownBy(() -> MinioNames.userName("", "", "x"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> MinioNames.defaultUserName("x", ""))
+    assertThatThrownBy(() -> MinioNames.userName("", "x", ""))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

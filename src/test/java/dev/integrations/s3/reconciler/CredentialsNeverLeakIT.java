@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,7 +73,8 @@ class CredentialsNeverLeakIT {
     client.resource(policy(ns, "read", bucket)).create();
     // First with a wrong admin secret (errors are where secrets tend to leak), then the right one.
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), wrongAdminSecret)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
     op.awaitReady(ns, "viz", "False", "AdminCredentialsInvalid");
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).update();
     S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");

@@ -3,8 +3,11 @@ package dev.integrations.s3.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.integrations.s3.api.v1alpha1.DeletionPolicy;
+import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdmin.MinioUser;
 import dev.integrations.s3.policy.BucketGrant;
@@ -15,6 +18,9 @@ import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.store.OwnershipRecord;
+import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.store.StoreAccess;
 import dev.integrations.s3.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
@@ -24,19 +30,21 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * The ownership and ordering rules of a reconcile as a truth table: each test is one row, the
  * observed state in, the decision out. No server is involved; the integration tests show the same
- * rows on a real MinIO.
+ * rows on a real MinIO. Ownership comes from the operator's record alone: whatever a tenant writes
+ * (the output Secret, its annotations, status) is never evidence.
  */
 class DeciderTest {
   static final String NS = "team-a";
-  static final String USER = "team-a.viz";
-  static final String POLICY = "s3i-team-a.viz";
+  static final String UID = "uid-ours";
+  static final String USER = "k8s.team-a.viz";
+  static final String POLICY = "s3i-k8s.team-a.viz";
+  static final String STORE = "ClusterS3Store/minio-prod";
   static final String KEY = "recorded-key-0123456789012345678901234";
   static final String NEW_KEY = "fresh-key-012345678901234567890123456789";
   static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
@@ -47,32 +55,53 @@ class DeciderTest {
   static final String OTHER_DOC =
       PolicyDocument.render(new ReadGrant(List.of(BucketGrant.wholeBucket("other")), null));
 
-  static IntegrationModel model() {
-    return model(true);
+  static final OwnershipRecord OURS = new OwnershipRecord(UID, NS, "viz", STORE, USER, POLICY, KEY);
+  static final OwnershipRecord THEIRS =
+      new OwnershipRecord("uid-theirs", "team-b", "other", STORE, USER, POLICY, "their-key");
+
+  static S3Integration integration() {
+    S3Integration i =
+        Fixtures.managed(NS, "viz", new StoreRef(StoreKind.ClusterS3Store, "minio-prod"), "read");
+    i.getMetadata().setUid(UID);
+    return i;
   }
 
-  static IntegrationModel model(boolean withGrants) {
-    S3Integration i = Fixtures.managed(NS, "viz", "minio.local", 9000, "minio-admin", "read");
+  /** The platform store: prefix k8s., team=vision may read media and vision-*. */
+  static ResolvedStore store() {
+    var s =
+        Fixtures.clusterStore(
+            "minio-prod",
+            "minio.local",
+            9000,
+            "minio-admin",
+            Fixtures.allow(Map.of("team", "vision"), "media", "vision-*"));
+    s.getSpec().getAdmin().setUserPrefix("k8s.");
+    return new ResolvedStore(StoreKind.ClusterS3Store, "minio-prod", null, s.getSpec(), "s3-op");
+  }
+
+  static IntegrationModel model(String grantedBucket, Map<String, String> namespaceLabels) {
+    S3Integration i = integration();
+    Optional<S3AccessPolicy> policy =
+        grantedBucket == null
+            ? Optional.empty()
+            : Optional.of(Fixtures.policy(NS, "read", grantedBucket));
+    ResolvedStore store = store();
     return IntegrationModel.from(
         i,
-        name ->
-            withGrants
-                ? Optional.of(Fixtures.policy(NS, name, "media"))
-                : Optional.<dev.integrations.s3.api.v1alpha1.S3AccessPolicy>empty(),
+        store,
+        StoreAccess.of(store.kind(), store.spec(), namespaceLabels),
+        name -> policy,
         OperatorConfig.defaults());
   }
 
-  /** Our output Secret holding this key for the user, with or without the ownership records. */
-  static Secret output(String accessKey, String secretKey, boolean annotated) {
-    S3Integration owner = Fixtures.managed(NS, "viz", "minio.local", 9000, "minio-admin", "read");
-    owner.getMetadata().setUid("uid-1");
-    Map<String, String> annotations = new TreeMap<>();
-    if (annotated) {
-      annotations.put(ResolvedConfigSecret.USER_ANNOTATION, USER);
-      annotations.put(ResolvedConfigSecret.POLICY_ANNOTATION, POLICY);
-    }
+  static IntegrationModel model() {
+    return model("media", Map.of("team", "vision"));
+  }
+
+  /** An output Secret holding this key for this access key. */
+  static Secret output(String accessKey, String secretKey) {
     return ResolvedConfigSecret.build(
-        owner,
+        integration(),
         "viz-s3",
         new ResolvedConfig(
             accessKey,
@@ -84,27 +113,35 @@ class DeciderTest {
             "path",
             null,
             null),
-        annotations);
+        Map.of());
   }
 
   static Optional<MinioUser> user(boolean enabled, String... policies) {
     return Optional.of(new MinioUser(USER, enabled, List.of(policies)));
   }
 
+  static Observation seen(
+      Secret output,
+      OwnershipRecord record,
+      Optional<MinioUser> user,
+      Boolean authenticates,
+      String policy) {
+    return new Observation(
+        output, Optional.ofNullable(record), user, authenticates, Optional.ofNullable(policy));
+  }
+
+  /** Everything in place: our record, user, policy and Secret. */
+  static Observation steady() {
+    return seen(output(USER, KEY), OURS, user(true, POLICY), true, DOC);
+  }
+
   static S3IntegrationStatus noStatus() {
     return new S3IntegrationStatus();
   }
 
-  static S3IntegrationStatus recorded() {
-    S3IntegrationStatus s = new S3IntegrationStatus();
-    s.setUserName(USER);
-    s.setPolicyName(POLICY);
-    return s;
-  }
-
   /** A status verified a minute ago for this generation. */
   static S3IntegrationStatus verifiedRecently() {
-    S3IntegrationStatus s = recorded();
+    S3IntegrationStatus s = new S3IntegrationStatus();
     s.setObservedGeneration(GEN);
     s.setLastVerifiedTime(NOW.minusSeconds(60).toString());
     s.setConditions(
@@ -143,25 +180,30 @@ class DeciderTest {
   static final Action PUT_NEW = new Action.PutPolicy(POLICY, DOC, false);
   static final Action PUT_OVER = new Action.PutPolicy(POLICY, DOC, true);
   static final Action ATTACH = new Action.AttachPolicy(USER, POLICY);
+  static final Action RECORD =
+      new Action.WriteRecord(new OwnershipRecord(UID, NS, "viz", STORE, USER, POLICY, NEW_KEY));
 
   @Nested
-  class Users {
+  class Ownership {
     @Test
-    void newIntegrationCreatesEverythingSecretFirstWithAFreshKey() {
-      Decision.Plan p =
-          plan(decide(new Observation(null, Optional.empty(), null, Optional.empty()), noStatus()));
-      assertThat(p.actions()).containsExactly(SECRET, CREATE, PUT_NEW, ATTACH);
-      assertThat(p.secretKey()).isEqualTo(NEW_KEY);
-      assertThat(p.newKey()).isTrue();
-      assertThat(p.policyName()).isEqualTo(POLICY);
-      assertThat(p.verify()).isTrue();
+    void theUserNameIsDerivedUnderTheStoresPrefixNeverChosen() {
+      assertThat(model().userName()).isEqualTo(USER);
+      assertThat(model().policyName()).isEqualTo(POLICY);
     }
 
     @Test
-    void oursByKeyInSteadyStateWritesNothingButTheSecretCheck() {
-      Observation o =
-          new Observation(output(USER, KEY, true), user(true, POLICY), true, Optional.of(DOC));
-      Decision.Plan p = plan(decide(o, verifiedRecently()));
+    void newIntegrationRecordsFirstThenCreatesThenWritesTheSecretLast() {
+      Decision.Plan p = plan(decide(seen(null, null, Optional.empty(), null, null), noStatus()));
+      assertThat(p.actions()).containsExactly(RECORD, CREATE, PUT_NEW, ATTACH, SECRET);
+      assertThat(p.secretKey()).isEqualTo(NEW_KEY);
+      assertThat(p.newKey()).isTrue();
+      assertThat(p.verify()).isTrue();
+      assertThat(p.withdrawn()).isNull();
+    }
+
+    @Test
+    void steadyStateWritesNothingButTheSecretCheck() {
+      Decision.Plan p = plan(decide(steady(), verifiedRecently()));
       assertThat(p.actions()).containsExactly(SECRET); // a no-op unless the Secret drifted
       assertThat(p.secretKey()).isEqualTo(KEY);
       assertThat(p.newKey()).isFalse();
@@ -169,107 +211,157 @@ class DeciderTest {
     }
 
     @Test
-    void oursByKeyWithoutAnyRecordIsStillOurs() {
-      Observation o =
-          new Observation(output(USER, KEY, false), user(true, POLICY), true, Optional.of(DOC));
-      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(SECRET);
-    }
-
-    @Test
-    void disabledUserRecordedInStatusIsResetToTheRecordedKey() {
-      Observation o =
-          new Observation(output(USER, KEY, false), user(false, POLICY), null, Optional.of(DOC));
-      Decision.Plan p = plan(decide(o, recorded()));
-      assertThat(p.actions()).containsExactly(SECRET, RESET);
+    void disabledUserIsResetToTheRecordedKey() {
+      Observation o = seen(output(USER, KEY), OURS, user(false, POLICY), null, DOC);
+      Decision.Plan p = plan(decide(o, verifiedRecently()));
+      assertThat(p.actions()).containsExactly(RESET, SECRET);
       assertThat(p.secretKey()).isEqualTo(KEY);
       assertThat(p.verify()).isTrue();
     }
 
     @Test
-    void keyChangedOnTheServerRecordedInTheSecretIsResetToTheRecordedKey() {
-      Observation o =
-          new Observation(output(USER, KEY, true), user(true, POLICY), false, Optional.of(DOC));
-      Decision.Plan p = plan(decide(o, noStatus()));
-      assertThat(p.actions()).containsExactly(SECRET, RESET);
-      assertThat(p.secretKey()).isEqualTo(KEY);
+    void keyChangedOnTheServerIsResetToTheRecordedKey() {
+      Observation o = seen(output(USER, KEY), OURS, user(true, POLICY), false, DOC);
+      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(RESET, SECRET);
     }
 
     @Test
-    void foreignUserIsAConflictAndNothingIsWritten() {
-      Observation o = new Observation(null, user(true, "readwrite"), null, Optional.empty());
+    void anExistingUserWithoutOurRecordIsNeverTakenOver() {
+      Observation o = seen(null, null, user(true, "readwrite"), null, null);
       Decision.Conflict c = conflict(decide(o, noStatus()));
       assertThat(c.type()).isEqualTo(ConditionTypes.CREDENTIALS_READY);
       assertThat(c.reason()).isEqualTo(Reasons.USER_CONFLICT);
-      assertThat(c.message()).contains("\"" + USER + "\"").contains("not created by this");
+      assertThat(c.message()).contains("\"" + USER + "\"").contains("no record");
     }
 
     @Test
-    void foreignUserWhoseKeyOurSecretDoesNotHoldIsAConflict() {
-      Observation o =
-          new Observation(output("someone-else", KEY, false), user(true), null, Optional.empty());
-      assertThat(conflict(decide(o, noStatus())).reason()).isEqualTo(Reasons.USER_CONFLICT);
+    void aRecordOfAnotherIntegrationIsAConflictNamingIt() {
+      Observation o = seen(null, THEIRS, user(true, POLICY), null, DOC);
+      Decision.Conflict c = conflict(decide(o, noStatus()));
+      assertThat(c.reason()).isEqualTo(Reasons.USER_CONFLICT);
+      assertThat(c.message()).contains("team-b/other");
     }
 
     @Test
-    void deletedSecretOfARecordedUserIssuesANewKeyAndResetsTheUser() {
-      Observation o = new Observation(null, user(true, POLICY), null, Optional.of(DOC));
+    void aDeletedOutputSecretIsRecreatedWithTheRecordedKey() {
+      Observation o = seen(null, OURS, user(true, POLICY), true, DOC);
       Decision.Plan p = plan(decide(o, verifiedRecently()));
-      assertThat(p.actions()).containsExactly(SECRET, RESET);
-      assertThat(p.secretKey()).isEqualTo(NEW_KEY);
-      assertThat(p.newKey()).isTrue();
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.secretKey()).isEqualTo(KEY);
       assertThat(p.verify()).isTrue();
+    }
+
+    @Test
+    void aKeyEditedIntoTheOutputSecretIsRestoredNotPushedToTheStorage() {
+      Observation o =
+          seen(output(USER, "chosen-by-the-tenant"), OURS, user(true, POLICY), true, DOC);
+      Decision.Plan p = plan(decide(o, verifiedRecently()));
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.secretKey()).isEqualTo(KEY);
+    }
+
+    @Test
+    void anOutputSecretForgedToNameAnotherUserChangesNothing() {
+      Observation o =
+          seen(output("victim", "chosen-by-the-tenant"), OURS, user(true, POLICY), true, DOC);
+      Decision.Plan p = plan(decide(o, verifiedRecently()));
+      assertThat(p.accessKey()).isEqualTo(USER);
+      assertThat(p.secretKey()).isEqualTo(KEY);
+      assertThat(p.actions()).containsExactly(SECRET);
+    }
+
+    @Test
+    void claimsInStatusAreNotEvidence() {
+      S3IntegrationStatus forged = verifiedRecently();
+      forged.setUserName("victim");
+      forged.setPolicyName("s3i-victim");
+      assertThat(plan(decide(steady(), forged)).actions()).containsExactly(SECRET);
+      // And without a record, a status claim does not make an existing user ours.
+      Observation noRecord = seen(null, null, user(true, POLICY), null, DOC);
+      S3IntegrationStatus claims = noStatus();
+      claims.setUserName(USER);
+      claims.setPolicyName(POLICY);
+      assertThat(conflict(decide(noRecord, claims)).reason()).isEqualTo(Reasons.USER_CONFLICT);
     }
   }
 
   @Nested
   class Policies {
     @Test
-    void foreignPolicyWithAnotherDocumentIsAConflict() {
-      Observation o = new Observation(null, Optional.empty(), null, Optional.of(OTHER_DOC));
-      Decision.Conflict c = conflict(decide(o, noStatus()));
+    void aPolicyOfOurNameWithoutOurRecordIsAConflictEvenWhenEquivalent() {
+      Decision.Conflict c =
+          conflict(decide(seen(null, null, Optional.empty(), null, DOC), noStatus()));
       assertThat(c.type()).isEqualTo(ConditionTypes.POLICY_APPLIED);
       assertThat(c.reason()).isEqualTo(Reasons.POLICY_CONFLICT);
     }
 
     @Test
     void ourPolicyEditedByHandIsRewritten() {
-      Observation o =
-          new Observation(
-              output(USER, KEY, true), user(true, POLICY), true, Optional.of(OTHER_DOC));
-      assertThat(plan(decide(o, recorded())).actions()).containsExactly(SECRET, PUT_OVER);
+      Observation o = seen(output(USER, KEY), OURS, user(true, POLICY), true, OTHER_DOC);
+      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(PUT_OVER, SECRET);
     }
 
     @Test
-    void equivalentPolicyWeDidNotRecordIsAdoptedWithoutAWrite() {
-      String reordered = DOC.replace("{\"Version\"", "{ \"Version\"");
-      Observation o = new Observation(null, Optional.empty(), null, Optional.of(reordered));
-      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(SECRET, CREATE, ATTACH);
-    }
-
-    @Test
-    void detachedPolicyIsAttachedAgain() {
-      Observation o =
-          new Observation(output(USER, KEY, true), user(true, "readonly"), true, Optional.of(DOC));
-      assertThat(plan(decide(o, recorded())).actions()).containsExactly(SECRET, ATTACH);
+    void aDetachedPolicyIsAttachedAgain() {
+      Observation o = seen(output(USER, KEY), OURS, user(true, "readonly"), true, DOC);
+      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(ATTACH, SECRET);
     }
 
     @Test
     void noGrantsLeftDetachesEverythingAndDeletesOurPolicy() {
-      Observation o =
-          new Observation(output(USER, KEY, true), user(true, POLICY), true, Optional.of(DOC));
-      Decision.Plan p = plan(decide(model(false), o, recorded()));
+      Decision.Plan p = plan(decide(model(null, Map.of("team", "vision")), steady(), noStatus()));
       assertThat(p.actions())
           .containsExactly(
-              SECRET, new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY));
-      assertThat(p.policyName()).isEqualTo(POLICY);
+              new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY), SECRET);
+    }
+  }
+
+  /**
+   * What the store allows: answered before any write, and withdrawn when narrowed (fail closed).
+   */
+  @Nested
+  class StoreRules {
+    @Test
+    void aNamespaceNoRuleMatchesCannotUseTheStore() {
+      IntegrationModel m = model("media", Map.of("team", "other"));
+      Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
+      assertThat(c.reason()).isEqualTo(Reasons.STORE_NOT_ALLOWED);
+      assertThat(c.message()).contains(STORE);
     }
 
     @Test
-    void noGrantsAndAForeignPolicyOfOurNameLeavesThatPolicyAlone() {
-      Observation o = new Observation(null, Optional.empty(), null, Optional.of(OTHER_DOC));
-      Decision.Plan p = plan(decide(model(false), o, noStatus()));
-      assertThat(p.actions()).containsExactly(SECRET, CREATE);
-      assertThat(p.policyName()).isNull();
+    void aBucketNoRuleAllowsIsRefusedBeforeAnyWrite() {
+      IntegrationModel m = model("medical-records", Map.of("team", "vision"));
+      Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
+      assertThat(c.reason()).isEqualTo(Reasons.BUCKET_NOT_ALLOWED);
+      assertThat(c.message()).contains("bucket \"medical-records\"");
+      assertThat(m.document()).isNull(); // nothing of it would be granted
+    }
+
+    @Test
+    void allowedBucketsPassAdmission() {
+      assertThat(Decider.admission(model("vision-1", Map.of("team", "vision")), Optional.empty()))
+          .isEmpty();
+    }
+
+    @Test
+    void aRuleNarrowedUnderAnEstablishedIntegrationWithdrawsItsAccess() {
+      IntegrationModel m = model("medical-records", Map.of("team", "vision"));
+      assertThat(Decider.admission(m, Optional.of(OURS))).isEmpty(); // established: go on
+      Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
+      assertThat(p.actions())
+          .containsExactly(new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY));
+      assertThat(p.withdrawn().reason()).isEqualTo(Reasons.BUCKET_NOT_ALLOWED);
+      assertThat(p.verify()).isFalse();
+    }
+
+    @Test
+    void aNamespaceNoLongerAllowedLosesEverything() {
+      IntegrationModel m = model("media", Map.of("team", "other"));
+      Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
+      assertThat(p.actions())
+          .containsExactly(new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY));
+      assertThat(p.withdrawn().reason()).isEqualTo(Reasons.STORE_NOT_ALLOWED);
     }
   }
 
@@ -277,40 +369,37 @@ class DeciderTest {
   @Nested
   class CrashPoints {
     @Test
-    void afterTheSecretBeforeTheUser() {
-      Observation o =
-          new Observation(output(USER, KEY, true), Optional.empty(), null, Optional.empty());
-      Decision.Plan p = plan(decide(o, noStatus()));
-      assertThat(p.actions()).containsExactly(SECRET, CREATE, PUT_NEW, ATTACH);
+    void afterTheRecordBeforeTheUser() {
+      Decision.Plan p = plan(decide(seen(null, OURS, Optional.empty(), null, null), noStatus()));
+      assertThat(p.actions()).containsExactly(CREATE, PUT_NEW, ATTACH, SECRET);
       assertThat(p.secretKey()).isEqualTo(KEY);
-      assertThat(p.newKey()).isFalse();
     }
 
     @Test
     void afterTheUserBeforeThePolicy() {
-      Observation o = new Observation(output(USER, KEY, true), user(true), true, Optional.empty());
-      Decision.Plan p = plan(decide(o, noStatus()));
-      assertThat(p.actions()).containsExactly(SECRET, PUT_NEW, ATTACH);
+      Decision.Plan p = plan(decide(seen(null, OURS, user(true), true, null), noStatus()));
+      assertThat(p.actions()).containsExactly(PUT_NEW, ATTACH, SECRET);
       assertThat(p.secretKey()).isEqualTo(KEY);
     }
 
     @Test
     void afterThePolicyBeforeTheAttachment() {
-      Observation o = new Observation(output(USER, KEY, true), user(true), true, Optional.of(DOC));
-      assertThat(plan(decide(o, noStatus())).actions()).containsExactly(SECRET, ATTACH);
+      assertThat(plan(decide(seen(null, OURS, user(true), true, DOC), noStatus())).actions())
+          .containsExactly(ATTACH, SECRET);
     }
 
     @Test
-    void afterAResetBeforeTheAttachment() {
-      Observation o = new Observation(output(USER, KEY, true), user(true), true, Optional.of(DOC));
-      assertThat(plan(decide(o, recorded())).actions()).containsExactly(SECRET, ATTACH);
+    void afterTheAttachmentBeforeTheSecret() {
+      assertThat(
+              plan(decide(seen(null, OURS, user(true, POLICY), true, DOC), noStatus())).actions())
+          .containsExactly(SECRET);
     }
 
     @Test
     void afterDetachingBeforeDeletingThePolicy() {
-      Observation o = new Observation(output(USER, KEY, true), user(true), true, Optional.of(DOC));
-      assertThat(plan(decide(model(false), o, recorded())).actions())
-          .containsExactly(SECRET, new Action.DeletePolicy(POLICY));
+      Observation o = seen(output(USER, KEY), OURS, user(true), true, DOC);
+      assertThat(plan(decide(model(null, Map.of("team", "vision")), o, noStatus())).actions())
+          .containsExactly(new Action.DeletePolicy(POLICY), SECRET);
     }
   }
 
@@ -318,9 +407,14 @@ class DeciderTest {
   class ValidateOnly {
     static final InputSecrets.KeyPair GIVEN = new InputSecrets.KeyPair("AKIAORACLE", "given-key");
 
-    IntegrationModel validateOnly() {
+    IntegrationModel validateOnly(Map<String, String> labels) {
+      S3Integration i = Fixtures.validateOnly(NS, "oracle", "oracle", "oracle-keys", "media");
+      i.getSpec().setStoreRef(new StoreRef(StoreKind.ClusterS3Store, "minio-prod"));
+      ResolvedStore s = store();
       return IntegrationModel.from(
-          Fixtures.validateOnly(NS, "oracle", "objectstorage.local", 443, "oracle-keys", "media"),
+          i,
+          s,
+          StoreAccess.of(s.kind(), s.spec(), labels),
           n -> Optional.empty(),
           OperatorConfig.defaults());
     }
@@ -328,7 +422,14 @@ class DeciderTest {
     @Test
     void givenKeysGoIntoTheSecretAndAreVerified() {
       Decision.Plan p =
-          Decider.validateOnly(validateOnly(), Observation.of(null), GIVEN, noStatus(), GEN, NOW);
+          plan(
+              Decider.validateOnly(
+                  validateOnly(Map.of("team", "vision")),
+                  Observation.of(null),
+                  GIVEN,
+                  noStatus(),
+                  GEN,
+                  NOW));
       assertThat(p.actions()).containsExactly(SECRET);
       assertThat(p.accessKey()).isEqualTo("AKIAORACLE");
       assertThat(p.newKey()).isTrue();
@@ -337,20 +438,31 @@ class DeciderTest {
 
     @Test
     void unchangedGivenKeysNeedNoVerificationBeforeTheInterval() {
-      Observation o = Observation.of(output("AKIAORACLE", "given-key", false));
+      Observation o = Observation.of(output("AKIAORACLE", "given-key"));
       Decision.Plan p =
-          Decider.validateOnly(validateOnly(), o, GIVEN, verifiedRecently(), GEN, NOW);
+          plan(
+              Decider.validateOnly(
+                  validateOnly(Map.of("team", "vision")), o, GIVEN, verifiedRecently(), GEN, NOW));
       assertThat(p.newKey()).isFalse();
       assertThat(p.verify()).isFalse();
     }
 
     @Test
     void rotatedGivenKeysAreVerifiedAtOnce() {
-      Observation o = Observation.of(output("AKIAORACLE", "old-key", false));
+      Observation o = Observation.of(output("AKIAORACLE", "old-key"));
       Decision.Plan p =
-          Decider.validateOnly(validateOnly(), o, GIVEN, verifiedRecently(), GEN, NOW);
+          plan(
+              Decider.validateOnly(
+                  validateOnly(Map.of("team", "vision")), o, GIVEN, verifiedRecently(), GEN, NOW));
       assertThat(p.newKey()).isTrue();
       assertThat(p.verify()).isTrue();
+    }
+
+    @Test
+    void aScopeBucketTheStoreDoesNotAllowIsRefused() {
+      IntegrationModel m = validateOnly(Map.of("team", "other"));
+      assertThat(Decider.admission(m, Optional.empty()).orElseThrow().reason())
+          .isEqualTo(Reasons.STORE_NOT_ALLOWED);
     }
   }
 
@@ -398,48 +510,30 @@ class DeciderTest {
 
   @Nested
   class Deletion {
-    S3Integration integration(DeletionPolicy policy, S3IntegrationStatus status) {
-      S3Integration i = Fixtures.managed(NS, "viz", "minio.local", 9000, "minio-admin", "read");
+    S3Integration integration(DeletionPolicy policy) {
+      S3Integration i = DeciderTest.integration();
       i.getSpec().setDeletionPolicy(policy);
-      i.setStatus(status);
       return i;
     }
 
     @Test
-    void deleteRemovesTheRecordedUserAndPolicy() {
-      assertThat(
-              Decider.cleanup(integration(DeletionPolicy.Delete, recorded()), Observation.of(null)))
-          .containsExactly(new Action.DeleteUser(USER), new Action.DeletePolicy(POLICY));
+    void deleteRemovesTheRecordedUserItsPolicyAndThenTheRecord() {
+      assertThat(Decider.cleanup(integration(DeletionPolicy.Delete), OURS))
+          .containsExactly(
+              new Action.DeleteUser(USER),
+              new Action.DeletePolicy(POLICY),
+              new Action.DeleteRecord(OURS));
     }
 
     @Test
-    void retainRemovesNothing() {
-      assertThat(
-              Decider.cleanup(integration(DeletionPolicy.Retain, recorded()), Observation.of(null)))
-          .isEmpty();
+    void retainForgetsTheUserAndLeavesTheStorageAlone() {
+      assertThat(Decider.cleanup(integration(DeletionPolicy.Retain), OURS))
+          .containsExactly(new Action.DeleteRecord(OURS));
     }
 
     @Test
-    void aCrashBeforeStatusWasWrittenIsCoveredByTheSecretsRecords() {
-      assertThat(
-              Decider.cleanup(
-                  integration(DeletionPolicy.Delete, null),
-                  Observation.of(output(USER, KEY, true))))
-          .containsExactly(new Action.DeleteUser(USER), new Action.DeletePolicy(POLICY));
-    }
-
-    @Test
-    void nothingRecordedMeansNothingToRemove() {
-      assertThat(Decider.cleanup(integration(DeletionPolicy.Delete, null), Observation.of(null)))
-          .isEmpty();
-    }
-
-    @Test
-    void validateOnlyNeverTouchesTheStorage() {
-      S3Integration i =
-          Fixtures.validateOnly(NS, "oracle", "objectstorage.local", 443, "oracle-keys", "media");
-      i.setStatus(recorded());
-      assertThat(Decider.cleanup(i, Observation.of(null))).isEmpty();
+    void aRecordOfAnotherIntegrationIsNeverActedOn() {
+      assertThat(Decider.cleanup(integration(DeletionPolicy.Delete), THEIRS)).isEmpty();
     }
   }
 }

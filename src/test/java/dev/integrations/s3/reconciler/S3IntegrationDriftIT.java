@@ -4,13 +4,17 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.ReadGrant;
+import dev.integrations.s3.store.OwnershipRecords;
+import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,8 +70,9 @@ class S3IntegrationDriftIT {
     bucket = "drift-" + MinioServer.randomSuffix();
     object(root, bucket, "a.txt", "alpha");
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     client.resource(policy(ns, "read", bucket)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
     op.awaitReady(ns, "viz", "True", "Ready");
     user = ns + ".viz";
     policyName = "s3i-" + user;
@@ -146,15 +151,43 @@ class S3IntegrationDriftIT {
   }
 
   @Test
-  void secretDeletedIsRecreatedWithNewWorkingKeys() {
+  void secretDeletedIsRecreatedWithTheRecordedKeys() {
+    int writes = op.minioAdmin.writes(user);
     client.secrets().inNamespace(ns).withName("viz-s3").delete();
     await().atMost(Duration.ofSeconds(20)).until(() -> op.secret(ns, "viz-s3") != null);
-    String newKey =
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .until(() -> op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY"), v -> v != null);
-    await().atMost(Duration.ofSeconds(20)).until(() -> keyWorks(newKey));
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
     op.awaitReady(ns, "viz", "True", "Ready");
+    assertThat(keyWorks(key)).isTrue();
+    assertThat(op.minioAdmin.writes(user)).as("MinIO writes").isEqualTo(writes);
+  }
+
+  /**
+   * The output Secret is a copy: a key written into it (by a tenant, or from an old backup) is
+   * replaced by the recorded one and never reaches the storage.
+   */
+  @Test
+  void aKeyEditedIntoTheSecretIsRestoredFromTheRecordAndNeverPushedToTheStorage() {
+    String chosen = "chosen-by-the-tenant-" + MinioServer.randomAlnum(16);
+    int writes = op.minioAdmin.writes(user);
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("viz-s3")
+        .edit(
+            s -> {
+              Map<String, String> data = new HashMap<>(s.getData());
+              data.put(
+                  "AWS_SECRET_ACCESS_KEY",
+                  java.util.Base64.getEncoder().encodeToString(chosen.getBytes()));
+              s.setData(data);
+              return s;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> key.equals(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")));
+    assertThat(keyWorks(key)).isTrue();
+    assertThat(keyWorks(chosen)).isFalse();
+    assertThat(op.minioAdmin.writes(user)).as("MinIO writes").isEqualTo(writes);
   }
 
   @Test
@@ -207,9 +240,9 @@ class S3IntegrationDriftIT {
 
   @Test
   void deletionBlockedByUnreachableStorageIsReleasedBySkipCleanup() throws Exception {
-    S3Integration i = op.integration(ns, "viz");
-    i.getSpec().setPort(MinioServer.freePort());
-    client.resource(i).update();
+    S3Store store = client.resources(S3Store.class).inNamespace(ns).withName("minio").get();
+    store.getSpec().setPort(MinioServer.freePort());
+    client.resource(store).update();
     op.awaitReady(ns, "viz", "False", "EndpointUnreachable");
 
     client.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
@@ -223,6 +256,60 @@ class S3IntegrationDriftIT {
     client.resource(stuck).update();
     await().atMost(Duration.ofSeconds(60)).until(() -> op.integration(ns, "viz") == null);
     // Storage was left as it was.
+    assertThat(rootAdmin.getUserInfo(user).status()).isEqualTo(UserInfo.Status.ENABLED);
+    rootAdmin.deleteUser(user);
+  }
+
+  /**
+   * A store that is gone (its protection finalizer removed by hand) cannot block a deletion: it is
+   * released with a Warning Event and a metric naming the user left behind, and the record goes.
+   */
+  @Test
+  void deletionWhoseStoreIsGoneIsReleasedNamingTheUserLeftBehind() throws Exception {
+    // Deleted while in use, it waits; someone then removes its finalizer by hand.
+    client.resources(S3Store.class).inNamespace(ns).withName("minio").delete();
+    S3Store waiting = client.resources(S3Store.class).inNamespace(ns).withName("minio").get();
+    if (waiting != null) {
+      waiting.getMetadata().setFinalizers(List.of());
+      client.resource(waiting).update();
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> client.resources(S3Store.class).inNamespace(ns).withName("minio").get() == null);
+
+    client.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> op.integration(ns, "viz") == null);
+
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "UserLeftBehind".equals(e.getReason()))
+                .map(e -> e.getMessage()))
+        .singleElement()
+        .asString()
+        .contains(user)
+        .contains("S3Store/" + ns + "/minio is gone");
+    assertThat(
+            op.registry
+                .counter(
+                    "s3.operator.users.left.behind",
+                    "store",
+                    "S3Store/" + ns + "/minio",
+                    "user",
+                    user)
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(Fixtures.OPERATOR_NAMESPACE)
+                .withLabel(OwnershipRecords.LABEL)
+                .list()
+                .getItems())
+        .noneSatisfy(
+            r ->
+                assertThat(r.getMetadata().getAnnotations())
+                    .containsEntry(OwnershipRecords.USER_ANNOTATION, user));
     assertThat(rootAdmin.getUserInfo(user).status()).isEqualTo(UserInfo.Status.ENABLED);
     rootAdmin.deleteUser(user);
   }

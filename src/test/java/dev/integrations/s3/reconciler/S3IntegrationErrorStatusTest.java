@@ -46,7 +46,7 @@ class S3IntegrationErrorStatusTest {
             new AccessProber(),
             Clock.systemUTC(),
             new SimpleMeterRegistry());
-    ready = Fixtures.managed("ns", "viz", "minio.local", 9000, "minio-admin", "read");
+    ready = Fixtures.managed("ns", "viz", "minio", "read");
     ready.getMetadata().setGeneration(1L);
     S3IntegrationStatus status = new S3IntegrationStatus();
     List<Condition> list = List.of();

@@ -4,11 +4,13 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.VerificationSpec;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.testing.Endpoints;
@@ -68,7 +70,8 @@ class S3IntegrationFaultsIT {
   @Test
   void missingAdminSecretThenMissingKeyThenFixed() throws Exception {
     String ns = namespaceWithPolicy("nosecret-" + MinioServer.randomSuffix());
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     S3Integration i = op.awaitReady(ns, "viz", "False", "SecretNotFound");
     assertThat(op.condition(ns, "viz", "CredentialsReady").orElseThrow().getMessage())
@@ -96,7 +99,8 @@ class S3IntegrationFaultsIT {
     String ns = namespaceWithPolicy("wrongkeys-" + MinioServer.randomSuffix());
     String wrongSecret = "wrong" + MinioServer.randomAlnum(20);
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), wrongSecret)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "AdminCredentialsInvalid");
     String message = op.condition(ns, "viz", "Ready").orElseThrow().getMessage();
@@ -119,8 +123,9 @@ class S3IntegrationFaultsIT {
     String password = MinioServer.randomAlnum(32);
     String ns = "ns-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", user, password)).create();
+    client.resource(store(ns, "minio", "127.0.0.1", port, "minio-admin")).create();
     client.resource(policy(ns, "read", "late-bucket")).create();
-    client.resource(managed(ns, "viz", "127.0.0.1", port, "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "EndpointUnreachable");
     assertThat(op.condition(ns, "viz", "Ready").orElseThrow().getMessage())
@@ -148,8 +153,9 @@ class S3IntegrationFaultsIT {
     String ns = "ns-" + MinioServer.randomSuffix();
     String bucket = "missing-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     client.resource(policy(ns, "read", bucket)).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     S3Integration i = op.awaitReady(ns, "viz", "False", "NoSuchBucket");
     assertThat(i.getStatus().getBuckets())
@@ -164,8 +170,9 @@ class S3IntegrationFaultsIT {
     String ns = "ns-" + MinioServer.randomSuffix();
     String bucket = "later-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     client.resource(policy(ns, "read", bucket)).create();
-    S3Integration i = managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read");
+    S3Integration i = managed(ns, "viz", "minio", "read");
     VerificationSpec verification = new VerificationSpec();
     verification.setInterval("3s");
     i.getSpec().setVerification(verification);
@@ -184,13 +191,12 @@ class S3IntegrationFaultsIT {
   @Test
   void preExistingUserIsNeverTakenOver() throws Exception {
     String ns = namespaceWithPolicy("conflict-" + MinioServer.randomSuffix());
-    String owner = "theirs" + MinioServer.randomSuffix();
+    String owner = ns + ".viz"; // the name the operator would derive: someone took it first
     String theirSecret = "their-secret-" + MinioServer.randomAlnum(16);
     rootAdmin.addUser(owner, UserInfo.Status.ENABLED, theirSecret, null, null);
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-    S3Integration i = managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read");
-    i.getSpec().getCredentials().getManaged().setUserName(owner);
-    client.resource(i).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "UserConflict");
     assertThat(op.condition(ns, "viz", "CredentialsReady").orElseThrow().getMessage())
@@ -217,7 +223,8 @@ class S3IntegrationFaultsIT {
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::somewhere-else/*\"]}]}";
     rootAdmin.addCannedPolicy("s3i-" + user, theirs);
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "PolicyConflict");
     assertThat(PolicyDocument.equivalent(rootAdmin.listCannedPolicies().get("s3i-" + user), theirs))
@@ -230,8 +237,9 @@ class S3IntegrationFaultsIT {
   void aSecretOfTheOutputNameThatIsNotOursIsNeverOverwritten() throws Exception {
     String ns = namespaceWithPolicy("sconflict-" + MinioServer.randomSuffix());
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     client.resource(adminSecret(ns, "viz-s3", "someone", "someones-own-secret-value")).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "SecretConflict");
     assertThat(op.condition(ns, "viz", "SecretReady").orElseThrow().getMessage())
@@ -262,7 +270,8 @@ class S3IntegrationFaultsIT {
           }
         });
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-    client.resource(managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read")).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     await().atMost(Duration.ofSeconds(20)).until(crashed::get);
     String keyBeforeRestart =
@@ -284,9 +293,8 @@ class S3IntegrationFaultsIT {
   void invalidSpecThatSlippedPastTheSchemaGivesInvalidSpecAndRecovers() throws Exception {
     String ns = namespaceWithPolicy("invalid-" + MinioServer.randomSuffix());
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-    S3Integration bad =
-        managed(ns, "viz", "http://minio:9000", minio.port(), "minio-admin", "read");
-    client.resource(bad).create();
+    client.resource(store(ns, "minio", "http://minio:9000", minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
 
     op.awaitReady(ns, "viz", "False", "InvalidSpec");
     assertThat(op.condition(ns, "viz", "Ready").orElseThrow().getMessage())
@@ -294,7 +302,7 @@ class S3IntegrationFaultsIT {
     assertThat(op.minioAdmin.count("user", ns + ".viz")).isZero();
     assertThat(op.secret(ns, "viz-s3")).isNull();
 
-    S3Integration fixed = op.integration(ns, "viz");
+    S3Store fixed = client.resources(S3Store.class).inNamespace(ns).withName("minio").get();
     fixed.getSpec().setEndpoint(minio.host());
     client.resource(fixed).update();
     op.awaitReady(ns, "viz", "True", "Ready");

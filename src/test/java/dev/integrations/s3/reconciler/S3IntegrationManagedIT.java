@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -64,22 +65,21 @@ class S3IntegrationManagedIT {
   private String setUp(String bucket) throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
     object(root, bucket, "cats/001.jpg", "meow");
     client.resource(policy(ns, "read", bucket)).create();
     return ns;
   }
 
   private S3Integration create(String ns, String name) {
-    return client
-        .resource(managed(ns, name, minio.host(), minio.port(), "minio-admin", "read"))
-        .create();
+    return client.resource(managed(ns, name, "minio", "read")).create();
   }
 
   @Test
   void managedIntegrationBecomesReadyWithAWorkingUserPolicyAndSecret() throws Exception {
     String bucket = "share-" + MinioServer.randomSuffix();
     String ns = setUp(bucket);
-    S3Integration labelled = managed(ns, "viz", minio.host(), minio.port(), "minio-admin", "read");
+    S3Integration labelled = managed(ns, "viz", "minio", "read");
     // GitOps labels on the integration must not be copied to the Secret (Argo CD would prune it).
     labelled.getMetadata().setLabels(Map.of("argocd.argoproj.io/instance", "team-a"));
     client.resource(labelled).create();
@@ -251,7 +251,7 @@ class S3IntegrationManagedIT {
     String bucket = "del-" + MinioServer.randomSuffix();
     String ns = setUp(bucket);
     create(ns, "gone");
-    S3Integration retained = managed(ns, "kept", minio.host(), minio.port(), "minio-admin", "read");
+    S3Integration retained = managed(ns, "kept", "minio", "read");
     retained.getSpec().setDeletionPolicy(DeletionPolicy.Retain);
     retained.getSpec().setBucket(bucket); // "gone" already applies to all buckets here
 

@@ -4,6 +4,7 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
 import static dev.integrations.s3.testing.Fixtures.validateOnly;
+import static dev.integrations.s3.testing.Fixtures.validateOnlyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -80,6 +81,7 @@ class S3IntegrationValidateOnlyIT {
   @Test
   void fullCycleVerifiesAndPublishesTheContractWithoutAnyWriteToTheStorage() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
     String bucket = "oracle-" + MinioServer.randomSuffix();
     object(root, bucket, "doc.pdf", "pdf");
     String user = "customer" + MinioServer.randomSuffix();
@@ -97,9 +99,7 @@ class S3IntegrationValidateOnlyIT {
     int adminCallsBefore =
         op.minioAdmin.snapshot().values().stream().mapToInt(Integer::intValue).sum();
 
-    client
-        .resource(validateOnly(ns, "oracle", minio.host(), minio.port(), "oracle-creds", bucket))
-        .create();
+    client.resource(validateOnly(ns, "oracle", "storage", "oracle-creds", bucket)).create();
     S3Integration ready = op.awaitReady(ns, "oracle", "True", "Ready");
 
     assertThat(op.condition(ns, "oracle", "PolicyApplied").orElseThrow())
@@ -110,7 +110,8 @@ class S3IntegrationValidateOnlyIT {
             });
     assertThat(op.condition(ns, "oracle", "CredentialsReady").orElseThrow().getReason())
         .isEqualTo("KeysProvided");
-    assertThat(ready.getStatus().getUserName()).isEqualTo(user);
+    assertThat(ready.getStatus().getAccessKeyId()).isEqualTo(user);
+    assertThat(ready.getStatus().getUserName()).isNull();
     assertThat(ready.getStatus().getPolicyName()).isNull();
     assertThat(ready.getStatus().getScope()).isEqualTo(bucket);
     assertThat(ready.getStatus().getBuckets())
@@ -147,6 +148,7 @@ class S3IntegrationValidateOnlyIT {
   @Test
   void rotatedKeysInTheInputSecretReachTheOutputSecretWithinSeconds() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
     String bucket = "rotate-" + MinioServer.randomSuffix();
     object(root, bucket, "a", "a");
     String first = "first" + MinioServer.randomSuffix();
@@ -154,7 +156,7 @@ class S3IntegrationValidateOnlyIT {
     String firstSecret = handMadeUser(bucket, first);
     String secondSecret = handMadeUser(bucket, second);
     client.resource(adminSecret(ns, "creds", first, firstSecret)).create();
-    client.resource(validateOnly(ns, "viz", minio.host(), minio.port(), "creds", bucket)).create();
+    client.resource(validateOnly(ns, "viz", "storage", "creds", bucket)).create();
     op.awaitReady(ns, "viz", "True", "Ready");
     String verifiedAt = op.integration(ns, "viz").getStatus().getLastVerifiedTime();
 
@@ -165,7 +167,7 @@ class S3IntegrationValidateOnlyIT {
         .until(() -> second.equals(op.secretValue(ns, "viz-s3", "AWS_ACCESS_KEY_ID")));
     assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(secondSecret);
     S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");
-    assertThat(ready.getStatus().getUserName()).isEqualTo(second);
+    assertThat(ready.getStatus().getAccessKeyId()).isEqualTo(second);
     assertThat(ready.getStatus().getLastVerifiedTime()).isNotNull();
     assertThat(verifiedAt).isNotNull();
   }
@@ -173,13 +175,14 @@ class S3IntegrationValidateOnlyIT {
   @Test
   void rejectedKeysGiveCredentialsRejectedAndTheStorageIsUntouched() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
     String bucket = "reject-" + MinioServer.randomSuffix();
     object(root, bucket, "a", "a");
     String user = "cust" + MinioServer.randomSuffix();
     handMadeUser(bucket, user);
     String wrong = "Wrong" + MinioServer.randomAlnum(30);
     client.resource(adminSecret(ns, "creds", user, wrong)).create();
-    client.resource(validateOnly(ns, "viz", minio.host(), minio.port(), "creds", bucket)).create();
+    client.resource(validateOnly(ns, "viz", "storage", "creds", bucket)).create();
 
     op.awaitReady(ns, "viz", "False", "CredentialsRejected");
     assertThat(op.condition(ns, "viz", "CredentialsReady").orElseThrow().getMessage())
@@ -190,13 +193,14 @@ class S3IntegrationValidateOnlyIT {
   @Test
   void bucketsComeFromTheReferencedPoliciesWhenNoBucketIsSet() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
     String bucket = "bypolicy-" + MinioServer.randomSuffix();
     object(root, bucket, "a", "a");
     String user = "cust" + MinioServer.randomSuffix();
     String secret = handMadeUser(bucket, user);
     client.resource(adminSecret(ns, "creds", user, secret)).create();
     client.resource(policy(ns, "what-we-read", bucket)).create();
-    S3Integration i = validateOnly(ns, "viz", minio.host(), minio.port(), "creds", null);
+    S3Integration i = validateOnly(ns, "viz", "storage", "creds", null);
     i.getSpec().setAccessPolicyRefs(List.of(new PolicyRef("what-we-read")));
     client.resource(i).create();
 

@@ -3,6 +3,7 @@ package dev.integrations.s3.reconciler;
 import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.validateOnly;
+import static dev.integrations.s3.testing.Fixtures.validateOnlyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
@@ -41,6 +42,7 @@ class ScopeConflictIT {
   @Test
   void laterConflictingIntegrationWaitsAndBecomesReadyWhenTheEarlierIsDeleted() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
     String bucket = "scope-" + MinioServer.randomSuffix();
     object(minio.rootS3(), bucket, "a", "a");
     MinioAdminClient admin = minio.rootAdmin();
@@ -54,8 +56,7 @@ class ScopeConflictIT {
     client.resource(adminSecret(ns, "creds", user, secret)).create();
 
     // a-default: all buckets; a-scoped: this bucket — both may coexist.
-    S3Integration firstDefault =
-        validateOnly(ns, "a-default", minio.host(), minio.port(), "creds", null);
+    S3Integration firstDefault = validateOnly(ns, "a-default", "storage", "creds", null);
     firstDefault.getSpec().setAccessPolicyRefs(List.of());
     firstDefault.getSpec().setBucket(null);
     firstDefault
@@ -64,21 +65,16 @@ class ScopeConflictIT {
     client.resource(dev.integrations.s3.testing.Fixtures.policy(ns, "read", bucket)).create();
     client.resource(firstDefault).create();
     op.awaitReady(ns, "a-default", "True", "Ready");
-    client
-        .resource(validateOnly(ns, "a-scoped", minio.host(), minio.port(), "creds", bucket))
-        .create();
+    client.resource(validateOnly(ns, "a-scoped", "storage", "creds", bucket)).create();
     op.awaitReady(ns, "a-scoped", "True", "Ready");
 
     // b-default and b-scoped conflict with them and wait, naming the earlier one.
-    S3Integration secondDefault =
-        validateOnly(ns, "b-default", minio.host(), minio.port(), "creds", null);
+    S3Integration secondDefault = validateOnly(ns, "b-default", "storage", "creds", null);
     secondDefault
         .getSpec()
         .setAccessPolicyRefs(List.of(new dev.integrations.s3.api.v1alpha1.PolicyRef("read")));
     client.resource(secondDefault).create();
-    client
-        .resource(validateOnly(ns, "b-scoped", minio.host(), minio.port(), "creds", bucket))
-        .create();
+    client.resource(validateOnly(ns, "b-scoped", "storage", "creds", bucket)).create();
 
     op.awaitReady(ns, "b-default", "False", "ScopeConflict");
     op.awaitReady(ns, "b-scoped", "False", "ScopeConflict");

@@ -4,10 +4,12 @@ import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
@@ -65,8 +67,9 @@ class TlsIT {
     return ns;
   }
 
+  /** An S3Store for the TLS MinIO (with or without the CA) and an integration on it. */
   private S3Integration tlsIntegration(String ns, boolean withCa) {
-    S3Integration i = managed(ns, "viz", tlsMinio.host(), tlsMinio.port(), "minio-admin", "read");
+    S3Store store = store(ns, "minio", tlsMinio.host(), tlsMinio.port(), "minio-admin");
     TlsSpec tls = new TlsSpec();
     tls.setEnabled(true);
     if (withCa) {
@@ -74,8 +77,9 @@ class TlsIT {
       ref.setName("minio-ca");
       tls.setCaSecretRef(ref);
     }
-    i.getSpec().setTls(tls);
-    return i;
+    store.getSpec().setTls(tls);
+    client.resource(store).create();
+    return managed(ns, "viz", "minio", "read");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.integrations.s3.testing;
 
+import dev.integrations.s3.api.v1alpha1.AllowRule;
 import dev.integrations.s3.api.v1alpha1.BucketAccess;
+import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.CredentialsSpec;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.ManagedCredentials;
@@ -9,7 +11,13 @@ import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicySpec;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
+import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreAdmin;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.api.v1alpha1.TlsSpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -48,38 +56,87 @@ public final class Fixtures {
     return p;
   }
 
-  /** A managed (MinIO) integration against a plain-HTTP MinIO on this host and port. */
-  public static S3Integration managed(
-      String ns, String name, String host, int port, String adminSecret, String... policies) {
-    S3Integration i = new S3Integration();
-    i.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    S3IntegrationSpec spec = new S3IntegrationSpec();
+  /** The namespace the test operators run as: ClusterS3Store Secrets and records live here. */
+  public static final String OPERATOR_NAMESPACE = "s3-operator";
+
+  /** A team's own S3Store for a plain-HTTP MinIO, with its admin Secret in the same namespace. */
+  public static S3Store store(String ns, String name, String host, int port, String adminSecret) {
+    S3Store s = new S3Store();
+    s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    s.setSpec(storeSpec(host, port, adminSecret));
+    return s;
+  }
+
+  /** A validate-only S3Store (no admin keys): integrations bring their own keys. */
+  public static S3Store validateOnlyStore(String ns, String name, String host, int port) {
+    return store(ns, name, host, port, null);
+  }
+
+  /**
+   * A platform ClusterS3Store for a plain-HTTP MinIO; its admin Secret is in {@link
+   * #OPERATOR_NAMESPACE}.
+   */
+  public static ClusterS3Store clusterStore(
+      String name, String host, int port, String adminSecret, AllowRule... rules) {
+    ClusterS3Store s = new ClusterS3Store();
+    s.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    s.setSpec(storeSpec(host, port, adminSecret));
+    s.getSpec().setAllow(List.of(rules));
+    return s;
+  }
+
+  /** An allow rule: namespaces with these labels may read buckets matching these globs. */
+  public static AllowRule allow(Map<String, String> labels, String... bucketGlobs) {
+    AllowRule r = new AllowRule();
+    r.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(labels).build());
+    r.setBuckets(List.of(bucketGlobs));
+    return r;
+  }
+
+  private static StoreSpec storeSpec(String host, int port, String adminSecret) {
+    StoreSpec spec = new StoreSpec();
     spec.setEndpoint(host);
     spec.setPort(port);
     TlsSpec tls = new TlsSpec();
     tls.setEnabled(false);
     spec.setTls(tls);
+    if (adminSecret != null) {
+      StoreAdmin admin = new StoreAdmin();
+      admin.setSecretRef(new KeyPairSecretRef(adminSecret));
+      spec.setAdmin(admin);
+    }
+    return spec;
+  }
+
+  /** A managed integration on the S3Store of that name in its namespace. */
+  public static S3Integration managed(String ns, String name, String store, String... policies) {
+    return managed(ns, name, new StoreRef(StoreKind.S3Store, store), policies);
+  }
+
+  /** A managed integration on this store. */
+  public static S3Integration managed(String ns, String name, StoreRef store, String... policies) {
+    S3Integration i = new S3Integration();
+    i.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    S3IntegrationSpec spec = new S3IntegrationSpec();
+    spec.setStoreRef(store);
     CredentialsSpec creds = new CredentialsSpec();
-    ManagedCredentials m = new ManagedCredentials();
-    m.setAdminSecretRef(new KeyPairSecretRef(adminSecret));
-    creds.setManaged(m);
+    creds.setManaged(new ManagedCredentials());
     spec.setCredentials(creds);
     spec.setAccessPolicyRefs(Arrays.stream(policies).map(PolicyRef::new).toList());
     i.setSpec(spec);
     return i;
   }
 
-  /** A validate-only integration (credentials.secretRef) scoped to a bucket, or to all if null. */
+  /**
+   * A validate-only integration (credentials.secretRef) on the S3Store of that name, scoped to a
+   * bucket, or to all if null.
+   */
   public static S3Integration validateOnly(
-      String ns, String name, String host, int port, String credentialsSecret, String bucket) {
+      String ns, String name, String store, String credentialsSecret, String bucket) {
     S3Integration i = new S3Integration();
     i.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     S3IntegrationSpec spec = new S3IntegrationSpec();
-    spec.setEndpoint(host);
-    spec.setPort(port);
-    TlsSpec tls = new TlsSpec();
-    tls.setEnabled(false);
-    spec.setTls(tls);
+    spec.setStoreRef(new StoreRef(StoreKind.S3Store, store));
     CredentialsSpec creds = new CredentialsSpec();
     creds.setSecretRef(new KeyPairSecretRef(credentialsSecret));
     spec.setCredentials(creds);

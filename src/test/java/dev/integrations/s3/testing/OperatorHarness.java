@@ -32,6 +32,10 @@ public final class OperatorHarness implements AutoCloseable {
   /** The operator's metrics, as /metrics would show them. */
   public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+  /** The production settings, in the tests' operator namespace. */
+  public static final OperatorConfig CONFIG =
+      OperatorConfig.defaults().withOperatorNamespace(Fixtures.OPERATOR_NAMESPACE);
+
   private final boolean ssa;
   private Operator operator;
 
@@ -42,9 +46,18 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   private void start() {
-    operator =
-        OperatorFactory.create(
-            client, OperatorConfig.defaults(), registry, Clock.systemUTC(), minioAdmin, ssa);
+    if (client.namespaces().withName(Fixtures.OPERATOR_NAMESPACE).get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(Fixtures.OPERATOR_NAMESPACE)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    operator = OperatorFactory.create(client, CONFIG, registry, Clock.systemUTC(), minioAdmin, ssa);
     operator.start();
   }
 

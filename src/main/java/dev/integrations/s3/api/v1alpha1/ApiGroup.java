@@ -8,6 +8,9 @@ public final class ApiGroup {
   /** Finalizer that guards clean-up of the MinIO user and policy. */
   public static final String FINALIZER = GROUP + "/cleanup";
 
+  /** Finalizer that keeps a store while integrations use it. */
+  public static final String STORE_FINALIZER = GROUP + "/store-protection";
+
   /** {@code "true"} stops every write the operator would make for that resource. */
   public static final String PAUSED_ANNOTATION = GROUP + "/paused";
 
@@ -39,11 +42,23 @@ public final class ApiGroup {
           + " with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
 
   /**
-   * A host name or IP address without scheme, port or path: dot-separated labels of letters, digits
-   * and hyphens (an IPv4 address is such a name too).
+   * A host name or IPv4 address without scheme, port or path: dot-separated labels of 1 to 63
+   * letters, digits and hyphens.
    */
   public static final String HOST_PATTERN =
-      "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$";
+      "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+
+  /** An IPv6 address literal, without brackets (the operator adds them in URLs). */
+  public static final String IPV6_PATTERN = "^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*$";
+
+  /** What an endpoint field accepts: a host name, an IPv4 or an IPv6 address. */
+  public static final String ENDPOINT_PATTERN = HOST_PATTERN + "|" + IPV6_PATTERN;
+
+  /** A prefix for the names of managed MinIO users (and their policies); may be empty. */
+  public static final String USER_PREFIX_PATTERN = "^[A-Za-z0-9._@-]*$";
+
+  /** A bucket-name glob of an allow rule: bucket characters plus the wildcards * and ?. */
+  public static final String BUCKET_GLOB_PATTERN = "^[a-z0-9.*?-]{1,63}$";
 
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME_PATTERN =

@@ -7,14 +7,16 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** A PEM CA bundle in a Secret (or the key of one) in the resource's own namespace. */
+/** A PEM CA bundle in a Secret (or the key of one) where the store keeps its Secrets. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CaSecretRef {
 
   @Required
   @Size(max = 253)
   @Pattern(ApiGroup.OBJECT_NAME_PATTERN)
-  @JsonPropertyDescription("Name of the Secret, in the same namespace.")
+  @JsonPropertyDescription(
+      "Name of the Secret: in the operator's namespace for a ClusterS3Store, in the store's own"
+          + " namespace for an S3Store.")
   private String name;
 
   @Default("ca.crt")

@@ -8,8 +8,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 /**
- * A Secret in the resource's own namespace holding an access key and a secret key. References never
- * cross namespaces, so there is no namespace field.
+ * A Secret holding an access key and a secret key. There is no namespace field: a tenant's
+ * reference stays in its namespace, and a store's admin Secret is where the store keeps its Secrets
+ * (the operator's namespace for a ClusterS3Store).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class KeyPairSecretRef {
@@ -17,7 +18,9 @@ public class KeyPairSecretRef {
   @Required
   @Size(max = 253)
   @Pattern(ApiGroup.OBJECT_NAME_PATTERN)
-  @JsonPropertyDescription("Name of the Secret, in the same namespace.")
+  @JsonPropertyDescription(
+      "Name of the Secret (credentials.secretRef: in the integration's namespace; a store's"
+          + " admin: where the store keeps its Secrets).")
   private String name;
 
   @Default("accessKey")

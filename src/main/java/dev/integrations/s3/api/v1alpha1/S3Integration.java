@@ -16,9 +16,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
+    name = "Store",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".spec.storeRef.name")
+@AdditionalPrinterColumn(
     name = "Endpoint",
     type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".spec.endpoint")
+    jsonPath = ".status.endpointURL")
 @AdditionalPrinterColumn(
     name = "Bucket",
     type = AdditionalPrinterColumn.Type.STRING,

@@ -3,15 +3,13 @@ package dev.integrations.s3.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** One connection for the visualization service: endpoint, credentials and scope. */
+/** One connection for the visualization service: store, credentials, grants and scope. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
@@ -26,33 +24,15 @@ import java.util.List;
 public class S3IntegrationSpec {
 
   @Required
-  @Size(min = 1, max = 253)
-  @Pattern(ApiGroup.HOST_PATTERN)
   @JsonPropertyDescription(
-      "Host name or IP address of the S3 service, without scheme, port or path (e.g."
-          + " minio.storage.svc).")
-  private String endpoint;
-
-  @Min(1)
-  @Max(65535)
-  @JsonPropertyDescription("Optional port (1-65535). Absent: 443 with TLS, 80 without.")
-  private Integer port;
-
-  @Default("us-east-1")
-  @Size(min = 1, max = 64)
-  @Pattern("^[A-Za-z0-9_-]+$")
-  @JsonPropertyDescription("Region the buckets are accessed from. Default: us-east-1.")
-  private String region = "us-east-1";
-
-  @JsonPropertyDescription("TLS towards the endpoint. Enabled by default.")
-  private TlsSpec tls;
-
-  @Default("path")
-  @JsonPropertyDescription("path (default) or virtual-host style bucket addressing.")
-  private AddressingStyle addressingStyle = AddressingStyle.PATH;
+      "The store to use: a ClusterS3Store the platform allows this namespace, or an S3Store of"
+          + " this namespace.")
+  private StoreRef storeRef;
 
   @Required
-  @JsonPropertyDescription("Exactly one of managed (MinIO) or secretRef (any S3 system).")
+  @JsonPropertyDescription(
+      "Exactly one of managed (the store's admin creates the user; MinIO) or secretRef (your own"
+          + " keys, validated only; any S3 system).")
   private CredentialsSpec credentials;
 
   @Size(max = 50)
@@ -82,44 +62,12 @@ public class S3IntegrationSpec {
       "Delete (default) removes the MinIO user and policy with this resource; Retain keeps them.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
-  public String getEndpoint() {
-    return endpoint;
+  public StoreRef getStoreRef() {
+    return storeRef;
   }
 
-  public void setEndpoint(String endpoint) {
-    this.endpoint = endpoint;
-  }
-
-  public Integer getPort() {
-    return port;
-  }
-
-  public void setPort(Integer port) {
-    this.port = port;
-  }
-
-  public String getRegion() {
-    return region;
-  }
-
-  public void setRegion(String region) {
-    this.region = region;
-  }
-
-  public TlsSpec getTls() {
-    return tls;
-  }
-
-  public void setTls(TlsSpec tls) {
-    this.tls = tls;
-  }
-
-  public AddressingStyle getAddressingStyle() {
-    return addressingStyle;
-  }
-
-  public void setAddressingStyle(AddressingStyle addressingStyle) {
-    this.addressingStyle = addressingStyle;
+  public void setStoreRef(StoreRef storeRef) {
+    this.storeRef = storeRef;
   }
 
   public CredentialsSpec getCredentials() {

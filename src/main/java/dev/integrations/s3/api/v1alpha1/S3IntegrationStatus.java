@@ -20,8 +20,15 @@ public class S3IntegrationStatus {
   @JsonPropertyDescription("\"all\", or the one bucket this integration is scoped to.")
   private String scope;
 
-  @JsonPropertyDescription("The storage user whose keys are in the Secret.")
+  @JsonPropertyDescription("The store in use: <kind>/<name>.")
+  private String store;
+
+  @JsonPropertyDescription(
+      "The MinIO user the operator manages for this integration (managed mode).")
   private String userName;
+
+  @JsonPropertyDescription("The access key given in credentials.secretRef (validate-only mode).")
+  private String accessKeyId;
 
   @JsonPropertyDescription("The MinIO policy attached to that user (managed mode).")
   private String policyName;
@@ -60,6 +67,22 @@ public class S3IntegrationStatus {
 
   public void setScope(String scope) {
     this.scope = scope;
+  }
+
+  public String getStore() {
+    return store;
+  }
+
+  public void setStore(String store) {
+    this.store = store;
+  }
+
+  public String getAccessKeyId() {
+    return accessKeyId;
+  }
+
+  public void setAccessKeyId(String accessKeyId) {
+    this.accessKeyId = accessKeyId;
   }
 
   public String getUserName() {

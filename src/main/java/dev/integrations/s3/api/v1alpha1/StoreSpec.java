@@ -1,0 +1,115 @@
+package dev.integrations.s3.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * Where an S3-compatible storage is, how to reach it, whether the operator may administer it, and
+ * who may use it. The spec of both ClusterS3Store and S3Store.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StoreSpec {
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(ApiGroup.ENDPOINT_PATTERN)
+  @JsonPropertyDescription(
+      "Host name or IP address (v4 or v6) of the S3 service, without scheme, port or path (e.g."
+          + " minio.storage.svc).")
+  private String endpoint;
+
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Optional port (1-65535). Absent: 443 with TLS, 80 without.")
+  private Integer port;
+
+  @Default("us-east-1")
+  @Size(min = 1, max = 64)
+  @Pattern("^[A-Za-z0-9_-]+$")
+  @JsonPropertyDescription("Region the buckets are accessed from. Default: us-east-1.")
+  private String region = "us-east-1";
+
+  @Default("path")
+  @JsonPropertyDescription("path (default) or virtual-host style bucket addressing.")
+  private AddressingStyle addressingStyle = AddressingStyle.PATH;
+
+  @JsonPropertyDescription(
+      "TLS towards the endpoint. Enabled by default. The CA Secret lives where the admin Secret"
+          + " does.")
+  private TlsSpec tls;
+
+  @JsonPropertyDescription(
+      "Admin keys: with them the operator creates users and applies policies (MinIO). Absent:"
+          + " a validate-only store (Oracle, HCP, ...) where tenants bring their own keys.")
+  private StoreAdmin admin;
+
+  @Size(max = 50)
+  @JsonPropertyDescription(
+      "Which namespaces may use the store, for which buckets. A ClusterS3Store serves no"
+          + " namespace without a matching rule; an S3Store without rules serves every bucket to"
+          + " its own namespace.")
+  private List<AllowRule> allow;
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  public AddressingStyle getAddressingStyle() {
+    return addressingStyle;
+  }
+
+  public void setAddressingStyle(AddressingStyle addressingStyle) {
+    this.addressingStyle = addressingStyle;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
+  }
+
+  public StoreAdmin getAdmin() {
+    return admin;
+  }
+
+  public void setAdmin(StoreAdmin admin) {
+    this.admin = admin;
+  }
+
+  public List<AllowRule> getAllow() {
+    return allow;
+  }
+
+  public void setAllow(List<AllowRule> allow) {
+    this.allow = allow;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.integrations.s3.reconciler;
+
+import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.store.OwnershipRecord;
+import dev.integrations.s3.store.OwnershipRecords;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ownership records in the operator's namespace: a label-selected informer (one small Secret
+ * per managed user, nothing else of that namespace), lookups by store and user or by integration
+ * UID, and the writes. Tenants cannot write there, so a record is evidence; everything a tenant can
+ * write is not.
+ */
+final class Records {
+  private static final String UID_INDEX = "record-uid";
+
+  private final String namespace;
+  private volatile InformerEventSource<Secret, S3Integration> informer;
+
+  Records(String namespace) {
+    this.namespace = namespace;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** The informer of records; a changed or deleted record reconciles its integration. */
+  InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
+    informer =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, S3Integration.class)
+                .withName("records")
+                .withNamespaces(Set.of(namespace))
+                .withLabelSelector(OwnershipRecords.SELECTOR)
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        OwnershipRecords.fromSecret(s)
+                            .map(
+                                r ->
+                                    Set.of(
+                                        new ResourceID(
+                                            r.integrationName(), r.integrationNamespace())))
+                            .orElse(Set.of()))
+                .build(),
+            context);
+    informer.addIndexers(
+        Map.of(
+            UID_INDEX,
+            s ->
+                OwnershipRecords.fromSecret(s)
+                    .map(r -> List.of(r.integrationUid()))
+                    .orElse(List.of())));
+    return informer;
+  }
+
+  /**
+   * The record of this user on this store, whoever it belongs to: from the cache, or read by name
+   * when the cache has none (a record just written may not have reached it yet).
+   */
+  Optional<OwnershipRecord> find(KubernetesClient client, String store, String user) {
+    String name = OwnershipRecords.name(store, user);
+    Optional<Secret> cached = informer.get(new ResourceID(name, namespace));
+    Secret s = cached.orElseGet(() -> client.secrets().inNamespace(namespace).withName(name).get());
+    return OwnershipRecords.fromSecret(s);
+  }
+
+  /** Every record of the integration with this UID (one per store and user it has used). */
+  List<OwnershipRecord> ownedBy(String uid) {
+    return informer.byIndex(UID_INDEX, uid).stream()
+        .map(OwnershipRecords::fromSecret)
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  Applied write(KubernetesClient client, OwnershipRecord record) {
+    Secret created =
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .resource(OwnershipRecords.toSecret(record, namespace))
+            .create();
+    informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    return new Applied(
+        CREDENTIALS_READY,
+        Applied.Outcome.CREATED,
+        null, // the operator's own bookkeeping: no Event in the tenant's namespace
+        "recorded MinIO user " + record.user());
+  }
+
+  Applied delete(KubernetesClient client, OwnershipRecord record) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .withName(OwnershipRecords.name(record.store(), record.user()))
+        .delete();
+    return new Applied(CREDENTIALS_READY, Applied.Outcome.DELETED, null, "forgot " + record.user());
+  }
+}

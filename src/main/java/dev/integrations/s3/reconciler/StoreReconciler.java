@@ -1,0 +1,206 @@
+package dev.integrations.s3.reconciler;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
+import dev.integrations.s3.api.v1alpha1.StoreStatus;
+import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.minio.MinioAdminFactory;
+import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.status.StatusAggregator;
+import dev.integrations.s3.status.Statuses;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.store.StoreSpecs;
+import dev.integrations.s3.verify.AccessProber;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * ClusterS3Store and S3Store: checks that the storage answers and, with admin keys, that they
+ * administer it; counts the integrations that use the store; and keeps the store (a finalizer)
+ * while any does, like COSI's protection finalizers. Status is written only when it changed.
+ */
+abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
+    implements Reconciler<S>, Cleaner<S> {
+  private static final String USERS_INDEX = "store-users";
+
+  /** Integrations going away reconcile the store at once; this is only the fallback. */
+  private static final long IN_USE_WAIT = Duration.ofMinutes(2).toMillis();
+
+  private final StoreKind kind;
+  private final Class<S> type;
+  private final OperatorConfig config;
+  private final Conditions conditions;
+  private final Events events;
+  private final Announcer announcer;
+  private final MinioAdminFactory adminFactory;
+  private final AccessProber prober;
+  private volatile InformerEventSource<S3Integration, S> integrations;
+  private volatile Observer observer;
+
+  StoreReconciler(
+      StoreKind kind,
+      Class<S> type,
+      OperatorConfig config,
+      Conditions conditions,
+      Events events,
+      MinioAdminFactory adminFactory,
+      AccessProber prober) {
+    this.kind = kind;
+    this.type = type;
+    this.config = config;
+    this.conditions = conditions;
+    this.events = events;
+    this.announcer = new Announcer(events);
+    this.adminFactory = adminFactory;
+    this.prober = prober;
+  }
+
+  @Override
+  public List<EventSource<?, S>> prepareEventSources(EventSourceContext<S> context) {
+    observer = new Observer(new InputSecrets(context.getClient()), adminFactory, prober);
+    var builder =
+        InformerEventSourceConfiguration.from(S3Integration.class, type)
+            .withName("store-users")
+            .withSecondaryToPrimaryMapper(
+                i ->
+                    IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()
+                        .collect(Collectors.toSet()));
+    if (kind == StoreKind.ClusterS3Store) {
+      builder.withNamespaces(
+          config.watchNamespaces().isEmpty()
+              ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
+              : config.watchNamespaces());
+    }
+    integrations = new InformerEventSource<>(builder.build(), context);
+    integrations.addIndexers(
+        Map.of(
+            USERS_INDEX,
+            i ->
+                i.getMetadata().getDeletionTimestamp() == null
+                    ? IntegrationEventSources.storeKey(i).map(List::of).orElse(List.of())
+                    : List.of()));
+    return List.of(integrations);
+  }
+
+  /** The store's primary id for an integration's store key, when it is a store of this kind. */
+  private Optional<ResourceID> storeId(String key) {
+    String[] parts = key.split("/");
+    if (!parts[0].equals(kind.name())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        kind == StoreKind.ClusterS3Store
+            ? new ResourceID(parts[1])
+            : new ResourceID(parts[2], parts[1]));
+  }
+
+  private ResolvedStore resolved(S store) {
+    String ns = store.getMetadata().getNamespace();
+    return new ResolvedStore(
+        kind,
+        store.getMetadata().getName(),
+        ns,
+        store.getSpec(),
+        kind == StoreKind.ClusterS3Store ? config.operatorNamespace() : ns);
+  }
+
+  private List<S3Integration> users(S store) {
+    ResolvedStore r = resolved(store);
+    return integrations.byIndex(USERS_INDEX, r.id());
+  }
+
+  @Override
+  public UpdateControl<S> reconcile(S store, Context<S> context) {
+    StoreStatus current = Optional.ofNullable(store.getStatus()).orElseGet(StoreStatus::new);
+    StoreStatus desired = new StoreStatus();
+    Long generation = store.getMetadata().getGeneration();
+    desired.setObservedGeneration(generation);
+    desired.setIntegrations(users(store).size());
+    StatusAggregator ready =
+        new StatusAggregator(conditions, List.of(), current.getConditions(), generation);
+    String readyMessage;
+    String readyReason;
+    ResolvedStore resolved = resolved(store);
+    desired.setEndpointURL(resolved.endpoint().url());
+    readyReason = resolved.managed() ? Reasons.ADMIN_READY : Reasons.REACHABLE;
+    readyMessage =
+        resolved.managed()
+            ? "the admin keys administer " + resolved.endpoint().url()
+            : resolved.endpoint().url()
+                + " answers (validate-only: integrations bring their own keys)";
+    try {
+      List<String> problems = StoreSpecs.problems(kind, store.getSpec());
+      if (!problems.isEmpty()) {
+        throw StepFailure.permanent(
+            ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
+      }
+      check(resolved);
+    } catch (StepFailure f) {
+      ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
+    }
+    desired.setConditions(ready.conditions(readyReason, readyMessage));
+    UpdateControl<S> control;
+    if (Statuses.same(desired, current)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      announcer.announce(store, current.getConditions(), desired.getConditions());
+      store.setStatus(desired);
+      control = UpdateControl.patchStatus(store);
+    }
+    return control.rescheduleAfter(config.defaultVerificationInterval());
+  }
+
+  /** Reachable, and with admin keys: they administer the storage. */
+  private void check(ResolvedStore store) {
+    if (store.managed()) {
+      Observer.Connection c = observer.connectAdmin(store);
+      StepFailure.in(ConditionTypes.READY, () -> c.admin().user(c.keys().accessKey()));
+    } else {
+      Observer.Connection c = observer.connectEndpoint(store);
+      try {
+        prober.reach(c.endpoint());
+      } catch (StorageException e) {
+        throw StepFailure.of(ConditionTypes.READY, e);
+      }
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(S store, Context<S> context) {
+    List<S3Integration> users = users(store);
+    if (users.isEmpty()) {
+      return DeleteControl.defaultDelete();
+    }
+    events.warning(
+        store,
+        Reasons.STORE_IN_USE,
+        "deletion waits: "
+            + users.size()
+            + " S3Integration(s) use this store ("
+            + users.stream()
+                .limit(5)
+                .map(i -> i.getMetadata().getNamespace() + "/" + i.getMetadata().getName())
+                .collect(Collectors.joining(", "))
+            + (users.size() > 5 ? ", ..." : "")
+            + "); delete them or point them at another store first");
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(IN_USE_WAIT);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.integrations.s3.store;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Ownership records as Secrets in the operator's namespace: their names, labels and content. Pure
+ * (no I/O): the reconciler reads them through a label-selected informer and writes them before the
+ * MinIO user is created.
+ */
+public final class OwnershipRecords {
+  /** Label of every record; the informer selects on it. */
+  public static final String LABEL = "s3.integrations.dev/record";
+
+  public static final String VALUE = "user";
+  public static final String SELECTOR = LABEL + "=" + VALUE;
+
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "s3-integration-operator";
+
+  public static final String INTEGRATION_ANNOTATION = "s3.integrations.dev/integration";
+  public static final String UID_ANNOTATION = "s3.integrations.dev/integration-uid";
+  public static final String STORE_ANNOTATION = "s3.integrations.dev/store";
+  public static final String USER_ANNOTATION = "s3.integrations.dev/user";
+  public static final String POLICY_ANNOTATION = "s3.integrations.dev/policy";
+  static final String SECRET_KEY = "secretKey";
+  static final String ACCESS_KEY = "accessKey";
+
+  private OwnershipRecords() {}
+
+  /** The record's Secret name for a user on a store: deterministic, DNS-safe, 33 characters. */
+  public static String name(String store, String user) {
+    return "s3i-user-" + sha256Hex(store + "\n" + user).substring(0, 24);
+  }
+
+  /** The Secret that holds the record. */
+  public static Secret toSecret(OwnershipRecord r, String namespace) {
+    Map<String, String> annotations = new TreeMap<>();
+    annotations.put(INTEGRATION_ANNOTATION, r.integrationNamespace() + "/" + r.integrationName());
+    annotations.put(UID_ANNOTATION, r.integrationUid());
+    annotations.put(STORE_ANNOTATION, r.store());
+    annotations.put(USER_ANNOTATION, r.user());
+    annotations.put(POLICY_ANNOTATION, r.policy());
+    Map<String, String> data = new TreeMap<>();
+    data.put(ACCESS_KEY, encode(r.user()));
+    data.put(SECRET_KEY, encode(r.secretKey()));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name(r.store(), r.user()))
+        .withNamespace(namespace)
+        .withLabels(new TreeMap<>(Map.of(LABEL, VALUE, MANAGED_BY_LABEL, MANAGED_BY)))
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
+  }
+
+  /** The record a Secret holds, or empty when it is not a well-formed record. */
+  public static Optional<OwnershipRecord> fromSecret(Secret s) {
+    if (s == null || s.getMetadata() == null || s.getMetadata().getAnnotations() == null) {
+      return Optional.empty();
+    }
+    Map<String, String> a = s.getMetadata().getAnnotations();
+    String integration = a.get(INTEGRATION_ANNOTATION);
+    String key = decode(s, SECRET_KEY);
+    if (integration == null
+        || !integration.contains("/")
+        || a.get(UID_ANNOTATION) == null
+        || a.get(STORE_ANNOTATION) == null
+        || a.get(USER_ANNOTATION) == null
+        || a.get(POLICY_ANNOTATION) == null
+        || key == null
+        || key.isEmpty()) {
+      return Optional.empty();
+    }
+    int slash = integration.indexOf('/');
+    return Optional.of(
+        new OwnershipRecord(
+            a.get(UID_ANNOTATION),
+            integration.substring(0, slash),
+            integration.substring(slash + 1),
+            a.get(STORE_ANNOTATION),
+            a.get(USER_ANNOTATION),
+            a.get(POLICY_ANNOTATION),
+            key));
+  }
+
+  private static String encode(String v) {
+    return Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(Secret s, String key) {
+    String v = s.getData() == null ? null : s.getData().get(key);
+    try {
+      return v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static String sha256Hex(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

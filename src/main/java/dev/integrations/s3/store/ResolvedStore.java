@@ -1,0 +1,66 @@
+package dev.integrations.s3.store;
+
+import dev.integrations.s3.api.v1alpha1.AddressingStyle;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
+import dev.integrations.s3.api.v1alpha1.TlsSpec;
+import dev.integrations.s3.storage.StorageEndpoint;
+
+/**
+ * A store an integration uses, with where its Secrets are: the operator's namespace for a
+ * ClusterS3Store, the store's own for an S3Store.
+ *
+ * @param kind ClusterS3Store or S3Store
+ * @param name its name
+ * @param namespace its namespace (S3Store), or null
+ * @param spec its spec
+ * @param secretsNamespace where its admin and CA Secrets are
+ */
+public record ResolvedStore(
+    StoreKind kind, String name, String namespace, StoreSpec spec, String secretsNamespace) {
+
+  /**
+   * Its identity in records and messages: {@code ClusterS3Store/<name>} or {@code
+   * S3Store/<ns>/<name>}.
+   */
+  public String id() {
+    return id(kind, namespace, name);
+  }
+
+  public static String id(StoreKind kind, String namespace, String name) {
+    return kind == StoreKind.ClusterS3Store
+        ? "ClusterS3Store/" + name
+        : "S3Store/" + namespace + "/" + name;
+  }
+
+  /** Whether the operator may administer it (it has admin keys). */
+  public boolean managed() {
+    return spec.getAdmin() != null && spec.getAdmin().getSecretRef() != null;
+  }
+
+  /** The prefix of managed user names on it. */
+  public String userPrefix() {
+    return spec.getAdmin() == null || spec.getAdmin().getUserPrefix() == null
+        ? ""
+        : spec.getAdmin().getUserPrefix();
+  }
+
+  /** Whether TLS is on (the default). */
+  public boolean tls() {
+    TlsSpec tls = spec.getTls();
+    return tls == null || tls.getEnabled() == null || tls.getEnabled();
+  }
+
+  /** The endpoint, without its CA (read from a Secret when needed). */
+  public StorageEndpoint endpoint() {
+    return new StorageEndpoint(
+        spec.getEndpoint(),
+        spec.getPort(),
+        tls(),
+        spec.getRegion() == null ? "us-east-1" : spec.getRegion(),
+        spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
+        null,
+        StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
+        StorageEndpoint.DEFAULT_READ_TIMEOUT);
+  }
+}
