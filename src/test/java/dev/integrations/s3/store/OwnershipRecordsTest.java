@@ -1,0 +1,56 @@
+package dev.integrations.s3.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import org.junit.jupiter.api.Test;
+
+class OwnershipRecordsTest {
+  static final OwnershipRecord RECORD =
+      new OwnershipRecord(
+          "uid-1",
+          "team-a",
+          "viz",
+          "ClusterS3Store/minio",
+          "k8s.team-a.viz",
+          "s3i-k8s.team-a.viz",
+          "secret-key-0123456789");
+
+  @Test
+  void aRecordRoundTripsThroughItsSecret() {
+    Secret s = OwnershipRecords.toSecret(RECORD, "s3-operator");
+    assertThat(s.getMetadata().getNamespace()).isEqualTo("s3-operator");
+    assertThat(s.getMetadata().getName())
+        .isEqualTo(OwnershipRecords.name(RECORD.store(), RECORD.user()))
+        .startsWith("s3i-user-")
+        .hasSize(33);
+    assertThat(s.getMetadata().getLabels()).containsEntry(OwnershipRecords.LABEL, "user");
+    assertThat(OwnershipRecords.fromSecret(s)).contains(RECORD);
+  }
+
+  @Test
+  void namesDifferByStoreAndUser() {
+    assertThat(OwnershipRecords.name("ClusterS3Store/a", "u"))
+        .isNotEqualTo(OwnershipRecords.name("ClusterS3Store/b", "u"))
+        .isNotEqualTo(OwnershipRecords.name("ClusterS3Store/a", "v"))
+        .isEqualTo(OwnershipRecords.name("ClusterS3Store/a", "u"));
+  }
+
+  @Test
+  void aSecretThatIsNotAWholeRecordIsNone() {
+    assertThat(OwnershipRecords.fromSecret(null)).isEmpty();
+    assertThat(
+            OwnershipRecords.fromSecret(
+                new SecretBuilder().withNewMetadata().endMetadata().build()))
+        .isEmpty();
+    Secret noKey = OwnershipRecords.toSecret(RECORD, "ns");
+    noKey.getData().remove("secretKey");
+    assertThat(OwnershipRecords.fromSecret(noKey)).isEmpty();
+  }
+
+  @Test
+  void theKeyNeverShowsInToString() {
+    assertThat(RECORD.toString()).doesNotContain(RECORD.secretKey()).contains("<redacted>");
+  }
+}
