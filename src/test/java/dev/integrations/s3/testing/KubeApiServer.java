@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Kubernetes API server (kube-apiserver + etcd, no controller manager, no scheduler, no
- * kubelet) for end-to-end tests, started with fabric8 kube-api-test.
+ * A real Kubernetes API server (kube-apiserver + etcd, started with fabric8 kube-api-test) and
+ * three controllers of kube-controller-manager (namespace, garbage collector, cluster-role
+ * aggregation) for end-to-end tests; no scheduler, no kubelet.
  *
  * <p>The pinned binaries are built from their Go modules by {@code scripts/install-kube} (cached,
  * so only the first run builds; progress in {@code target/install-kube.log}). kube-api-test runs in
@@ -28,9 +29,9 @@ import java.util.stream.Stream;
  * server runs with RBAC and the client authenticates with a {@code system:masters} certificate.
  * Every CRD in {@code crds/} is applied and awaited until Established. Stopped when the JVM exits.
  *
- * <p>Note what is missing compared to a cluster: without kube-controller-manager there is no
- * garbage collector (owner references are stored but never acted on) and no namespace controller (a
- * deleted namespace stays Terminating). Tests use fresh random namespaces and never delete them.
+ * <p>With {@link KubeControllerManager} beside it, deleting a namespace deletes its content
+ * (waiting for finalizers, as in a cluster), owner references are acted on, and aggregated roles
+ * reach edit and view. Tests use fresh random namespaces.
  *
  * <p>When the server cannot be installed or started, {@link #shared()} throws with the reason: the
  * tests that need it fail, they are never skipped.
@@ -40,6 +41,7 @@ public final class KubeApiServer {
   private static RuntimeException sharedFailure;
 
   private final KubeAPIServer server;
+  private final KubeControllerManager controllers;
   private final String kubeConfigYaml;
   private final Path kubeConfigFile;
   private final KubernetesClient client;
@@ -48,11 +50,13 @@ public final class KubeApiServer {
 
   private KubeApiServer(
       KubeAPIServer server,
+      KubeControllerManager controllers,
       String kubeConfigYaml,
       Path kubeConfigFile,
       KubernetesClient client,
       Duration startup) {
     this.server = server;
+    this.controllers = controllers;
     this.kubeConfigYaml = kubeConfigYaml;
     this.kubeConfigFile = kubeConfigFile;
     this.client = client;
@@ -126,10 +130,19 @@ public final class KubeApiServer {
     String yaml = server.getKubeConfigYaml();
     Path kubeConfigFile = testDir.resolve("kubeconfig.yaml");
     KubernetesClient client;
+    KubeControllerManager controllers;
     try {
       Files.writeString(kubeConfigFile, yaml, StandardCharsets.UTF_8);
       client = newClient(yaml);
       applyCrds(client, base.resolve("crds"));
+      controllers =
+          KubeControllerManager.start(
+              binaries
+                  .resolve("k8s")
+                  .resolve(version + "-linux-amd64")
+                  .resolve("kube-controller-manager"),
+              kubeConfigFile,
+              testDir.resolve("kube-controller-manager.log"));
     } catch (IOException | RuntimeException e) {
       server.stop();
       throw new IllegalStateException("kube-apiserver started, but setting it up failed: " + e, e);
@@ -143,7 +156,7 @@ public final class KubeApiServer {
         (serverReady - t0) / 1e9,
         (done - serverReady) / 1e9,
         kubeConfigFile);
-    return new KubeApiServer(server, yaml, kubeConfigFile, client, startup);
+    return new KubeApiServer(server, controllers, yaml, kubeConfigFile, client, startup);
   }
 
   private static KubernetesClient newClient(String yaml) {
@@ -219,6 +232,7 @@ public final class KubeApiServer {
 
   /** Stops the API server and etcd (etcd's data is a temporary directory, removed). */
   public synchronized void stop() {
+    controllers.stop();
     extraClients.forEach(KubernetesClient::close);
     client.close();
     server.stop();
