@@ -192,13 +192,16 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   public void createUser(String accessKey, String secretKey) {
     requireText(accessKey, "access key");
     requireText(secretKey, "secret key");
-    call(
-        "creating user \"" + accessKey + "\"",
-        Set.of(),
-        () -> {
-          client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
-          return null;
-        });
+    Argon2Gate.shared()
+        .run(
+            () ->
+                call(
+                    "creating user \"" + accessKey + "\"",
+                    Set.of(),
+                    () -> {
+                      client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
+                      return null;
+                    }));
   }
 
   @Override

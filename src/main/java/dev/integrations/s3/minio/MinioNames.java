@@ -1,9 +1,6 @@
 package dev.integrations.s3.minio;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.integrations.s3.naming.Names;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -71,7 +68,7 @@ public final class MinioNames {
     if (!altered && clean.length() <= MAX_USER_NAME_LENGTH) {
       return clean;
     }
-    String hash = sha256Hex(p + namespace + "/" + name).substring(0, HASH_CHARS);
+    String hash = Names.sha256Hex(p + namespace + "/" + name).substring(0, HASH_CHARS);
     int keep = Math.min(clean.length(), MAX_USER_NAME_LENGTH - HASH_CHARS - 1);
     return clean.substring(0, keep) + "-" + hash;
   }
@@ -103,14 +100,5 @@ public final class MinioNames {
               + " letter or digit");
     }
     return Optional.empty();
-  }
-
-  private static String sha256Hex(String s) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 }

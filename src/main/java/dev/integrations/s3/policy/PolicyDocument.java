@@ -59,6 +59,12 @@ import java.util.TreeSet;
  */
 public final class PolicyDocument {
 
+  /**
+   * The largest document MinIO stores as a canned policy (it answers EntityTooLarge beyond), in
+   * bytes of the compact JSON this class renders. Checked before anything is written.
+   */
+  public static final int MAX_BYTES = 20 * 1024;
+
   /** The IAM policy language version of every rendered document. */
   public static final String VERSION = "2012-10-17";
 

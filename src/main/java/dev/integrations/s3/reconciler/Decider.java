@@ -45,6 +45,41 @@ final class Decider {
   }
 
   private static Optional<Decision.Conflict> notAllowed(IntegrationModel m) {
+    Optional<Decision.Conflict> store = storeRules(m);
+    if (store.isPresent() || !m.managed()) {
+      return store;
+    }
+    if (m.documentTooLarge()) {
+      return Optional.of(
+          new Decision.Conflict(
+              POLICY_APPLIED,
+              Reasons.POLICY_TOO_LARGE,
+              "the merged policy would be "
+                  + m.documentBytes()
+                  + " bytes; the storage accepts at most "
+                  + PolicyDocument.MAX_BYTES
+                  + ". Fewer buckets or prefixes per integration, please; nothing is granted"
+                  + " until then"));
+    }
+    if (m.document() == null && m.grants() == 0 && m.notAllowed().isEmpty()) {
+      return Optional.of(
+          new Decision.Conflict(
+              POLICY_APPLIED,
+              m.missingPolicies().isEmpty() ? Reasons.POLICY_NOT_READY : Reasons.POLICY_NOT_FOUND,
+              "no referenced S3AccessPolicy is usable ("
+                  + (m.missingPolicies().isEmpty()
+                      ? "invalid, see its status: " + quoted(m.invalidPolicies())
+                      : "not found in this namespace: " + quoted(m.missingPolicies()))
+                  + "); nothing is granted"));
+    }
+    return Optional.empty();
+  }
+
+  private static String quoted(List<String> names) {
+    return "\"" + String.join("\", \"", names) + "\"";
+  }
+
+  private static Optional<Decision.Conflict> storeRules(IntegrationModel m) {
     if (!m.storeUsable()) {
       return Optional.of(
           new Decision.Conflict(
@@ -204,8 +239,8 @@ final class Decider {
   }
 
   /**
-   * Verification runs when something changed, for a new generation, when it never ran or did not
-   * succeed last time, and otherwise once per interval.
+   * Verification runs when something changed, for a new generation, when it never ran, once per
+   * interval, and sooner (a sixth of the interval, at least 10 s) while it does not succeed.
    */
   static boolean verificationDue(
       S3IntegrationStatus previous,
@@ -214,11 +249,12 @@ final class Decider {
       IntegrationModel m,
       boolean changed) {
     Instant last = Verifier.lastVerified(previous);
+    boolean verified = Conditions.isTrue(previous.getConditions(), ACCESS_VERIFIED);
     return changed
         || last == null
         || !Objects.equals(previous.getObservedGeneration(), generation)
-        || !Conditions.isTrue(previous.getConditions(), ACCESS_VERIFIED)
-        || !now.isBefore(last.plus(m.interval()));
+        || !now.isBefore(
+            last.plus(verified ? m.interval() : Verifier.failingRecheck(m.interval())));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.integrations.s3.reconciler;
 
+import dev.integrations.s3.naming.Names;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -46,7 +47,7 @@ public final class Events {
         about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     String name =
-        about.getMetadata().getName()
+        Names.bounded(about.getMetadata().getName(), "", 244)
             + "."
             + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
     try {

@@ -1,6 +1,7 @@
 package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.api.v1alpha1.CaSecretRef;
+import dev.integrations.s3.api.v1alpha1.Durations;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
@@ -9,6 +10,7 @@ import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
 import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioNames;
+import dev.integrations.s3.naming.Names;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.BucketNames;
 import dev.integrations.s3.policy.Grants;
@@ -21,6 +23,7 @@ import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.store.ResolvedStore;
 import dev.integrations.s3.store.StoreAccess;
 import dev.integrations.s3.verify.BucketScope;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +44,9 @@ import java.util.function.Function;
  * @param managed the store's admin creates the user and policy (else given keys are validated)
  * @param userName the MinIO user (managed mode): {@code <store prefix><namespace>.<name>}
  * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
- * @param document the merged document of the valid grants the store allows, or null when none
+ * @param document the merged document of the valid grants the store allows, or null when none (or
+ *     when it would be larger than the storage accepts)
+ * @param documentBytes the size of that document as rendered (also when it is too large)
  * @param grants how many referenced policies are valid and merged
  * @param missingPolicies referenced S3AccessPolicies that do not exist
  * @param invalidPolicies referenced S3AccessPolicies whose spec is invalid
@@ -63,6 +68,7 @@ record IntegrationModel(
     String userName,
     String policyName,
     String document,
+    int documentBytes,
     int grants,
     List<String> missingPolicies,
     List<String> invalidPolicies,
@@ -75,6 +81,11 @@ record IntegrationModel(
     ResolvedStore store,
     KeyPairSecretRef keysRef,
     String keysNamespace) {
+
+  /** Whether the merged document is larger than the storage accepts. */
+  boolean documentTooLarge() {
+    return documentBytes > PolicyDocument.MAX_BYTES;
+  }
 
   /** The endpoint, without its CA. */
   StorageEndpoint endpoint() {
@@ -160,6 +171,8 @@ record IntegrationModel(
       throw invalid(problems);
     }
     List<ReadGrant> allowed = access.narrow(grants);
+    String document = allowed.isEmpty() ? null : PolicyDocument.merge(allowed);
+    int bytes = document == null ? 0 : document.getBytes(StandardCharsets.UTF_8).length;
     return new IntegrationModel(
         ns,
         resource.getMetadata().getName(),
@@ -167,7 +180,8 @@ record IntegrationModel(
         managed,
         userName,
         managed ? MinioNames.policyName(userName) : null,
-        allowed.isEmpty() ? null : PolicyDocument.merge(allowed),
+        bytes > PolicyDocument.MAX_BYTES ? null : document,
+        bytes,
         grants.size(),
         List.copyOf(missing),
         List.copyOf(invalid),
@@ -187,12 +201,15 @@ record IntegrationModel(
         ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
   }
 
-  /** The resolved-config Secret's name: spec.secretName, or {@code <name>-s3}. */
+  /**
+   * The resolved-config Secret's name: spec.secretName, or {@code <name>-s3} (shortened with a hash
+   * where a name near the 253-character limit would make it too long).
+   */
   static String secretName(S3Integration resource) {
     S3IntegrationSpec spec = resource.getSpec();
     return spec != null && spec.getSecretName() != null
         ? spec.getSecretName()
-        : resource.getMetadata().getName() + "-s3";
+        : Names.bounded(resource.getMetadata().getName(), "-s3", 253);
   }
 
   /** Buckets to verify: the scoped bucket and every bucket of the valid grants, with prefixes. */
@@ -236,8 +253,12 @@ record IntegrationModel(
       BucketNames.problem(spec.getBucket()).ifPresent(problems::add);
     }
     if (spec.getVerification() != null && spec.getVerification().getInterval() != null) {
+      String interval = spec.getVerification().getInterval();
       try {
-        OperatorConfig.parseDuration("verification.interval", spec.getVerification().getInterval());
+        Duration d = OperatorConfig.parseDuration("verification.interval", interval);
+        if (d.compareTo(Durations.MIN_INTERVAL) < 0 || d.compareTo(Durations.MAX_INTERVAL) > 0) {
+          problems.add("verification.interval \"" + interval + "\" " + Durations.INTERVAL_MESSAGE);
+        }
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }

@@ -134,8 +134,11 @@ final class IntegrationStatus {
     List<String> denied = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     List<BucketStatus> buckets = status.getBuckets() == null ? List.of() : status.getBuckets();
+    int notProbed = 0;
     for (BucketStatus b : buckets) {
-      if (b.getList() == BucketStatus.Result.NoSuchBucket) {
+      if (b.getList() == null) {
+        notProbed++; // sampled out this time: neither proof nor failure
+      } else if (b.getList() == BucketStatus.Result.NoSuchBucket) {
         noBucket.add(b.getName());
       } else if (b.getList() == BucketStatus.Result.Denied
           || b.getGet() == BucketStatus.Result.Denied) {
@@ -150,7 +153,10 @@ final class IntegrationStatus {
       steps.met(
           ACCESS_VERIFIED,
           Reasons.VERIFIED,
-          "the issued keys can list and get in " + buckets.size() + " bucket(s)");
+          "the issued keys can list and get in "
+              + (buckets.size() - notProbed)
+              + " bucket(s)"
+              + (notProbed == 0 ? "" : " (" + notProbed + " not probed this time)"));
       return Reasons.VERIFIED;
     }
     String reason;

@@ -61,6 +61,14 @@ import org.slf4j.LoggerFactory;
     maxInterval = 120_000)
 public class S3IntegrationReconciler implements Reconciler<S3Integration>, Cleaner<S3Integration> {
   public static final String NAME = "s3integration";
+
+  /**
+   * How long one reconcile may take before it gives up and retries later: a storage that answers
+   * slowly holds a reconcile thread for this long at most (plus one call's timeout), never for
+   * hours, so integrations on other storage keep their threads.
+   */
+  static final Duration BUDGET = Duration.ofMinutes(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(S3IntegrationReconciler.class);
 
   private final OperatorConfig config;
@@ -119,6 +127,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return finish(resource, previous, status.build(), null);
     }
     Duration next = config.defaultVerificationInterval();
+    Instant deadline = Instant.now(clock).plus(BUDGET);
     try {
       ResolvedStore store = stores.resolve(resource);
       IntegrationModel model =
@@ -145,6 +154,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Observer.Connection connection = observer.connect(model);
       Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
       Observation seen = observer.observe(model, connection, output, record);
+      within(deadline, "reading the storage");
       Instant now = Instant.now(clock);
       Long generation = resource.getMetadata().getGeneration();
       Decision decision =
@@ -156,12 +166,12 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       Decision.Plan plan = (Decision.Plan) decision;
       LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
-      apply(resource, context, model, connection, seen.output(), plan, status);
+      apply(resource, context, model, connection, seen.output(), plan, status, deadline);
       if (plan.withdrawn() != null) {
         throw plan.withdrawn().failure(); // access taken away; the integration stops here
       }
       if (plan.verify()) {
-        List<BucketStatus> buckets = verifier.probe(model, connection, plan);
+        List<BucketStatus> buckets = verifier.probe(model, connection, plan, deadline);
         status.verified(buckets);
         reporter.verified(status.access());
       } else {
@@ -187,10 +197,12 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Observer.Connection connection,
       Secret output,
       Decision.Plan plan,
-      IntegrationStatus status) {
+      IntegrationStatus status,
+      Instant deadline) {
     List<Applied> results = new ArrayList<>();
     try {
       for (Action action : plan.actions()) {
+        within(deadline, "before " + action.getClass().getSimpleName());
         if (action instanceof Action.WriteRecord r) {
           results.add(records.write(context.getClient(), r.record()));
         } else if (action instanceof Action.WriteSecret) {
@@ -274,6 +286,20 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   @Override
   public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
     return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
+  }
+
+  /** Gives up (to retry later) when the reconcile's time is spent. */
+  private void within(Instant deadline, String where) {
+    if (Instant.now(clock).isAfter(deadline)) {
+      throw StepFailure.transientFailure(
+          dev.integrations.s3.status.ConditionTypes.READY,
+          Reasons.RECONCILE_TIMEOUT,
+          "the reconcile took longer than "
+              + BUDGET.toMinutes()
+              + " minutes ("
+              + where
+              + "): the storage answers slowly; retrying with backoff");
+    }
   }
 
   private static boolean isPaused(S3Integration r) {

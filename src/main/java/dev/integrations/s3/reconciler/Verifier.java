@@ -4,9 +4,11 @@ import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
 
 import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.verify.AccessProber;
+import dev.integrations.s3.verify.ProbeBudget;
 import dev.integrations.s3.verify.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +29,16 @@ final class Verifier {
    *     mode a race with a change on the server, retried; in validate-only mode the given keys no
    *     longer work)
    */
-  List<BucketStatus> probe(IntegrationModel m, Observer.Connection c, Decision.Plan plan) {
+  List<BucketStatus> probe(
+      IntegrationModel m, Observer.Connection c, Decision.Plan plan, Instant deadline) {
+    // A rotating start: buckets a spent budget left out come first next time.
+    int offset =
+        (int) Math.floorMod(Instant.now().getEpochSecond() / 60, Math.max(1, m.scopes().size()));
+    ProbeBudget budget = new ProbeBudget(ProbeBudget.DEFAULT_MAX_REQUESTS, deadline, offset);
     try {
-      return prober.probe(c.endpoint(), plan.accessKey(), plan.secretKey(), m.scopes()).stream()
+      return prober
+          .probe(c.endpoint(), plan.accessKey(), plan.secretKey(), m.scopes(), budget)
+          .stream()
           .map(Verifier::toStatus)
           .toList();
     } catch (StorageException e) {
@@ -64,10 +73,26 @@ final class Verifier {
     }
   }
 
-  /** How long until the next verification is due (at least one second). */
+  /** A failing verification is repeated after a sixth of the interval, but not within 10 s. */
+  static final Duration FAILING_RECHECK_FLOOR = Duration.ofSeconds(10);
+
+  /**
+   * How long until the next verification is due (at least one second): the interval after the last
+   * one, or a sixth of it while access is not verified (a bucket created or a grant fixed on the
+   * storage side shows up soon, without a probe per second).
+   */
   static Duration untilNext(S3IntegrationStatus status, Duration interval, Instant now) {
     Instant last = lastVerified(status);
-    Duration left = last == null ? Duration.ZERO : Duration.between(now, last.plus(interval));
+    boolean verified = Conditions.isTrue(status.getConditions(), ACCESS_VERIFIED);
+    Duration period = verified ? interval : failingRecheck(interval);
+    Duration left = last == null ? Duration.ZERO : Duration.between(now, last.plus(period));
     return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+  }
+
+  static Duration failingRecheck(Duration interval) {
+    Duration sixth = interval.dividedBy(6);
+    return sixth.compareTo(FAILING_RECHECK_FLOOR) < 0
+        ? (interval.compareTo(FAILING_RECHECK_FLOOR) < 0 ? interval : FAILING_RECHECK_FLOOR)
+        : sixth;
   }
 }

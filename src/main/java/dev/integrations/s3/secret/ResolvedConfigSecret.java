@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.integrations.s3.naming.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -60,7 +61,7 @@ public final class ResolvedConfigSecret {
       HasMetadata owner, String name, ResolvedConfig config, Map<String, String> annotations) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MANAGED_BY_LABEL, MANAGED_BY);
-    labels.put(INTEGRATION_LABEL, owner.getMetadata().getName());
+    labels.put(INTEGRATION_LABEL, Names.labelValue(owner.getMetadata().getName()));
     labels.put(SCOPE_LABEL, config.bucket() == null ? "all-buckets" : "bucket");
     return new SecretBuilder()
         .withNewMetadata()

@@ -22,6 +22,12 @@ public final class Conditions {
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
+  /**
+   * Longest message kept, in characters: status stays small whatever a message lists (prefixes,
+   * buckets); the rest is replaced by a count.
+   */
+  public static final int MAX_MESSAGE = 1024;
+
   private final Clock clock;
 
   public Conditions(Clock clock) {
@@ -65,7 +71,7 @@ public final class Conditions {
             .withType(type)
             .withStatus(status)
             .withReason(reason)
-            .withMessage(message)
+            .withMessage(cap(message))
             .withObservedGeneration(observedGeneration)
             .withLastTransitionTime(transition)
             .build();
@@ -75,6 +81,15 @@ public final class Conditions {
       result.add(updated);
     }
     return result;
+  }
+
+  /** The message, cut to {@link #MAX_MESSAGE} characters with how much was left out. */
+  static String cap(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    String tail = "… (" + (message.length() - MAX_MESSAGE) + " more characters)";
+    return message.substring(0, MAX_MESSAGE - tail.length()) + tail;
   }
 
   /** RFC 3339 in whole seconds, as Kubernetes stores metav1.Time. */

@@ -24,6 +24,8 @@ public final class Reasons {
   public static final String POLICY_NOT_FOUND = "PolicyNotFound";
   public static final String POLICY_NOT_READY = "PolicyNotReady";
   public static final String SCOPE_CONFLICT = "ScopeConflict";
+  public static final String POLICY_TOO_LARGE = "PolicyTooLarge";
+  public static final String SECRET_CONTESTED = "SecretContested";
 
   // stores
   public static final String STORE_NOT_FOUND = "StoreNotFound";
@@ -46,6 +48,7 @@ public final class Reasons {
   public static final String CREDENTIALS_REJECTED = "CredentialsRejected";
   public static final String POLICY_REJECTED = "PolicyRejected";
   public static final String STORAGE_ERROR = "StorageError";
+  public static final String RECONCILE_TIMEOUT = "ReconcileTimeout";
 
   // the Kubernetes side
   public static final String SECRET_WRITE_FAILED = "SecretWriteFailed";

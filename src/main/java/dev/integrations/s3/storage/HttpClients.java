@@ -18,7 +18,13 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import okhttp3.tls.HandshakeCertificates;
+import okio.Buffer;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
 
 /**
  * HTTP clients towards storage endpoints, with timeouts and, when configured, an extra trusted CA.
@@ -39,6 +45,13 @@ public final class HttpClients {
           return size() > MAX_CACHED;
         }
       };
+
+  /**
+   * Largest answer body read from a storage endpoint. The operator's requests are small (list one
+   * key, read one byte, admin calls about one user or policy); a server that sends more is not one
+   * we should buffer, whatever library code reads the body.
+   */
+  public static final long MAX_BODY = 1024 * 1024;
 
   private HttpClients() {}
 
@@ -70,7 +83,20 @@ public final class HttpClients {
             .callTimeout(endpoint.readTimeout().plus(endpoint.connectTimeout()))
             // Reused pooled connections may have been closed by the server (a restart): retry those
             // once rather than report the endpoint unreachable.
-            .retryOnConnectionFailure(true);
+            .retryOnConnectionFailure(true)
+            .addInterceptor(
+                chain -> {
+                  Response response = chain.proceed(chain.request());
+                  ResponseBody body = response.body();
+                  return response
+                      .newBuilder()
+                      .body(
+                          ResponseBody.create(
+                              Okio.buffer(new Capped(body.source(), MAX_BODY)),
+                              body.contentType(),
+                              body.contentLength()))
+                      .build();
+                });
     if (endpoint.tls() && endpoint.caPem() != null && !endpoint.caPem().isBlank()) {
       HandshakeCertificates trust = trust(endpoint.caPem());
       b.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
@@ -102,11 +128,45 @@ public final class HttpClients {
     return b.build();
   }
 
+  /** An answer longer than {@link #MAX_BODY}: reading stops there. */
+  public static final class ResponseTooLargeException extends IOException {
+    ResponseTooLargeException(long max) {
+      super("the answer is longer than " + max + " bytes");
+    }
+  }
+
+  /** A source that fails once more than {@code max} bytes were read from it. */
+  private static final class Capped extends ForwardingSource {
+    private final long max;
+    private long read;
+
+    Capped(Source delegate, long max) {
+      super(delegate);
+      this.max = max;
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long n = super.read(sink, byteCount);
+      if (n > 0) {
+        read += n;
+        if (read > max) {
+          throw new ResponseTooLargeException(max);
+        }
+      }
+      return n;
+    }
+  }
+
   /**
    * Maps an I/O failure of a call to {@code url} onto a classified {@link StorageException} with a
    * message a human understands.
    */
   public static StorageException classify(IOException e, String url) {
+    if (e instanceof ResponseTooLargeException) {
+      return StorageException.serverError(
+          url + " answered with more than " + MAX_BODY + " bytes; the operator stopped reading", e);
+    }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       if (root instanceof SSLException) {

@@ -1,12 +1,10 @@
 package dev.integrations.s3.store;
 
+import dev.integrations.s3.naming.Names;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,7 +36,7 @@ public final class OwnershipRecords {
 
   /** The record's Secret name for a user on a store: deterministic, DNS-safe, 33 characters. */
   public static String name(String store, String user) {
-    return "s3i-user-" + sha256Hex(store + "\n" + user).substring(0, 24);
+    return "s3i-user-" + Names.sha256Hex(store + "\n" + user).substring(0, 24);
   }
 
   /** The Secret that holds the record. */
@@ -104,16 +102,6 @@ public final class OwnershipRecords {
       return v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
-    }
-  }
-
-  static String sha256Hex(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 }

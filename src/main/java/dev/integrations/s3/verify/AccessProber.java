@@ -82,14 +82,20 @@ public final class AccessProber {
   public AccessProber() {}
 
   /**
-   * Probes each bucket, in input order, de-duplicated by name (see {@link #merge}).
+   * Probes each bucket, de-duplicated by name (see {@link #merge}), within the budget: starting at
+   * its offset, as many buckets as its requests and time allow; the others are reported as not
+   * probed ({@code list} null, with a message), never as failures.
    *
    * @return one status per distinct bucket, in order of first appearance
    * @throws StorageException when the endpoint is unreachable, TLS fails, the keys are rejected, or
    *     the server answers 5xx / not like S3
    */
   public List<ProbeResult> probe(
-      StorageEndpoint endpoint, String accessKey, String secretKey, List<BucketScope> buckets) {
+      StorageEndpoint endpoint,
+      String accessKey,
+      String secretKey,
+      List<BucketScope> buckets,
+      ProbeBudget budget) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(accessKey, "accessKey");
     Objects.requireNonNull(secretKey, "secretKey");
@@ -100,11 +106,23 @@ public final class AccessProber {
     Call call = new Call(endpoint, accessKey);
     MinioClient client = client(endpoint, accessKey, secretKey);
     try {
-      List<ProbeResult> out = new ArrayList<>(scopes.size());
-      for (BucketScope scope : scopes) {
-        out.add(probeBucket(client, call, scope));
+      ProbeResult[] out = new ProbeResult[scopes.size()];
+      int[] used = {0};
+      for (int k = 0; k < scopes.size(); k++) {
+        int i = Math.floorMod(budget.offset() + k, scopes.size());
+        BucketScope scope = scopes.get(i);
+        out[i] =
+            budget.allows(used[0])
+                ? probeBucket(client, call, scope, budget, used)
+                : new ProbeResult(
+                    scope.bucket(),
+                    null,
+                    null,
+                    "not probed this time: the verification's request budget ("
+                        + budget.maxRequests()
+                        + " requests) or time is spent; a later one starts here");
       }
-      return out;
+      return List.of(out);
     } finally {
       close(client);
     }
@@ -218,10 +236,35 @@ public final class AccessProber {
     }
   }
 
-  private static ProbeResult probeBucket(MinioClient client, Call call, BucketScope scope) {
+  private static ProbeResult probeBucket(
+      MinioClient client, Call call, BucketScope scope, ProbeBudget budget, int[] used) {
     String bucket = scope.bucket();
     List<String> prefixes = scope.prefixes().isEmpty() ? nullPrefix() : scope.prefixes();
+    int tried = 0;
     for (String prefix : prefixes) {
+      if (!budget.allows(used[0] + 1)) {
+        // keep one request for the read; report what was sampled
+        if (tried == 0) {
+          return new ProbeResult(
+              bucket,
+              null,
+              null,
+              "not probed this time: the verification's request budget is spent; a later one"
+                  + " starts here");
+        }
+        return new ProbeResult(
+            bucket,
+            Outcome.Allowed,
+            Outcome.NoObjects,
+            "listed "
+                + tried
+                + " of "
+                + prefixes.size()
+                + " granted prefixes without finding an object (sampled: the verification's"
+                + " request budget is spent)");
+      }
+      used[0]++;
+      tried++;
       Optional<Item> first;
       try {
         first = firstObject(client, bucket, prefix);
@@ -243,6 +286,7 @@ public final class AccessProber {
         };
       }
       if (first.isPresent()) {
+        used[0]++;
         return read(client, call, bucket, first.get().objectName());
       }
     }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package boundaries DESIGN.md describes, checked on the compiled main classes: pure packages
- * (policy, secret, status, store) do no I/O, the MinIO adapter and the prober know nothing of
- * custom resources or reconcilers, and the resolver stands on the API alone.
+ * (naming, policy, secret, status, store) do no I/O, the MinIO adapter and the prober know nothing
+ * of custom resources or reconcilers, and the resolver stands on the API alone.
  */
 class BoundariesTest {
   static final String ROOT = "dev.integrations.s3";
@@ -36,11 +36,15 @@ class BoundariesTest {
   };
 
   @Test
-  void policySecretStatusAndStoreDoNoIo() {
+  void namingPolicySecretStatusAndStoreDoNoIo() {
     noClasses()
         .that()
         .resideInAnyPackage(
-            ROOT + ".policy..", ROOT + ".secret..", ROOT + ".status..", ROOT + ".store..")
+            ROOT + ".naming..",
+            ROOT + ".policy..",
+            ROOT + ".secret..",
+            ROOT + ".status..",
+            ROOT + ".store..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(IO)

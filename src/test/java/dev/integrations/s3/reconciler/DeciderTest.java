@@ -308,11 +308,52 @@ class DeciderTest {
     }
 
     @Test
-    void noGrantsLeftDetachesEverythingAndDeletesOurPolicy() {
+    void noGrantsLeftDetachesEverythingDeletesOurPolicyAndStops() {
       Decision.Plan p = plan(decide(model(null, Map.of("team", "vision")), steady(), noStatus()));
       assertThat(p.actions())
-          .containsExactly(
-              new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY), SECRET);
+          .containsExactly(new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY));
+      assertThat(p.withdrawn().reason()).isEqualTo(Reasons.POLICY_NOT_FOUND);
+      assertThat(p.withdrawn().message()).contains("not found in this namespace: \"read\"");
+    }
+
+    @Test
+    void aNewIntegrationWhosePoliciesAreAllMissingCreatesNothing() {
+      IntegrationModel m = model(null, Map.of("team", "vision"));
+      assertThat(Decider.admission(m, Optional.empty()).orElseThrow().reason())
+          .isEqualTo(Reasons.POLICY_NOT_FOUND);
+      assertThat(
+              conflict(decide(m, seen(null, null, Optional.empty(), null, null), noStatus()))
+                  .reason())
+          .isEqualTo(Reasons.POLICY_NOT_FOUND);
+    }
+
+    @Test
+    void aPolicyLargerThanTheStorageAcceptsIsRefusedBeforeAnyWriteAndWithdrawnWhenEstablished() {
+      S3AccessPolicy huge = Fixtures.policy(NS, "read", "vision-1");
+      List<String> prefixes = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        prefixes.add("p" + i + "/" + "x".repeat(600) + "/");
+      }
+      huge.getSpec().getBuckets().get(0).setPrefixes(prefixes);
+      ResolvedStore store = store();
+      IntegrationModel m =
+          IntegrationModel.from(
+              integration(),
+              store,
+              StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+              name -> Optional.of(huge),
+              OperatorConfig.defaults());
+      assertThat(m.documentTooLarge()).isTrue();
+      assertThat(m.documentBytes()).isGreaterThan(PolicyDocument.MAX_BYTES);
+      assertThat(m.document()).isNull();
+      Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
+      assertThat(c.reason()).isEqualTo(Reasons.POLICY_TOO_LARGE);
+      assertThat(c.message()).contains(String.valueOf(m.documentBytes())).contains("20480");
+      // Established: the old, broader document is not kept (fail closed).
+      Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
+      assertThat(p.actions())
+          .containsExactly(new Action.DetachAllPolicies(USER), new Action.DeletePolicy(POLICY));
+      assertThat(p.withdrawn().reason()).isEqualTo(Reasons.POLICY_TOO_LARGE);
     }
   }
 
@@ -399,7 +440,7 @@ class DeciderTest {
     void afterDetachingBeforeDeletingThePolicy() {
       Observation o = seen(output(USER, KEY), OURS, user(true), true, DOC);
       assertThat(plan(decide(model(null, Map.of("team", "vision")), o, noStatus())).actions())
-          .containsExactly(new Action.DeletePolicy(POLICY), SECRET);
+          .containsExactly(new Action.DeletePolicy(POLICY));
     }
   }
 
@@ -495,8 +536,35 @@ class DeciderTest {
                   Reasons.NO_SUCH_BUCKET,
                   "no",
                   GEN));
-      assertThat(Decider.verificationDue(failed, GEN, NOW, m, false)).isTrue();
+      assertThat(Decider.verificationDue(failed, GEN, NOW, m, false))
+          .as("a failure verified a minute ago: a sixth of 10m has not passed")
+          .isFalse();
+      assertThat(Decider.verificationDue(failed, GEN, NOW.plusSeconds(41), m, false))
+          .as("a sixth of the interval after a failure")
+          .isTrue();
       assertThat(Decider.verificationDue(noStatus(), GEN, NOW, m, false)).isTrue();
+    }
+
+    @Test
+    void aFailingVerificationIsRepeatedAfterASixthOfTheIntervalButNotWithinTenSeconds() {
+      assertThat(Verifier.failingRecheck(Duration.ofMinutes(10)))
+          .isEqualTo(Duration.ofSeconds(100));
+      assertThat(Verifier.failingRecheck(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void intervalsOutsideOneMinuteToADayAreInvalid() {
+      for (String bad : List.of("59s", "25h", "9223372036854775807h")) {
+        S3Integration i = integration();
+        var v = new dev.integrations.s3.api.v1alpha1.VerificationSpec();
+        v.setInterval(bad);
+        i.getSpec().setVerification(v);
+        assertThat(IntegrationModel.specProblems(i.getSpec()))
+            .as(bad)
+            .singleElement()
+            .asString()
+            .contains(bad);
+      }
     }
 
     @Test

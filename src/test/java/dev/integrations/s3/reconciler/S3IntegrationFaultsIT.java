@@ -174,7 +174,7 @@ class S3IntegrationFaultsIT {
     client.resource(policy(ns, "read", bucket)).create();
     S3Integration i = managed(ns, "viz", "minio", "read");
     VerificationSpec verification = new VerificationSpec();
-    verification.setInterval("3s");
+    verification.setInterval("1m"); // a failing verification repeats after 10 s
     i.getSpec().setVerification(verification);
     client.resource(i).create();
     String firstVerified =

@@ -81,7 +81,8 @@ class AccessProberIT {
             endpoint,
             keys.accessKey(),
             keys.secretKey(),
-            List.of(whole(granted), whole(other), whole(missing), whole(empty), whole(granted)));
+            List.of(whole(granted), whole(other), whole(missing), whole(empty), whole(granted)),
+            ProbeBudget.standard());
 
     assertThat(result)
         .containsExactly(
@@ -126,7 +127,8 @@ class AccessProberIT {
                 endpoint,
                 keys.accessKey(),
                 keys.secretKey(),
-                List.of(new BucketScope(media, List.of("images/")))))
+                List.of(new BucketScope(media, List.of("images/"))),
+                ProbeBudget.standard()))
         .containsExactly(new ProbeResult(media, Outcome.Allowed, Outcome.Allowed, null));
     // first prefix empty, the second has an object: read access is still proven
     assertThat(
@@ -134,14 +136,16 @@ class AccessProberIT {
                 endpoint,
                 keys.accessKey(),
                 keys.secretKey(),
-                List.of(new BucketScope(media, List.of("none/", "images/")))))
+                List.of(new BucketScope(media, List.of("none/", "images/"))),
+                ProbeBudget.standard()))
         .containsExactly(new ProbeResult(media, Outcome.Allowed, Outcome.Allowed, null));
     assertThat(
             prober.probe(
                 endpoint,
                 keys.accessKey(),
                 keys.secretKey(),
-                List.of(new BucketScope(docs, List.of("empty/")))))
+                List.of(new BucketScope(docs, List.of("empty/"))),
+                ProbeBudget.standard()))
         .containsExactly(
             new ProbeResult(
                 docs,
@@ -150,7 +154,13 @@ class AccessProberIT {
                 "no object under the granted prefix \"empty/\": no object to prove read access"
                     + " with"));
     // the same keys probing the whole bucket are denied: the prefix is what made it work
-    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(media))))
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(whole(media)),
+                ProbeBudget.standard()))
         .containsExactly(new ProbeResult(media, Outcome.Denied, null, "list denied: AccessDenied"));
     assertThat(contents(media)).isEqualTo(mediaBefore).hasSize(3);
   }
@@ -181,7 +191,13 @@ class AccessProberIT {
     assertThat(((ErrorResponseException) raw).errorResponse().code()).isEqualTo("InvalidRange");
     assertThat(((ErrorResponseException) raw).response().code()).isEqualTo(416);
 
-    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(whole(bucket)),
+                ProbeBudget.standard()))
         .containsExactly(new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null));
   }
 
@@ -193,7 +209,13 @@ class AccessProberIT {
             "listonly" + RUN,
             new ReadGrant(List.of(new BucketGrant(bucket, null)), List.of("s3:ListBucket")));
 
-    assertThat(prober.probe(endpoint, keys.accessKey(), keys.secretKey(), List.of(whole(bucket))))
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                List.of(whole(bucket)),
+                ProbeBudget.standard()))
         .containsExactly(
             new ProbeResult(bucket, Outcome.Allowed, Outcome.Denied, "read denied: AccessDenied"));
     assertThat(contents(bucket)).containsExactly(Map.entry("k.txt", "v"));
@@ -209,7 +231,12 @@ class AccessProberIT {
         Arrays.asList(
             catchThrowable(
                 () ->
-                    prober.probe(endpoint, keys.accessKey(), wrongSecret, List.of(whole(bucket)))),
+                    prober.probe(
+                        endpoint,
+                        keys.accessKey(),
+                        wrongSecret,
+                        List.of(whole(bucket)),
+                        ProbeBudget.standard())),
             catchThrowable(() -> prober.authenticate(endpoint, keys.accessKey(), wrongSecret)))) {
       assertRejected(t, keys.accessKey(), "SignatureDoesNotMatch");
       assertThat(t.getMessage()).doesNotContain(wrongSecret).doesNotContain(keys.secretKey());
@@ -222,7 +249,10 @@ class AccessProberIT {
     String sk = "S" + MinioServer.randomSuffix() + MinioServer.randomSuffix();
 
     assertRejected(
-        catchThrowable(() -> prober.probe(endpoint, ak, sk, List.of(whole("pr-any-" + RUN)))),
+        catchThrowable(
+            () ->
+                prober.probe(
+                    endpoint, ak, sk, List.of(whole("pr-any-" + RUN)), ProbeBudget.standard())),
         ak,
         "InvalidAccessKeyId");
     assertRejected(
@@ -239,14 +269,17 @@ class AccessProberIT {
     admin.addUser(name, UserInfo.Status.ENABLED, secret, null, null);
     admin.setPolicy(name, false, name);
     // the keys work while the user is enabled
-    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
+    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket)), ProbeBudget.standard()))
         .containsExactly(new ProbeResult(bucket, Outcome.Allowed, Outcome.Allowed, null));
 
     admin.addUser(name, UserInfo.Status.DISABLED, secret, null, null);
     assertThat(admin.getUserInfo(name).status()).isEqualTo(UserInfo.Status.DISABLED);
 
     assertRejected(
-        catchThrowable(() -> prober.probe(endpoint, name, secret, List.of(whole(bucket)))),
+        catchThrowable(
+            () ->
+                prober.probe(
+                    endpoint, name, secret, List.of(whole(bucket)), ProbeBudget.standard())),
         name,
         "InvalidAccessKeyId");
     assertRejected(
@@ -269,7 +302,7 @@ class AccessProberIT {
 
     prober.authenticate(endpoint, name, secret); // does not throw
 
-    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket))))
+    assertThat(prober.probe(endpoint, name, secret, List.of(whole(bucket)), ProbeBudget.standard()))
         .containsExactly(
             new ProbeResult(bucket, Outcome.Denied, null, "list denied: AccessDenied"));
   }
@@ -296,7 +329,10 @@ class AccessProberIT {
 
     long start = System.nanoTime();
     Throwable probe =
-        catchThrowable(() -> prober.probe(dead, "ak", "sk", List.of(whole("pr-dead-" + RUN))));
+        catchThrowable(
+            () ->
+                prober.probe(
+                    dead, "ak", "sk", List.of(whole("pr-dead-" + RUN)), ProbeBudget.standard()));
     Throwable auth = catchThrowable(() -> prober.authenticate(dead, "ak", "sk"));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -320,7 +356,10 @@ class AccessProberIT {
 
     for (Throwable t :
         Arrays.asList(
-            catchThrowable(() -> prober.probe(tls, "ak", "sk", List.of(whole("pr-dead-" + RUN)))),
+            catchThrowable(
+                () ->
+                    prober.probe(
+                        tls, "ak", "sk", List.of(whole("pr-dead-" + RUN)), ProbeBudget.standard())),
             catchThrowable(() -> prober.authenticate(tls, "ak", "sk")))) {
       assertThat(t).isInstanceOf(StorageException.class);
       assertThat(((StorageException) t).reason()).isEqualTo(Reasons.TLS_ERROR);

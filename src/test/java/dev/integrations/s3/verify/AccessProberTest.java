@@ -69,14 +69,22 @@ class AccessProberTest {
   void nothingToProbeSendsNothing() {
     // an endpoint nobody listens on: any request would throw EndpointUnreachable
     StorageEndpoint nowhere = Endpoints.of("127.0.0.1", 1, false, "us-east-1");
-    assertThat(new AccessProber().probe(nowhere, "ak", "sk", List.of())).isEmpty();
+    assertThat(new AccessProber().probe(nowhere, "ak", "sk", List.of(), ProbeBudget.standard()))
+        .isEmpty();
   }
 
   @Test
   void invalidBucketNameIsAnErrorResultWithoutAnyRequest() {
     // nobody listens on port 1: had a request been sent, probe would throw EndpointUnreachable
     StorageEndpoint nowhere = Endpoints.of("127.0.0.1", 1, false, "us-east-1");
-    assertThat(new AccessProber().probe(nowhere, "ak", "sk", List.of(new BucketScope("b", null))))
+    assertThat(
+            new AccessProber()
+                .probe(
+                    nowhere,
+                    "ak",
+                    "sk",
+                    List.of(new BucketScope("b", null)),
+                    ProbeBudget.standard()))
         .containsExactly(
             new ProbeResult("b", ProbeResult.Outcome.Error, null, "invalid bucket name: b"));
   }

@@ -14,6 +14,18 @@ public final class Durations {
   /** The form a CRD field accepts (no days there: intervals are given in hours at most). */
   public static final String CRD_PATTERN = "^([0-9]+(s|m|h))+$";
 
+  /** Shortest verification interval: a full probe per integration at most once a minute. */
+  public static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
+
+  /** Longest verification interval: access is proven at least once a day. */
+  public static final Duration MAX_INTERVAL = Duration.ofHours(24);
+
+  /** The CEL rule bounding an interval field (duration() fails on overflow: rejected too). */
+  public static final String INTERVAL_RULE =
+      "duration(self) >= duration('1m') && duration(self) <= duration('24h')";
+
+  public static final String INTERVAL_MESSAGE = "must be between 1m and 24h";
+
   private static final Pattern WHOLE = Pattern.compile("([0-9]+[smhd])+");
   private static final Pattern PART = Pattern.compile("([0-9]+)([smhd])");
 

@@ -3,15 +3,18 @@ package dev.integrations.s3.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** How often access is re-checked with the issued credentials. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VerificationSpec {
 
   @Pattern(Durations.CRD_PATTERN)
+  @ValidationRule(value = Durations.INTERVAL_RULE, message = Durations.INTERVAL_MESSAGE)
   @JsonPropertyDescription(
-      "Interval between verifications, e.g. 30s, 10m, 1h30m. Default: the operator's setting"
-          + " (10m).")
+      "Interval between verifications, 1m to 24h, e.g. 90s, 10m, 1h30m. Default: the operator's"
+          + " setting (10m). A failing verification is repeated sooner (a sixth of it, at least"
+          + " 10s).")
   private String interval;
 
   public String getInterval() {
