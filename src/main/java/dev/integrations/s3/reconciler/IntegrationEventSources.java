@@ -8,6 +8,9 @@ import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.store.ResolvedStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -18,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +36,9 @@ import java.util.stream.Stream;
  * What makes an S3Integration reconcile, besides its own changes: its S3AccessPolicies, its store
  * (ClusterS3Store or S3Store), its namespace's labels (allow rules select on them), its output
  * Secret (the dependent's informer, label-selected), the operator's records, the Secrets it or its
- * store is pointed at ({@link InputSecretWatch}, nothing cached) and its namespace peers for the
- * scope rule. Each informer is mapped to the integrations concerned through an index of references.
+ * store is pointed at ({@link InputSecretWatch}, nothing cached) and, for the scope rule, the
+ * namespace peers whose scope changed ({@link #triggerScopePeers}). Each informer is mapped to the
+ * integrations concerned through an index of references.
  */
 final class IntegrationEventSources {
   static final String POLICY_INDEX = "policy-refs";
@@ -47,6 +52,7 @@ final class IntegrationEventSources {
   private final InformerEventSource<S3Store, S3Integration> stores;
   private final InformerEventSource<Namespace, S3Integration> namespaces;
   private final String operatorNamespace;
+  private final SimpleInboundEventSource<S3Integration> scopePeers;
   private final List<EventSource<?, S3Integration>> all;
 
   IntegrationEventSources(
@@ -124,24 +130,10 @@ final class IntegrationEventSources {
             this::referencingSecret,
             () -> primaries.list().map(ResourceID::fromResource).collect(Collectors.toSet()));
 
-    // Scope conflicts: another integration of the namespace appearing, changing its spec or going
-    // away can resolve (or cause) a conflict, so it re-triggers its peers.
-    InformerEventSource<S3Integration, S3Integration> peers =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(S3Integration.class, S3Integration.class)
-                .withName("peers")
-                .withOnUpdateFilter(
-                    (n, o) ->
-                        !Objects.equals(
-                                n.getMetadata().getGeneration(), o.getMetadata().getGeneration())
-                            || !Objects.equals(
-                                n.getMetadata().getDeletionTimestamp(),
-                                o.getMetadata().getDeletionTimestamp()))
-                .withSecondaryToPrimaryMapper(
-                    i ->
-                        peers(i).stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(),
-            context);
+    // Scope conflicts are re-checked when a peer's scope may have changed: the reconciler tells
+    // the peers concerned (see triggerScopePeers). A second informer on S3Integration would cache
+    // every integration twice and wake the whole namespace on any spec change.
+    scopePeers = new SimpleInboundEventSource<>("scope-peers");
     all =
         List.of(
             policies,
@@ -151,7 +143,7 @@ final class IntegrationEventSources {
             outputSecrets.informer(context),
             records.informer(context),
             inputs,
-            peers);
+            scopePeers);
   }
 
   List<EventSource<?, S3Integration>> all() {
@@ -182,6 +174,29 @@ final class IntegrationEventSources {
         .get(new ResourceID(i.getMetadata().getNamespace()))
         .map(n -> n.getMetadata().getDeletionTimestamp() != null)
         .orElse(true);
+  }
+
+  /**
+   * Re-checks the peers a change of this integration's scope (a new, edited or deleted integration)
+   * can concern: those with the same scope, and those waiting in ScopeConflict (possibly on this
+   * one's previous scope). Other integrations of the namespace are not woken.
+   */
+  void triggerScopePeers(S3Integration i) {
+    String scope = i.getSpec() == null ? null : i.getSpec().getBucket();
+    peers(i).stream()
+        .filter(
+            p ->
+                (p.getSpec() != null && Objects.equals(p.getSpec().getBucket(), scope))
+                    || waitsOnScope(p))
+        .map(ResourceID::fromResource)
+        .forEach(scopePeers::propagateEvent);
+  }
+
+  private static boolean waitsOnScope(S3Integration p) {
+    return p.getStatus() != null
+        && Conditions.find(p.getStatus().getConditions(), ConditionTypes.READY)
+            .map(c -> Reasons.SCOPE_CONFLICT.equals(c.getReason()))
+            .orElse(false);
   }
 
   /** The other integrations of the namespace. */

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +126,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     if (isPaused(resource)) {
       status.paused();
       return finish(resource, previous, status.build(), null);
+    }
+    if (!Objects.equals(previous.getObservedGeneration(), resource.getMetadata().getGeneration())) {
+      sources.triggerScopePeers(resource); // new or edited: its scope may have changed
     }
     Duration next = config.defaultVerificationInterval();
     Instant deadline = Instant.now(clock).plus(BUDGET);
@@ -285,6 +289,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
 
   @Override
   public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
+    sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
     return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
   }
 

@@ -94,4 +94,89 @@ class ScopeConflictIT {
     op.awaitReady(ns, "b-default", "True", "Ready");
     op.awaitReady(ns, "b-scoped", "True", "Ready");
   }
+
+  /** JOSDK's count of S3Integration reconciles started, all resources together. */
+  private static double reconcilesStarted() {
+    return op.registry.getMeters().stream()
+        .filter(m -> m.getId().getName().equals("operator.sdk.reconciliations.started"))
+        .filter(m -> "S3Integration".equals(m.getId().getTag("kind")))
+        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
+        .sum();
+  }
+
+  private static double quietReconcileCount() {
+    double[] last = {-1};
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofSeconds(2))
+        .until(
+            () -> {
+              double now = reconcilesStarted();
+              boolean quiet = now == last[0];
+              last[0] = now;
+              return quiet;
+            });
+    return last[0];
+  }
+
+  @Test
+  void onlyPeersAScopeChangeConcernsAreReconciled() throws Exception {
+    String ns = "ns-" + MinioServer.randomSuffix();
+    client.resource(validateOnlyStore(ns, "storage", minio.host(), minio.port())).create();
+    String run = MinioServer.randomSuffix();
+    List<BucketGrant> grants = new java.util.ArrayList<>();
+    for (int b = 0; b <= 10; b++) {
+      object(minio.rootS3(), "peer" + b + "-" + run, "a", "a");
+      grants.add(new BucketGrant("peer" + b + "-" + run, null));
+    }
+    MinioAdminClient admin = minio.rootAdmin();
+    String user = "peers" + run;
+    String secret = "S" + MinioServer.randomAlnum(30);
+    admin.addCannedPolicy("p-" + user, PolicyDocument.render(new ReadGrant(grants, null)));
+    admin.addUser(user, UserInfo.Status.ENABLED, secret, null, null);
+    admin.setPolicy(user, false, "p-" + user);
+    client.resource(adminSecret(ns, "creds", user, secret)).create();
+    for (int b = 0; b < 10; b++) {
+      client
+          .resource(validateOnly(ns, "s" + b, "storage", "creds", "peer" + b + "-" + run))
+          .create();
+    }
+    for (int b = 0; b < 10; b++) {
+      op.awaitReady(ns, "s" + b, "True", "Ready");
+    }
+    client.resource(validateOnly(ns, "z-late", "storage", "creds", "peer0-" + run)).create();
+    op.awaitReady(ns, "z-late", "False", "ScopeConflict");
+
+    // an edit that is not about scope wakes that integration only, not its ten peers
+    double before = quietReconcileCount();
+    assertThat(before).as("reconciles counted so far").isGreaterThanOrEqualTo(11);
+    client
+        .resources(S3Integration.class)
+        .inNamespace(ns)
+        .withName("s5")
+        .edit(
+            i -> {
+              i.getSpec().setSecretName("s5-config");
+              return i;
+            });
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> op.secret(ns, "s5-config") != null);
+    assertThat(quietReconcileCount() - before)
+        .as("reconciles after an edit of one integration's secretName, in a namespace of 11")
+        .isLessThanOrEqualTo(3);
+
+    // s0 moves to another bucket: z-late, waiting on s0's old scope, goes on
+    client
+        .resources(S3Integration.class)
+        .inNamespace(ns)
+        .withName("s0")
+        .edit(
+            i -> {
+              i.getSpec().setBucket("peer10-" + run);
+              return i;
+            });
+    op.awaitReady(ns, "z-late", "True", "Ready");
+    op.awaitReady(ns, "s0", "True", "Ready");
+  }
 }
