@@ -41,8 +41,11 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
 
   private static final String DESIRED = OutputSecretDependent.class.getName() + ".desired";
 
-  OutputSecretDependent() {
+  private final SecretFights fights;
+
+  OutputSecretDependent(SecretFights fights) {
     super(Secret.class, "output-secrets");
+    this.fights = fights;
     configureWith(
         new KubernetesDependentResourceConfigBuilder<Secret>()
             .withKubernetesDependentInformerConfig(
@@ -96,18 +99,23 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
    *
    * @param actual the Secret {@link #observe} found (null: none), so that the write is decided on
    *     what the decision saw, not on a second look at a cache our own writes may not have reached
-   * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good
+   * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good;
+   *     SecretContested when a second writer keeps changing it (see {@link SecretFights})
    */
   Applied write(
       S3Integration primary, Context<S3Integration> context, Secret desired, Secret actual) {
     String name = desired.getMetadata().getName();
     context.managedWorkflowAndDependentResourceContext().put(DESIRED, desired);
+    if (actual == null || !match(actual, primary, context).matched()) {
+      fights.beforeWrite(primary, name, actual); // a loop with a second writer stops here
+    }
     ReconcileResult<Secret> result;
     try {
       result = reconcile(primary, actual, context);
     } catch (KubernetesClientException e) {
       throw OutputSecretContent.refused(name, e);
     }
+    fights.written(primary, name, result.getSingleResource().orElse(null));
     return switch (result.getSingleOperation()) {
       case CREATED ->
           new Applied(

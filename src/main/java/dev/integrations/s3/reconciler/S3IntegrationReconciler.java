@@ -80,7 +80,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final AccessProber prober;
   private final Verifier verifier;
   private final Clock clock;
-  private final OutputSecretDependent outputSecrets = new OutputSecretDependent();
+  private final SecretFights fights;
+  private final OutputSecretDependent outputSecrets;
   private final IntegrationCleanup cleanup;
   private final Records records;
   private volatile IntegrationEventSources sources;
@@ -98,6 +99,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.config = config;
     this.conditions = conditions;
     this.clock = clock;
+    this.fights = new SecretFights(clock);
+    this.outputSecrets = new OutputSecretDependent(fights);
     this.announcer = new Announcer(events);
     this.reporter = new Reporter(events, registry);
     this.adminFactory = adminFactory;
@@ -189,6 +192,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         throw f; // retried with backoff; updateErrorStatus records the reason
       }
       status.failed(f);
+      Duration contested = fights.retryIn(resource);
+      if (contested != null && contested.compareTo(next) < 0) {
+        next = contested; // restore once the other writer had its window
+      }
       return finish(resource, previous, status.build(), next);
     }
   }
@@ -290,6 +297,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   @Override
   public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
     sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
+    fights.forget(resource);
     return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
   }
 

@@ -313,4 +313,50 @@ class S3IntegrationDriftIT {
     assertThat(rootAdmin.getUserInfo(user).status()).isEqualTo(UserInfo.Status.ENABLED);
     rootAdmin.deleteUser(user);
   }
+
+  @Test
+  void aSecondWriterFightingOverTheSecretIsNotAnEndlessLoop() throws Exception {
+    String endpoint = op.secretValue(ns, "viz-s3", "AWS_ENDPOINT_URL");
+    String foreign = "https://elsewhere.example";
+    AtomicInteger foreignWrites = new AtomicInteger();
+    // the other writer: puts its endpoint back whenever the operator restored ours
+    long until = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+    while (System.nanoTime() < until) {
+      if (!foreign.equals(op.secretValue(ns, "viz-s3", "AWS_ENDPOINT_URL"))) {
+        client
+            .secrets()
+            .inNamespace(ns)
+            .withName("viz-s3")
+            .edit(
+                s -> {
+                  s.getData()
+                      .put(
+                          "AWS_ENDPOINT_URL",
+                          java.util.Base64.getEncoder()
+                              .encodeToString(
+                                  foreign.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                  return s;
+                });
+        foreignWrites.incrementAndGet();
+      }
+      Thread.sleep(100);
+    }
+
+    assertThat(foreignWrites.get())
+        .as("times the operator restored the Secret in 25 s of a fight (then it stops)")
+        .isBetween(SecretFights.LIMIT, SecretFights.LIMIT + 1);
+    var contested = op.condition(ns, "viz", "SecretReady").orElseThrow();
+    assertThat(contested.getReason()).isEqualTo("SecretContested");
+    assertThat(contested.getMessage()).contains("viz-s3").contains("restored 5 times");
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "SecretContested".equals(e.getReason()))
+                .toList())
+        .as("one Warning Event for the fight, not one per write")
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_ENDPOINT_URL")).isEqualTo(foreign);
+    assertThat(endpoint).isNotEqualTo(foreign);
+    assertThat(keyWorks(key)).as("the MinIO user is not touched by the fight").isTrue();
+  }
 }
