@@ -73,35 +73,11 @@ final class IntegrationCleanup {
     List<Applied> results = new ArrayList<>();
     try {
       for (OwnershipRecord record : owned) {
-        List<Action> actions = Decider.cleanup(resource, record);
-        boolean storage = actions.stream().anyMatch(a -> !(a instanceof Action.DeleteRecord));
-        Observer.Connection connection = null;
-        if (storage) {
-          Optional<ResolvedStore> store = stores.byId(record.store());
-          if (store.isEmpty() || !store.get().managed()) {
-            leftBehind(resource, record, record.store() + " is gone");
-            results.add(records.delete(client, record));
-            continue;
-          }
-          try {
-            connection = observer.connectAdmin(store.get());
-          } catch (StepFailure f) {
-            if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
-              leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
-              results.add(records.delete(client, record));
-              continue;
-            }
-            waits(resource, f, record, "fix it, or set");
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
-          }
-        }
-        for (Action action : actions) {
-          results.add(
-              action instanceof Action.DeleteRecord
-                  ? records.delete(client, record)
-                  : MinioUserApplier.handles(action)
-                      ? MinioUserApplier.apply(connection.admin(), action, null, null)
-                      : MinioPolicyApplier.apply(connection.admin(), action));
+        Optional<StepFailure> waiting =
+            retire(resource, client, record, stores, observer, sources, results);
+        if (waiting.isPresent()) {
+          waits(resource, waiting.get(), record, "fix it, or set");
+          return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
         }
       }
     } catch (StepFailure f) {
@@ -118,6 +94,84 @@ final class IntegrationCleanup {
       reporter.applied(resource, results);
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * After an identity change (another store, another user name, or managed → validate-only): the
+   * integration's other records are retired as a deletion would, once the new identity is in place,
+   * so the previous user does not stay enabled with keys consumers already hold. A previous store
+   * that cannot be reached keeps its record, and is tried again at the next reconcile.
+   *
+   * @param store the store in use
+   * @param user the managed user in use (null: none, validate-only)
+   * @param results what was written, for the caller to report
+   */
+  void retireStale(
+      S3Integration resource,
+      KubernetesClient client,
+      String store,
+      String user,
+      StoreResolver stores,
+      Observer observer,
+      IntegrationEventSources sources,
+      List<Applied> results) {
+    try {
+      for (OwnershipRecord record : records.ownedBy(resource.getMetadata().getUid())) {
+        if (record.store().equals(store) && record.user().equals(user)) {
+          continue;
+        }
+        retire(resource, client, record, stores, observer, sources, results)
+            .ifPresent(f -> waits(resource, f, record, "it is tried again later; or set"));
+      }
+    } catch (StepFailure f) {
+      events.warning(
+          resource, f.reason, "cannot remove the previous MinIO user yet: " + f.getMessage());
+    }
+  }
+
+  /**
+   * Removes what one record names, as {@link Decider#cleanup} asks, then the record.
+   *
+   * @return why the store cannot be reached (the record stays), or empty when done
+   */
+  private Optional<StepFailure> retire(
+      S3Integration resource,
+      KubernetesClient client,
+      OwnershipRecord record,
+      StoreResolver stores,
+      Observer observer,
+      IntegrationEventSources sources,
+      List<Applied> results) {
+    List<Action> actions = Decider.cleanup(resource, record);
+    boolean storage = actions.stream().anyMatch(a -> !(a instanceof Action.DeleteRecord));
+    Observer.Connection connection = null;
+    if (storage) {
+      Optional<ResolvedStore> store = stores.byId(record.store());
+      if (store.isEmpty() || !store.get().managed()) {
+        leftBehind(resource, record, record.store() + " is gone");
+        results.add(records.delete(client, record));
+        return Optional.empty();
+      }
+      try {
+        connection = observer.connectAdmin(store.get());
+      } catch (StepFailure f) {
+        if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
+          leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
+          results.add(records.delete(client, record));
+          return Optional.empty();
+        }
+        return Optional.of(f);
+      }
+    }
+    for (Action action : actions) {
+      results.add(
+          action instanceof Action.DeleteRecord
+              ? records.delete(client, record)
+              : MinioUserApplier.handles(action)
+                  ? MinioUserApplier.apply(connection.admin(), action, null, null)
+                  : MinioPolicyApplier.apply(connection.admin(), action));
+    }
+    return Optional.empty();
   }
 
   private void leftBehind(S3Integration resource, OwnershipRecord record, String why) {

@@ -16,7 +16,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -125,6 +128,62 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
               SECRET_READY, Applied.Outcome.UPDATED, "SecretWritten", "updated Secret " + name);
       default -> Applied.noop(SECRET_READY);
     };
+  }
+
+  /**
+   * Retires this integration's earlier output Secrets (after a spec.secretName change): their data
+   * and our labels are removed, so no consumer or resolver uses the keys in them any more, and an
+   * annotation names the Secret that replaced them. The owner reference stays: the garbage
+   * collector deletes them with the integration (the operator has no delete on tenant Secrets).
+   */
+  List<Applied> retireOthers(S3Integration primary, Context<S3Integration> context, String name) {
+    String ns = primary.getMetadata().getNamespace();
+    List<Secret> earlier =
+        eventSource().stream()
+            .flatMap(es -> es.list(ns))
+            .filter(s -> !s.getMetadata().getName().equals(name))
+            .filter(s -> ResolvedConfigSecret.isOwnedBy(s, primary))
+            .toList();
+    List<Applied> results = new ArrayList<>();
+    for (Secret old : earlier) {
+      String oldName = old.getMetadata().getName();
+      try {
+        context
+            .getClient()
+            .secrets()
+            .inNamespace(ns)
+            .withName(oldName)
+            .edit(
+                s -> {
+                  s.setData(null);
+                  s.setStringData(null);
+                  if (s.getMetadata().getLabels() != null) {
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.MANAGED_BY_LABEL);
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.INTEGRATION_LABEL);
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.SCOPE_LABEL);
+                  }
+                  Map<String, String> annotations =
+                      s.getMetadata().getAnnotations() == null
+                          ? new HashMap<>()
+                          : s.getMetadata().getAnnotations();
+                  annotations.put(ResolvedConfigSecret.SUPERSEDED_BY_ANNOTATION, name);
+                  s.getMetadata().setAnnotations(annotations);
+                  return s;
+                });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          continue; // already gone
+        }
+        throw OutputSecretContent.refused(oldName, e);
+      }
+      results.add(
+          new Applied(
+              SECRET_READY,
+              Applied.Outcome.UPDATED,
+              "SecretRetired",
+              "emptied Secret " + oldName + ": the integration writes " + name + " now"));
+    }
+    return results;
   }
 
   @Override

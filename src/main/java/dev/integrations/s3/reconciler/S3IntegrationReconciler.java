@@ -232,6 +232,19 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
           results.add(MinioPolicyApplier.apply(connection.admin(), action));
         }
       }
+      if (plan.withdrawn() == null) {
+        // the new identity and Secret are in place: what the integration used before goes
+        results.addAll(outputSecrets.retireOthers(resource, context, model.secretName()));
+        cleanup.retireStale(
+            resource,
+            context.getClient(),
+            model.store().id(),
+            model.userName(),
+            stores,
+            observer,
+            sources,
+            results);
+      }
     } finally {
       reporter.applied(resource, results);
     }

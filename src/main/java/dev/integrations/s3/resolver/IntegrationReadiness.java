@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The ready check: a resolved-config Secret is used only while its S3Integration is Ready (the
- * Ready condition is True for the integration's current generation).
+ * Ready condition is True for the integration's current generation) and names it in
+ * status.secretName (an earlier Secret, before a spec.secretName change, is not used).
  */
 public final class IntegrationReadiness {
   private IntegrationReadiness() {}
@@ -107,6 +108,12 @@ public final class IntegrationReadiness {
         && integration.getMetadata().getUid() != null
         && !owner.getUid().equals(integration.getMetadata().getUid())) {
       return Optional.of("it belongs to an earlier S3Integration " + name + " (owner UID differs)");
+    }
+    String current =
+        integration.getStatus() == null ? null : integration.getStatus().getSecretName();
+    if (current != null && !current.equals(secret.getMetadata().getName())) {
+      return Optional.of(
+          "S3Integration " + name + " writes Secret " + current + " now; this one is superseded");
     }
     return whyNotReady(integration);
   }

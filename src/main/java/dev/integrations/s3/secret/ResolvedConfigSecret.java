@@ -32,6 +32,9 @@ public final class ResolvedConfigSecret {
   public static final String INTEGRATION_LABEL = "s3.integrations.dev/integration";
   public static final String SCOPE_LABEL = "s3.integrations.dev/scope";
 
+  /** On an earlier output Secret, emptied after a spec.secretName change: the one replacing it. */
+  public static final String SUPERSEDED_BY_ANNOTATION = "s3.integrations.dev/superseded-by";
+
   public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
   public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";

@@ -218,6 +218,27 @@ class LocatorResolverTest {
   }
 
   @Test
+  void aSecretTheIntegrationNoLongerWritesIsNotUsed() {
+    String ns = "renamed-check";
+    S3Integration renamed = Fixtures.store(client, ns, "viz", "True", false);
+    renamed.getStatus().setSecretName("viz-config");
+    renamed = client.resource(renamed).updateStatus();
+    put(renamed, "viz-s3", null); // written before spec.secretName changed
+    put(renamed, "viz-config", null);
+
+    RoutingTable checked = LocatorResolver.fromCluster(client, ns).routingTable();
+
+    assertThat(checked.routes()).extracting(Route::secretName).containsExactly("viz-config");
+    assertThat(checked.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.secretName()).isEqualTo("viz-s3");
+              assertThat(s.reason()).contains("writes Secret viz-config now");
+            });
+  }
+
+  @Test
   void otherNamespacesAndUnlabelledSecretsAreNotListedAndRefreshSeesNewSecrets() {
     String ns = "refresh";
     put(Fixtures.store(client, "elsewhere", "viz", "True", false), "s-other", null);
