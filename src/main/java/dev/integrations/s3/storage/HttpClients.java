@@ -2,6 +2,7 @@ package dev.integrations.s3.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -17,14 +18,13 @@ import java.util.Map;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okhttp3.tls.HandshakeCertificates;
 import okio.Buffer;
-import okio.ForwardingSource;
-import okio.Okio;
-import okio.Source;
+import okio.BufferedSource;
 
 /**
  * HTTP clients towards storage endpoints, with timeouts and, when configured, an extra trusted CA.
@@ -74,6 +74,13 @@ public final class HttpClients {
     }
   }
 
+  /** How many clients are kept now. */
+  static int cached() {
+    synchronized (CACHE) {
+      return CACHE.size();
+    }
+  }
+
   private static OkHttpClient build(StorageEndpoint endpoint) {
     OkHttpClient.Builder b =
         new OkHttpClient.Builder()
@@ -84,19 +91,7 @@ public final class HttpClients {
             // Reused pooled connections may have been closed by the server (a restart): retry those
             // once rather than report the endpoint unreachable.
             .retryOnConnectionFailure(true)
-            .addInterceptor(
-                chain -> {
-                  Response response = chain.proceed(chain.request());
-                  ResponseBody body = response.body();
-                  return response
-                      .newBuilder()
-                      .body(
-                          ResponseBody.create(
-                              Okio.buffer(new Capped(body.source(), MAX_BODY)),
-                              body.contentType(),
-                              body.contentLength()))
-                      .build();
-                });
+            .addInterceptor(HttpClients::readWhole);
     if (endpoint.tls() && endpoint.caPem() != null && !endpoint.caPem().isBlank()) {
       HandshakeCertificates trust = trust(endpoint.caPem());
       b.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
@@ -135,27 +130,39 @@ public final class HttpClients {
     }
   }
 
-  /** A source that fails once more than {@code max} bytes were read from it. */
-  private static final class Capped extends ForwardingSource {
-    private final long max;
-    private long read;
+  /**
+   * Reads each answer whole, up to {@link #MAX_BODY}, before any library code sees it: a longer
+   * answer, or one that does not finish within the call's timeout (a server dripping bytes), fails
+   * here as the I/O error it is, and is not turned into an XML parse error by a parser that read
+   * the stream.
+   */
+  /**
+   * Gives up on the answer: the call is cancelled so that the connection is dropped, rather than
+   * drained (OkHttp would otherwise read on for a while to reuse it).
+   */
+  private static ResponseTooLargeException tooLarge(Interceptor.Chain chain) {
+    chain.call().cancel();
+    return new ResponseTooLargeException(MAX_BODY);
+  }
 
-    Capped(Source delegate, long max) {
-      super(delegate);
-      this.max = max;
-    }
-
-    @Override
-    public long read(Buffer sink, long byteCount) throws IOException {
-      long n = super.read(sink, byteCount);
-      if (n > 0) {
-        read += n;
-        if (read > max) {
-          throw new ResponseTooLargeException(max);
+  private static Response readWhole(Interceptor.Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    ResponseBody body = response.body();
+    Buffer whole = new Buffer();
+    try (BufferedSource source = body.source()) {
+      if (body.contentLength() > MAX_BODY) {
+        throw tooLarge(chain);
+      }
+      while (source.read(whole, 8192) != -1) {
+        if (whole.size() > MAX_BODY) {
+          throw tooLarge(chain);
         }
       }
-      return n;
     }
+    return response
+        .newBuilder()
+        .body(ResponseBody.create(whole, body.contentType(), whole.size()))
+        .build();
   }
 
   /**
@@ -201,7 +208,10 @@ public final class HttpClients {
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
       return StorageException.unreachable("cannot connect to " + url + ": " + safe(root), e);
     }
-    if (root instanceof SocketTimeoutException) {
+    if (root instanceof SocketTimeoutException
+        || e instanceof SocketTimeoutException
+        || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
+      // a read that waited too long, or the whole call's time spent (a server dripping bytes)
       return StorageException.unreachable("timed out talking to " + url, e);
     }
     return StorageException.unreachable(

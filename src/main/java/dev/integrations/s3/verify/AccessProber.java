@@ -11,6 +11,7 @@ import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
+import io.minio.errors.XmlParserException;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -370,10 +371,29 @@ public final class AccessProber {
      *
      * @param what the request, for messages
      */
+    /**
+     * The transport failure behind an exception: the exception itself when it is an I/O error, or a
+     * too-long answer or a timeout the XML parser met while reading the body (minio-java then
+     * reports an XmlParserException).
+     */
+    private static IOException transportCause(Exception e) {
+      if (e instanceof IOException io) {
+        return io;
+      }
+      for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        if (t instanceof HttpClients.ResponseTooLargeException
+            || t instanceof java.io.InterruptedIOException) {
+          return (IOException) t;
+        }
+      }
+      return null;
+    }
+
     Failure failure(Exception e, String what) {
       String url = endpoint.url();
-      if (e instanceof IOException io) {
-        throw HttpClients.classify(io, url);
+      IOException transport = transportCause(e);
+      if (transport != null) {
+        throw HttpClients.classify(transport, url);
       }
       if (e instanceof ErrorResponseException er) {
         String code = er.errorResponse() == null ? null : er.errorResponse().code();
@@ -400,7 +420,7 @@ public final class AccessProber {
         }
         return new Failure(null, se.statusCode(), "HTTP " + se.statusCode());
       }
-      if (e instanceof InvalidResponseException) {
+      if (e instanceof InvalidResponseException || e instanceof XmlParserException) {
         throw StorageException.serverError(
             url + " answered " + what + " with something that is not an S3 response", e);
       }
