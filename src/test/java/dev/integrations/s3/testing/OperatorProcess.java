@@ -1,0 +1,192 @@
+package dev.integrations.s3.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's {@code Main} in a JVM of its own, as the chart runs it: its heap, its
+ * -XX:+ExitOnOutOfMemoryError, a GC log to read the peak heap from. It can be killed (SIGKILL) and
+ * started again; its output goes to a log file under target/.
+ */
+public final class OperatorProcess implements AutoCloseable {
+  /** The chart's heap: 75 % (MaxRAMPercentage) of its 512 MiB memory limit. */
+  public static final String CHART_HEAP = "384m";
+
+  private static final Pattern GC_PAUSE = Pattern.compile("\\) (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  private final Path kubeconfig;
+  private final Map<String, String> env;
+  private final String heap;
+  private final Path dir;
+  private final int port = MinioServer.freePort();
+  private final List<Path> gcLogs = new ArrayList<>();
+  private Process process;
+  private int starts;
+
+  public OperatorProcess(Path kubeconfig, Map<String, String> env, String heap, String name)
+      throws IOException {
+    this.kubeconfig = kubeconfig;
+    this.env = Map.copyOf(env);
+    this.heap = heap;
+    this.dir = Files.createDirectories(Path.of("target", "operator-process", name));
+    try (var old = Files.list(dir)) {
+      for (Path f : old.toList()) {
+        Files.delete(f); // logs of an earlier run: this run's evidence only
+      }
+    }
+  }
+
+  /** Starts a new JVM and waits until it reports started (readyz 200). */
+  public synchronized void start() throws Exception {
+    starts++;
+    Path gcLog = dir.resolve("gc-" + starts + ".log");
+    gcLogs.add(gcLog);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx" + heap,
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Xlog:gc:file=" + gcLog.toAbsolutePath(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.integrations.s3.Main");
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> e = new HashMap<>(env);
+    e.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    e.put("HTTP_PORT", String.valueOf(port));
+    pb.environment().putAll(e);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator.log").toFile()));
+    process = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "the operator exited with "
+                + process.exitValue()
+                + "; see "
+                + dir.resolve("operator.log"));
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the operator did not become ready in 90 s; see " + dir);
+  }
+
+  /** SIGKILL: no shutdown hook, no last write; as the kernel's OOM killer or a node loss would. */
+  public synchronized void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  public synchronized boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  public synchronized int starts() {
+    return starts;
+  }
+
+  /** The operator's Prometheus text. */
+  public String metrics() throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /**
+   * What the GC logs of every run say.
+   *
+   * @param pauses collections
+   * @param fullCollections full (compacting) collections: the heap was short
+   * @param maxAfterFullMiB the most heap still in use after a full collection: the live set at its
+   *     largest
+   */
+  public record GcSummary(int pauses, int fullCollections, long maxAfterFullMiB) {
+    @Override
+    public String toString() {
+      return pauses
+          + " collections, "
+          + fullCollections
+          + " full, live set at most "
+          + maxAfterFullMiB
+          + " MiB after a full collection";
+    }
+  }
+
+  public GcSummary gc() throws IOException {
+    int pauses = 0;
+    int full = 0;
+    long maxAfterFull = 0;
+    for (Path log : gcLogs) {
+      if (!Files.exists(log)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(log)) {
+        Matcher m = GC_PAUSE.matcher(line);
+        if (m.find()) {
+          pauses++;
+          if (line.contains("Pause Full")) {
+            full++;
+            maxAfterFull = Math.max(maxAfterFull, Long.parseLong(m.group(2)));
+          }
+        }
+      }
+    }
+    return new GcSummary(pauses, full, maxAfterFull);
+  }
+
+  /** Lines of the operator's log that say it ran out of memory. */
+  public List<String> outOfMemory() throws IOException {
+    Path log = dir.resolve("operator.log");
+    return Files.exists(log)
+        ? Files.readAllLines(log).stream().filter(l -> l.contains("OutOfMemoryError")).toList()
+        : List.of();
+  }
+
+  public Path logFile() {
+    return dir.resolve("operator.log");
+  }
+
+  /** SIGTERM and wait. */
+  @Override
+  public synchronized void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
