@@ -61,7 +61,22 @@ public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
     StatusAggregator ready =
         new StatusAggregator(conditions, List.of(), current.getConditions(), generation);
     if (problems.isEmpty()) {
-      status.setDocument(PolicyDocument.render(grant));
+      String document = PolicyDocument.render(grant);
+      int bytes = document.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > PolicyDocument.MAX_BYTES) {
+        // not copied into the status either: it would be as large there
+        ready.blocked(
+            ConditionTypes.READY,
+            Reasons.POLICY_TOO_LARGE,
+            "the policy renders to "
+                + bytes
+                + " bytes; MinIO accepts at most "
+                + PolicyDocument.MAX_BYTES
+                + " per policy. Fewer buckets or prefixes per S3AccessPolicy, please: integrations"
+                + " referencing it grant nothing from it until then");
+      } else {
+        status.setDocument(document);
+      }
     } else {
       ready.blocked(ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
     }

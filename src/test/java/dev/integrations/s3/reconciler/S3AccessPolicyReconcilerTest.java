@@ -93,6 +93,30 @@ class S3AccessPolicyReconcilerTest {
     assertThat(recovered.getStatus().getDocument()).contains("arn:aws:s3:::media/images/*");
   }
 
+  /** 100 buckets of 40 prefixes each: what the CRD admits, and about 16 times MinIO's limit. */
+  static List<BucketAccess> huge(String bucketPrefix) {
+    List<BucketAccess> buckets = new java.util.ArrayList<>();
+    for (int b = 0; b < 100; b++) {
+      List<String> prefixes = new java.util.ArrayList<>();
+      for (int p = 0; p < 40; p++) {
+        prefixes.add("studies/" + p + "/");
+      }
+      buckets.add(new BucketAccess(bucketPrefix + b, prefixes));
+    }
+    return buckets;
+  }
+
+  @Test
+  void aPolicyLargerThanMinioAcceptsIsNotReadyAndKeepsNoDocument() {
+    create(policy("huge", huge("huge-bucket-"), null));
+
+    S3AccessPolicy failed = awaitReady("huge", "False");
+    Condition ready = readyCondition(failed);
+    assertThat(ready.getReason()).isEqualTo("PolicyTooLarge");
+    assertThat(ready.getMessage()).containsPattern("renders to \\d{6} bytes").contains("20480");
+    assertThat(failed.getStatus().getDocument()).as("no 300 KB copy in the status").isNull();
+  }
+
   @Test
   void readyPolicyIsNotRewrittenInSteadyState() {
     create(policy("steady", List.of(new BucketAccess("steady-bucket", null)), null));

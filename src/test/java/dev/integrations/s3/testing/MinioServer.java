@@ -117,7 +117,22 @@ public final class MinioServer {
     }
   }
 
+  /** Starts a fresh local MinIO listening on the IPv6 loopback [::1] only. */
+  public static MinioServer startIpv6() {
+    try {
+      return startLocal("::1", freePort(), "root" + randomAlnum(12), randomAlnum(32), null);
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port: " + e, e);
+    }
+  }
+
   private static MinioServer startLocal(int port, String user, String password, TestCa ca) {
+    return startLocal("127.0.0.1", port, user, password, ca);
+  }
+
+  private static MinioServer startLocal(
+      String host, int port, String user, String password, TestCa ca) {
+    String bind = host.contains(":") ? "[" + host + "]" : host;
     Path binary = installBinary();
     try {
       int consolePort = freePort();
@@ -131,9 +146,9 @@ public final class MinioServer {
                   "server",
                   "--quiet",
                   "--address",
-                  "127.0.0.1:" + port,
+                  bind + ":" + port,
                   "--console-address",
-                  "127.0.0.1:" + consolePort,
+                  bind + ":" + consolePort,
                   "--certs-dir",
                   ca == null
                       ? Files.createTempDirectory("minio-no-certs").toString()
@@ -147,7 +162,7 @@ public final class MinioServer {
       pb.environment().put("MINIO_UPDATE", "off");
       Process process = pb.start();
       MinioServer server =
-          new MinioServer("127.0.0.1", port, user, password, process, dataDir, logFile, ca);
+          new MinioServer(host, port, user, password, process, dataDir, logFile, ca);
       server.awaitHealthy(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
@@ -243,7 +258,10 @@ public final class MinioServer {
   }
 
   public String endpoint() {
-    return (ca == null ? "http://" : "https://") + host + ":" + port;
+    return (ca == null ? "http://" : "https://")
+        + (host.contains(":") ? "[" + host + "]" : host)
+        + ":"
+        + port;
   }
 
   /** The root user's access key. */

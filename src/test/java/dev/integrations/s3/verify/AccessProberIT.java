@@ -166,6 +166,59 @@ class AccessProberIT {
   }
 
   @Test
+  void theRequestBudgetSamplesPrefixesReportsWhatItLeftAndRotates() throws Exception {
+    // three buckets of ten granted prefixes each; only the last prefix holds an object
+    List<String> prefixes = new java.util.ArrayList<>();
+    for (int p = 0; p < 10; p++) {
+      prefixes.add("p" + p + "/");
+    }
+    List<String> buckets = new java.util.ArrayList<>();
+    List<BucketGrant> grants = new java.util.ArrayList<>();
+    List<BucketScope> scopes = new java.util.ArrayList<>();
+    for (int b = 0; b < 3; b++) {
+      String name = bucket("pr-budget" + b + "-" + RUN, Map.of("p9/object.txt", "x"));
+      buckets.add(name);
+      grants.add(new BucketGrant(name, prefixes));
+      scopes.add(new BucketScope(name, prefixes));
+    }
+    Keys keys = user("budget" + RUN, new ReadGrant(grants, null));
+    java.time.Instant later = java.time.Instant.now().plusSeconds(60);
+
+    // 16 requests: the first bucket takes 10 lists and a read, the second 4 lists (one is kept for
+    // a read), the third none
+    List<ProbeResult> first =
+        prober.probe(
+            endpoint, keys.accessKey(), keys.secretKey(), scopes, new ProbeBudget(16, later, 0));
+
+    assertThat(first.get(0))
+        .isEqualTo(new ProbeResult(buckets.get(0), Outcome.Allowed, Outcome.Allowed, null));
+    assertThat(first.get(1).list()).isEqualTo(Outcome.Allowed);
+    assertThat(first.get(1).message())
+        .startsWith("listed 4 of 10 granted prefixes")
+        .contains("sampled");
+    assertThat(first.get(2).list()).isNull();
+    assertThat(first.get(2).message()).startsWith("not probed this time");
+
+    // the next verification starts where this one stopped
+    List<ProbeResult> next =
+        prober.probe(
+            endpoint, keys.accessKey(), keys.secretKey(), scopes, new ProbeBudget(16, later, 2));
+    assertThat(next.get(2))
+        .isEqualTo(new ProbeResult(buckets.get(2), Outcome.Allowed, Outcome.Allowed, null));
+    assertThat(next.get(1).list()).isNull();
+
+    // a deadline already passed: nothing is sent, everything is reported as not probed
+    assertThat(
+            prober.probe(
+                endpoint,
+                keys.accessKey(),
+                keys.secretKey(),
+                scopes,
+                new ProbeBudget(64, java.time.Instant.now().minusSeconds(1), 0)))
+        .allSatisfy(r -> assertThat(r.list()).isNull());
+  }
+
+  @Test
   void zeroByteFirstObjectStillProvesReadAccess() throws Exception {
     String bucket = bucket("pr-zero-" + RUN, Map.of("a-empty", "", "b-data", "data"));
     Keys keys = user("zero" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
