@@ -59,9 +59,23 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
             .build());
   }
 
+  /** Index of the cached output Secrets by the UIDs of their owners. */
+  private static final String OWNER_INDEX = "owner-uid";
+
   /** The informer, created once for the reconciler's event sources. */
   InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
-    return eventSource(context).orElseThrow();
+    InformerEventSource<Secret, S3Integration> informer = eventSource(context).orElseThrow();
+    informer.addIndexers(
+        Map.of(
+            OWNER_INDEX,
+            s ->
+                s.getMetadata().getOwnerReferences() == null
+                    ? List.of()
+                    : s.getMetadata().getOwnerReferences().stream()
+                        .map(r -> r.getUid())
+                        .filter(java.util.Objects::nonNull)
+                        .toList()));
+    return informer;
   }
 
   /**
@@ -140,9 +154,9 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
     String ns = primary.getMetadata().getNamespace();
     List<Secret> earlier =
         eventSource().stream()
-            .flatMap(es -> es.list(ns))
+            .flatMap(es -> es.byIndex(OWNER_INDEX, primary.getMetadata().getUid()).stream())
+            .filter(s -> ns.equals(s.getMetadata().getNamespace()))
             .filter(s -> !s.getMetadata().getName().equals(name))
-            .filter(s -> ResolvedConfigSecret.isOwnedBy(s, primary))
             .toList();
     List<Applied> results = new ArrayList<>();
     for (Secret old : earlier) {
