@@ -283,6 +283,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     StepFailure step = Failures.cause(e, StepFailure.class);
     KubernetesClientException api = Failures.cause(e, KubernetesClientException.class);
     String name = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    if (Failures.cause(e, InterruptedException.class) != null) {
+      // the operator is stopping mid-reconcile: what it saw says nothing about the integration
+      LOG.info("S3Integration {}: interrupted (stopping); nothing recorded", name);
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     if (step == null && api != null && Failures.isControlPlaneBlip(api)) {
       LOG.info("S3Integration {}: the API server answered HTTP {}; retrying", name, api.getCode());
       return ErrorStatusUpdateControl.noStatusUpdate(); // consumers feel nothing: Ready stays

@@ -391,6 +391,13 @@ public final class AccessProber {
 
     Failure failure(Exception e, String what) {
       String url = endpoint.url();
+      for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+        if (t instanceof InterruptedException) {
+          // the operator is stopping: not a finding about the bucket
+          Thread.currentThread().interrupt();
+          throw StorageException.unreachable(what + " on " + url + " was interrupted", e);
+        }
+      }
       IOException transport = transportCause(e);
       if (transport != null) {
         throw HttpClients.classify(transport, url);

@@ -219,6 +219,32 @@ class AccessProberIT {
   }
 
   @Test
+  void aProbeInterruptedBecauseTheOperatorStopsIsNotABucketFinding() throws Exception {
+    String bucket = bucket("pr-interrupt-" + RUN, Map.of("k.txt", "v"));
+    Keys keys =
+        user("interrupt" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
+
+    Thread.currentThread().interrupt(); // as JOSDK's executor does on stop
+    Throwable t;
+    try {
+      t =
+          catchThrowable(
+              () ->
+                  prober.probe(
+                      endpoint,
+                      keys.accessKey(),
+                      keys.secretKey(),
+                      List.of(whole(bucket)),
+                      ProbeBudget.standard()));
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(t).isInstanceOf(StorageException.class).hasMessageContaining("was interrupted");
+    assertThat(((StorageException) t).isTransient()).isTrue();
+  }
+
+  @Test
   void zeroByteFirstObjectStillProvesReadAccess() throws Exception {
     String bucket = bucket("pr-zero-" + RUN, Map.of("a-empty", "", "b-data", "data"));
     Keys keys = user("zero" + RUN, new ReadGrant(List.of(new BucketGrant(bucket, null)), null));
