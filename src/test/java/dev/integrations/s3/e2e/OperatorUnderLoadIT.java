@@ -194,7 +194,8 @@ class OperatorUnderLoadIT {
   void killedTwentyTimesWhileIntegrationsAreCreatedChangedAndDeletedLeavesNothingWrong()
       throws Exception {
     setUp("kill");
-    Random random = new Random(Long.getLong("kill.seed", System.nanoTime()));
+    long seed = Long.getLong("kill.seed", System.nanoTime());
+    Random random = new Random(seed);
     AtomicReference<Throwable> driverFailed = new AtomicReference<>();
     Set<String> deleted = new TreeSet<>();
     Set<String> changed = new TreeSet<>();
@@ -309,10 +310,11 @@ class OperatorUnderLoadIT {
         }
       }
       System.out.printf(
-          "kill test: %d starts, SIGKILL after %s ms; converged in %.1f s; %d integrations left,"
+          "kill test (-Dkill.seed=%d): %d starts, SIGKILL after %s ms; converged in %.1f s; %d integrations left,"
               + " %d MinIO users, %d policies, %d records (%d orphaned users, %d orphaned"
               + " policies, %d duplicate records), %d lost Secrets, %d Secrets whose keys do not"
               + " read; GC: %s%n",
+          seed,
           op.starts(),
           killedAfterMs,
           convergeSeconds,
