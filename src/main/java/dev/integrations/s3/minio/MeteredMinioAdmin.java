@@ -43,6 +43,19 @@ public final class MeteredMinioAdmin implements MinioAdminFactory {
       }
 
       @Override
+      public void createServiceAccount(
+          String parent, String key, String secret, java.time.Instant expiration) {
+        metered(
+            "createServiceAccount",
+            () -> run(() -> real.createServiceAccount(parent, key, secret, expiration)));
+      }
+
+      @Override
+      public void deleteServiceAccount(String key) {
+        metered("deleteServiceAccount", () -> run(() -> real.deleteServiceAccount(key)));
+      }
+
+      @Override
       public Optional<String> policy(String name) {
         return metered("policy", () -> real.policy(name));
       }

@@ -1,6 +1,7 @@
 package dev.integrations.s3.minio;
 
 import dev.integrations.s3.storage.StorageException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +34,16 @@ public interface MinioAdmin {
 
   /** Deletes the user; a user that does not exist counts as deleted. */
   void deleteUser(String accessKey);
+
+  /**
+   * Creates a service account of {@code parent} with these keys, inheriting the parent's policies,
+   * valid until {@code expiration} (a backstop: the operator deletes it before). Encrypted with
+   * Argon2id like {@link #createUser}: only at a rotation, never in steady state.
+   */
+  void createServiceAccount(String parent, String accessKey, String secretKey, Instant expiration);
+
+  /** Deletes the service account; one that does not exist counts as deleted. */
+  void deleteServiceAccount(String accessKey);
 
   /** The policy document stored under this name, or empty when there is none. Read only. */
   Optional<String> policy(String name);

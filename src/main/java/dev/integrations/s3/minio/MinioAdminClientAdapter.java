@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -98,6 +100,8 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
 
   static final String NO_SUCH_USER = "XMinioAdminNoSuchUser";
   static final String NO_SUCH_POLICY = "XMinioAdminNoSuchPolicy";
+  static final String NO_SUCH_SERVICE_ACCOUNT =
+      "XMinioInvalidIAMCredentials"; // "service account is not found"
   private static final Set<String> CREDENTIALS_INVALID =
       Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch");
   private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied");
@@ -202,6 +206,47 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
                       client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
                       return null;
                     }));
+  }
+
+  @Override
+  public void createServiceAccount(
+      String parent, String accessKey, String secretKey, Instant expiration) {
+    requireText(parent, "parent user");
+    requireText(accessKey, "access key");
+    requireText(secretKey, "secret key");
+    Argon2Gate.shared()
+        .run(
+            () ->
+                call(
+                    "creating service account \"" + accessKey + "\" of \"" + parent + "\"",
+                    Set.of(),
+                    () -> {
+                      client.addServiceAccount(
+                          accessKey,
+                          secretKey,
+                          parent,
+                          null,
+                          null,
+                          "s3-integration-operator: consumer key of " + parent,
+                          expiration.atZone(ZoneOffset.UTC));
+                      return null;
+                    }));
+  }
+
+  @Override
+  public void deleteServiceAccount(String accessKey) {
+    requireText(accessKey, "access key");
+    try {
+      invoke(
+          () -> {
+            client.deleteServiceAccount(accessKey);
+            return null;
+          });
+    } catch (MinioError e) {
+      if (!NO_SUCH_USER.equals(e.code) && !NO_SUCH_SERVICE_ACCOUNT.equals(e.code)) {
+        throw map("deleting service account \"" + accessKey + "\"", e, Set.of());
+      }
+    }
   }
 
   @Override

@@ -29,6 +29,13 @@ class MeteredMinioAdminTest {
     public void deleteUser(String accessKey) {}
 
     @Override
+    public void createServiceAccount(
+        String parent, String accessKey, String secretKey, java.time.Instant expiration) {}
+
+    @Override
+    public void deleteServiceAccount(String accessKey) {}
+
+    @Override
     public Optional<String> policy(String name) {
       return Optional.empty();
     }

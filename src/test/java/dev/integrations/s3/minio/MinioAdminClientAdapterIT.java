@@ -49,6 +49,46 @@ class MinioAdminClientAdapterIT {
   }
 
   @Test
+  void serviceAccountsGiveASecondValidKeyThatOutlivesAResetOfTheParentsKey() throws Exception {
+    String user = "it-sa-" + MinioServer.randomSuffix();
+    String policy = MinioNames.policyName(user);
+    admin.putPolicy(policy, readPolicy(bucketA));
+    String userSecret = secret();
+    admin.createUser(user, userSecret);
+    admin.attachPolicy(user, policy);
+    String saKey = "s3i" + MinioServer.randomAlnum(17).toUpperCase();
+    String saSecret = secret();
+    java.time.Instant expiration = java.time.Instant.now().plus(java.time.Duration.ofDays(300));
+
+    admin.createServiceAccount(user, saKey, saSecret, expiration);
+
+    // both keys read, with the parent's policy; the service account cannot read beyond it
+    assertThat(read(minio.s3(user, userSecret), bucketA)).isEqualTo("content of " + bucketA);
+    assertThat(read(minio.s3(saKey, saSecret), bucketA)).isEqualTo("content of " + bucketA);
+    assertDenied(() -> read(minio.s3(saKey, saSecret), bucketB));
+
+    // a new key for the parent retires the parent's old key, not the service account
+    String userSecret2 = secret();
+    admin.createUser(user, userSecret2);
+    assertRefused(() -> read(minio.s3(user, userSecret), bucketA));
+    assertThat(read(minio.s3(saKey, saSecret), bucketA)).isEqualTo("content of " + bucketA);
+
+    admin.deleteServiceAccount(saKey);
+    assertRefused(() -> read(minio.s3(saKey, saSecret), bucketA));
+    admin.deleteServiceAccount(saKey); // gone: still fine
+
+    // deleting the parent takes its service accounts with it
+    String saKey2 = "s3i" + MinioServer.randomAlnum(17).toUpperCase();
+    String saSecret2 = secret();
+    admin.createServiceAccount(user, saKey2, saSecret2, expiration);
+    assertThat(read(minio.s3(saKey2, saSecret2), bucketA)).isEqualTo("content of " + bucketA);
+    admin.deleteUser(user);
+    assertRefused(() -> read(minio.s3(saKey2, saSecret2), bucketA));
+    admin.deleteServiceAccount(saKey2);
+    admin.deletePolicy(policy);
+  }
+
+  @Test
   void userLifecycle() throws Exception {
     String user = "it-user-" + MinioServer.randomSuffix();
     String policyA = MinioNames.policyName(user) + "-a";
@@ -354,6 +394,16 @@ class MinioAdminClientAdapterIT {
         .isInstanceOfSatisfying(
             ErrorResponseException.class,
             e -> assertThat(e.errorResponse().code()).isEqualTo("AccessDenied"));
+  }
+
+  /** The key is no longer valid: unknown, or its secret no longer matches. */
+  private static void assertRefused(Call call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            ErrorResponseException.class,
+            e ->
+                assertThat(e.errorResponse().code())
+                    .isIn("InvalidAccessKeyId", "SignatureDoesNotMatch"));
   }
 
   private static StorageException thrown(Runnable call) {

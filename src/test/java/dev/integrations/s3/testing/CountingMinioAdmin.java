@@ -19,6 +19,8 @@ public final class CountingMinioAdmin implements MinioAdminFactory {
       Set.of(
           "createUser",
           "deleteUser",
+          "createServiceAccount",
+          "deleteServiceAccount",
           "putPolicy",
           "deletePolicy",
           "attachPolicy",
@@ -27,6 +29,7 @@ public final class CountingMinioAdmin implements MinioAdminFactory {
   private final MinioAdminFactory delegate;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Consumer<String>> faults = new ConcurrentHashMap<>();
+  private final Map<String, Consumer<String>> after = new ConcurrentHashMap<>();
 
   public CountingMinioAdmin(MinioAdminFactory delegate) {
     this.delegate = delegate;
@@ -39,8 +42,21 @@ public final class CountingMinioAdmin implements MinioAdminFactory {
     faults.put(op, fault);
   }
 
+  /** Runs {@code fault} (which may throw) with the first argument after each call of {@code op}. */
+  public void injectAfter(String op, Consumer<String> fault) {
+    after.put(op, fault);
+  }
+
   public void clearFaults() {
     faults.clear();
+    after.clear();
+  }
+
+  private void done(String op, String arg) {
+    Consumer<String> fault = after.get(op);
+    if (fault != null) {
+      fault.accept(arg);
+    }
   }
 
   public void reset() {
@@ -103,12 +119,29 @@ public final class CountingMinioAdmin implements MinioAdminFactory {
       public void createUser(String accessKey, String secretKey) {
         record("createUser", accessKey);
         real.createUser(accessKey, secretKey);
+        done("createUser", accessKey);
       }
 
       @Override
       public void deleteUser(String accessKey) {
         record("deleteUser", accessKey);
         real.deleteUser(accessKey);
+        done("deleteUser", accessKey);
+      }
+
+      @Override
+      public void createServiceAccount(
+          String parent, String accessKey, String secretKey, java.time.Instant expiration) {
+        record("createServiceAccount", accessKey);
+        real.createServiceAccount(parent, accessKey, secretKey, expiration);
+        done("createServiceAccount", accessKey);
+      }
+
+      @Override
+      public void deleteServiceAccount(String accessKey) {
+        record("deleteServiceAccount", accessKey);
+        real.deleteServiceAccount(accessKey);
+        done("deleteServiceAccount", accessKey);
       }
 
       @Override
