@@ -1,6 +1,7 @@
 package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.store.OwnershipRecord;
+import java.time.Instant;
 
 /**
  * One write the decision asks for, in the order it must happen. Appliers carry them out; a unit
@@ -8,11 +9,28 @@ import dev.integrations.s3.store.OwnershipRecord;
  */
 sealed interface Action {
   /**
-   * Record the user, its policy and its key in the operator's namespace: before the user exists.
+   * Record the user, its policy and its key in the operator's namespace: before the user exists
+   * ({@code update} false: created, so that two writers cannot both issue a key), and before any
+   * key it names is issued ({@code update} true: a rotation, the end of an overlap).
    */
-  record WriteRecord(OwnershipRecord record) implements Action {}
+  record WriteRecord(OwnershipRecord record, boolean update) implements Action {
+    WriteRecord(OwnershipRecord record) {
+      this(record, false);
+    }
+  }
 
-  /** Create the MinIO user with the plan's key. */
+  /**
+   * Create the service account consumers get at a rotation, with the plan's key, expiring at {@code
+   * expiration} as a backstop; {@code replace}: it went missing or stopped working, so whatever is
+   * left of it is deleted first.
+   */
+  record CreateServiceAccount(String user, String keyId, Instant expiration, boolean replace)
+      implements Action {}
+
+  /** Delete a service account: the previous key, once its overlap is over. */
+  record DeleteServiceAccount(String keyId) implements Action {}
+
+  /** Create the MinIO user with the plan's user key. */
   record CreateUser(String user) implements Action {}
 
   /** Re-add our existing user with the plan's key: enables it and sets the key, keeps policies. */

@@ -9,6 +9,7 @@ import dev.integrations.s3.api.v1alpha1.DeletionPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.policy.PolicyDocument;
+import dev.integrations.s3.secret.SecretKeys;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.store.OwnershipRecord;
@@ -101,11 +102,7 @@ final class Decider {
     return Optional.empty();
   }
 
-  /**
-   * Managed mode.
-   *
-   * @param newKey a fresh secret key, asked for only when no record holds one
-   */
+  /** Managed mode, with random service-account ids. */
   static Decision managed(
       IntegrationModel m,
       Observation o,
@@ -113,6 +110,23 @@ final class Decider {
       Long generation,
       Instant now,
       Supplier<String> newKey) {
+    return managed(m, o, previous, generation, now, newKey, SecretKeys::generateKeyId);
+  }
+
+  /**
+   * Managed mode.
+   *
+   * @param newKey a fresh secret key, asked for only when one is issued
+   * @param newKeyId a fresh service-account access key, asked for only at a rotation
+   */
+  static Decision managed(
+      IntegrationModel m,
+      Observation o,
+      S3IntegrationStatus previous,
+      Long generation,
+      Instant now,
+      Supplier<String> newKey,
+      Supplier<String> newKeyId) {
     String user = m.userName();
     String policy = m.policyName();
     Optional<OwnershipRecord> rec = o.record();
@@ -158,36 +172,117 @@ final class Decider {
       return withdrawn.get();
     }
 
-    String key = ours ? rec.get().secretKey() : newKey.get();
+    KeyRotation rotation = m.rotation();
+    OwnershipRecord base =
+        ours
+            ? rec.get()
+            : new OwnershipRecord(
+                    m.uid(),
+                    m.namespace(),
+                    m.name(),
+                    m.store().id(),
+                    user,
+                    policy,
+                    newKey.get(),
+                    now)
+                .withRotateToken(rotation.token()); // a fresh key needs no rotation on request
     List<Action> actions = new ArrayList<>();
     if (!ours) {
-      actions.add(
-          new Action.WriteRecord(
-              new OwnershipRecord(
-                  m.uid(), m.namespace(), m.name(), m.store().id(), user, policy, key)));
+      actions.add(new Action.WriteRecord(base));
     }
     List<Action> policyActions = policyActions(m, o, user, policy);
     if (withdrawn.isPresent()) {
       // Established, and something is no longer allowed: only take access away, then stop.
-      return new Decision.Plan(user, key, false, policy, policyActions, false, withdrawn.get());
+      return new Decision.Plan(
+          base.consumerKeyId(),
+          base.consumerSecret(),
+          false,
+          policy,
+          policyActions,
+          false,
+          withdrawn.get(),
+          base.secretKey(),
+          base,
+          null);
+    }
+
+    // Key rotation: at most one previous key, retired only once the Secret holds the current one.
+    OwnershipRecord next = base;
+    String userSecret = base.secretKey();
+    boolean resetUser = o.user().isPresent() && !Boolean.TRUE.equals(o.keyAuthenticates());
+    boolean rotate = false;
+    List<Action> afterSecret = new ArrayList<>();
+    boolean secretCurrent = base.consumerSecret().equals(o.outputKey(base.consumerKeyId()));
+    if (ours && base.previousKeyId() != null) {
+      if (!now.isBefore(base.previousUntil()) && secretCurrent) {
+        next = base.withoutPrevious();
+        if (base.previousKeyId().equals(user)) {
+          // consumers held the user's own key before: it gets a new one that nobody holds
+          userSecret = newKey.get();
+          next = next.withSecretKey(userSecret);
+          actions.add(new Action.WriteRecord(next, true));
+          resetUser = true;
+        } else {
+          afterSecret.add(new Action.DeleteServiceAccount(base.previousKeyId()));
+          afterSecret.add(new Action.WriteRecord(next, true));
+        }
+      }
+    } else if (ours) {
+      Instant due = rotation.due(base, now);
+      if (rotation.requested(base) || (due != null && !now.isBefore(due))) {
+        rotate = true;
+        next =
+            base.rotated(
+                newKeyId.get(),
+                newKey.get(),
+                now,
+                now.plus(rotation.overlap()),
+                rotation.token() != null ? rotation.token() : base.rotateToken());
+        actions.add(new Action.WriteRecord(next, true)); // before the key exists
+      }
     }
     if (o.user().isEmpty()) {
       actions.add(new Action.CreateUser(user));
-    } else if (!Boolean.TRUE.equals(o.keyAuthenticates())) {
-      actions.add(new Action.ResetUser(user)); // disabled, or its key changed on the server
+    } else if (resetUser) {
+      actions.add(new Action.ResetUser(user)); // disabled, its key changed, or retired
+    }
+    if (rotate) {
+      actions.add(
+          new Action.CreateServiceAccount(user, next.keyId(), rotation.expiration(now), false));
+    } else if (next.serviceAccount() && !Boolean.TRUE.equals(o.consumerKeyAuthenticates())) {
+      // the consumers' service account went missing (with its user) or stopped working
+      Instant backstop = rotation.expiration(next.keyIssued());
+      if (backstop.isAfter(now)) {
+        actions.add(new Action.CreateServiceAccount(user, next.keyId(), backstop, true));
+      }
     }
     actions.addAll(policyActions);
     boolean storageWrites = !actions.isEmpty();
-    actions.add(new Action.WriteSecret()); // last: a copy of the record for consumers
-    boolean keyChanges = !key.equals(o.outputKey(user));
+    actions.add(new Action.WriteSecret()); // a copy of the record for consumers
+    actions.addAll(afterSecret); // the previous key goes only once the Secret holds the current
+    boolean keyChanges = !next.consumerSecret().equals(o.outputKey(next.consumerKeyId()));
     return new Decision.Plan(
-        user,
-        key,
+        next.consumerKeyId(),
+        next.consumerSecret(),
         keyChanges,
         policy,
         actions,
         verificationDue(previous, generation, now, m, storageWrites || keyChanges),
-        null);
+        null,
+        userSecret,
+        next,
+        wakeAt(rotation, next, now));
+  }
+
+  /** When a time-based step of the key rotation is next due, or null. */
+  private static Instant wakeAt(KeyRotation rotation, OwnershipRecord r, Instant now) {
+    if (r.previousKeyId() != null) {
+      return r.previousUntil(); // the overlap ends (a requested rotation waits for that)
+    }
+    if (rotation.requested(r)) {
+      return now;
+    }
+    return rotation.due(r, now);
   }
 
   /** The policy writes that make the server hold exactly the allowed grants. */
@@ -271,9 +366,17 @@ final class Decider {
         && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
       return List.of(new Action.DeleteRecord(record));
     }
-    return List.of(
-        new Action.DeleteUser(record.user()),
-        new Action.DeletePolicy(record.policy()),
-        new Action.DeleteRecord(record));
+    List<Action> actions = new ArrayList<>();
+    // the user's service accounts go with it; named here too, so that none outlives it
+    if (record.previousKeyId() != null && !record.previousKeyId().equals(record.user())) {
+      actions.add(new Action.DeleteServiceAccount(record.previousKeyId()));
+    }
+    if (record.serviceAccount()) {
+      actions.add(new Action.DeleteServiceAccount(record.keyId()));
+    }
+    actions.add(new Action.DeleteUser(record.user()));
+    actions.add(new Action.DeletePolicy(record.policy()));
+    actions.add(new Action.DeleteRecord(record));
+    return actions;
   }
 }

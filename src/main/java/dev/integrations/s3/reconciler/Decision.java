@@ -1,5 +1,7 @@
 package dev.integrations.s3.reconciler;
 
+import dev.integrations.s3.store.OwnershipRecord;
+import java.time.Instant;
 import java.util.List;
 
 /** What {@link Decider} concludes from the desired state and what was observed. */
@@ -29,6 +31,10 @@ sealed interface Decision {
    * @param verify whether access is to be verified in this reconcile
    * @param withdrawn when not null, the plan only takes away what is no longer allowed, and the
    *     integration then stops with this reason (fail closed)
+   * @param userSecret the managed user's own secret key, for creating or resetting it (never
+   *     logged); the same as {@code secretKey} until the first rotation
+   * @param record the ownership record once the plan is carried out (managed mode), else null
+   * @param wakeAt when a time-based step is due (an overlap ends, a rotation), or null
    */
   record Plan(
       String accessKey,
@@ -37,10 +43,35 @@ sealed interface Decision {
       String policyName,
       List<Action> actions,
       boolean verify,
-      Conflict withdrawn)
+      Conflict withdrawn,
+      String userSecret,
+      OwnershipRecord record,
+      Instant wakeAt)
       implements Decision {
     public Plan {
       actions = List.copyOf(actions);
+    }
+
+    /** A plan without rotation: consumers hold the user's own key (or the given one). */
+    Plan(
+        String accessKey,
+        String secretKey,
+        boolean newKey,
+        String policyName,
+        List<Action> actions,
+        boolean verify,
+        Conflict withdrawn) {
+      this(
+          accessKey,
+          secretKey,
+          newKey,
+          policyName,
+          actions,
+          verify,
+          withdrawn,
+          secretKey,
+          null,
+          null);
     }
 
     @Override
@@ -57,6 +88,10 @@ sealed interface Decision {
           + verify
           + ", withdrawn="
           + withdrawn
+          + ", record="
+          + record
+          + ", wakeAt="
+          + wakeAt
           + "]";
     }
   }

@@ -168,7 +168,7 @@ final class IntegrationCleanup {
           action instanceof Action.DeleteRecord
               ? records.delete(client, record)
               : MinioUserApplier.handles(action)
-                  ? MinioUserApplier.apply(connection.admin(), action, null, null)
+                  ? MinioUserApplier.apply(connection.admin(), action, null, null, null)
                   : MinioPolicyApplier.apply(connection.admin(), action));
     }
     return Optional.empty();

@@ -57,6 +57,7 @@ import java.util.function.Function;
  * @param secretName the output Secret
  * @param interval how often access is verified
  * @param store the store and where its Secrets are
+ * @param rotation key rotation (managed mode), {@link KeyRotation#NONE} otherwise
  * @param keysRef the store's admin keys (managed) or the given keys (validate-only)
  * @param keysNamespace where that Secret is
  */
@@ -78,6 +79,7 @@ record IntegrationModel(
     String bucket,
     String secretName,
     Duration interval,
+    KeyRotation rotation,
     ResolvedStore store,
     KeyPairSecretRef keysRef,
     String keysNamespace) {
@@ -119,6 +121,10 @@ record IntegrationModel(
               + " has no admin keys: the operator cannot create users on it. Use"
               + " credentials.secretRef (your own keys, validated only) with this store");
     }
+    KeyRotation rotation =
+        problems.isEmpty()
+            ? KeyRotation.of(resource, store.spec().getRotation(), managed, problems)
+            : KeyRotation.NONE;
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }
@@ -191,6 +197,7 @@ record IntegrationModel(
         bucket,
         secretName(resource),
         interval,
+        rotation,
         store,
         managed ? store.spec().getAdmin().getSecretRef() : spec.getCredentials().getSecretRef(),
         managed ? store.secretsNamespace() : ns);

@@ -7,6 +7,7 @@ import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
 
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.BucketStatus;
+import dev.integrations.s3.api.v1alpha1.RotationStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.status.ConditionTypes;
@@ -14,6 +15,8 @@ import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.status.StatusAggregator;
 import dev.integrations.s3.status.Statuses;
+import dev.integrations.s3.store.OwnershipRecord;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -48,18 +51,46 @@ final class IntegrationStatus {
   }
 
   /** Managed mode: the user exists with the keys in the Secret. */
-  void userReady(IntegrationModel m) {
+  void userReady(IntegrationModel m, Decision.Plan plan) {
     status.setUserName(m.userName());
     status.setAccessKeyId(null);
+    status.setRotation(rotation(m, plan.record()));
     steps.met(
         CREDENTIALS_READY,
         Reasons.USER_READY,
-        "MinIO user " + m.userName() + " exists with the keys in Secret " + m.secretName());
+        plan.record() != null && plan.record().serviceAccount()
+            ? "MinIO user "
+                + m.userName()
+                + " exists; Secret "
+                + m.secretName()
+                + " holds its key "
+                + plan.accessKey()
+            : "MinIO user " + m.userName() + " exists with the keys in Secret " + m.secretName());
+  }
+
+  /** What status says of the consumers' key: ids and times, never a secret. */
+  private static RotationStatus rotation(IntegrationModel m, OwnershipRecord r) {
+    if (r == null) {
+      return null;
+    }
+    RotationStatus s = new RotationStatus();
+    s.setCurrentKeyId(r.consumerKeyId());
+    s.setIssuedTime(r.keyIssued() == null ? null : seconds(r.keyIssued()));
+    Instant due = r.keyIssued() == null ? null : m.rotation().due(r, r.keyIssued());
+    s.setNextRotationTime(due == null ? null : seconds(due));
+    s.setPreviousKeyId(r.previousKeyId());
+    s.setPreviousValidUntil(r.previousUntil() == null ? null : seconds(r.previousUntil()));
+    return s;
+  }
+
+  private static String seconds(Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   /** Validate-only mode: the given keys authenticate. */
   void keysProvided(IntegrationModel m, Decision.Plan plan) {
     status.setAccessKeyId(plan.accessKey());
+    status.setRotation(null);
     status.setUserName(null);
     status.setPolicyName(null);
     steps.met(

@@ -4,7 +4,10 @@ import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
 
 import dev.integrations.s3.minio.MinioAdmin;
 
-/** Carries out the user actions of a plan on MinIO: create, reset, delete. */
+/**
+ * Carries out the user actions of a plan on MinIO: create, reset, delete the user, and issue or
+ * delete the service accounts consumers hold after a rotation.
+ */
 final class MinioUserApplier {
   private MinioUserApplier() {}
 
@@ -12,16 +15,57 @@ final class MinioUserApplier {
   static boolean handles(Action a) {
     return a instanceof Action.CreateUser
         || a instanceof Action.ResetUser
-        || a instanceof Action.DeleteUser;
+        || a instanceof Action.DeleteUser
+        || a instanceof Action.CreateServiceAccount
+        || a instanceof Action.DeleteServiceAccount;
   }
 
   /**
-   * @param secretKey the plan's key, for create and reset
+   * @param userSecret the user's own key, for create and reset
+   * @param consumerSecret the key consumers get, for a service account
    * @param secretName the output Secret, for messages
    */
-  static Applied apply(MinioAdmin admin, Action action, String secretKey, String secretName) {
+  static Applied apply(
+      MinioAdmin admin,
+      Action action,
+      String userSecret,
+      String consumerSecret,
+      String secretName) {
+    if (action instanceof Action.CreateServiceAccount a) {
+      if (a.replace()) {
+        StepFailure.run(CREDENTIALS_READY, () -> admin.deleteServiceAccount(a.keyId()));
+      }
+      StepFailure.run(
+          CREDENTIALS_READY,
+          () -> admin.createServiceAccount(a.user(), a.keyId(), consumerSecret, a.expiration()));
+      return a.replace()
+          ? new Applied(
+              CREDENTIALS_READY,
+              Applied.Outcome.UPDATED,
+              "KeyRepaired",
+              "key " + a.keyId() + " of Secret " + secretName + " was missing: issued again")
+          : new Applied(
+              CREDENTIALS_READY,
+              Applied.Outcome.CREATED,
+              "KeyRotated",
+              "issued key "
+                  + a.keyId()
+                  + " (a service account of "
+                  + a.user()
+                  + ", expiring at the latest "
+                  + a.expiration()
+                  + ")");
+    }
+    if (action instanceof Action.DeleteServiceAccount a) {
+      StepFailure.run(CREDENTIALS_READY, () -> admin.deleteServiceAccount(a.keyId()));
+      return new Applied(
+          CREDENTIALS_READY,
+          Applied.Outcome.DELETED,
+          "KeyRetired",
+          "key " + a.keyId() + " is no longer valid");
+    }
     if (action instanceof Action.CreateUser a) {
-      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), secretKey));
+      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), userSecret));
       return new Applied(
           CREDENTIALS_READY,
           Applied.Outcome.CREATED,
@@ -29,7 +73,7 @@ final class MinioUserApplier {
           "created MinIO user " + a.user());
     }
     if (action instanceof Action.ResetUser a) {
-      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), secretKey));
+      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), userSecret));
       return new Applied(
           CREDENTIALS_READY,
           Applied.Outcome.UPDATED,

@@ -18,13 +18,26 @@ import java.util.Optional;
  * @param keyAuthenticates whether the recorded key authenticates as that user; null when it was not
  *     asked (no record of ours, no user, or a disabled one)
  * @param serverPolicy the policy document of our policy name on the server (managed mode)
+ * @param consumerKeyAuthenticates whether the recorded service account consumers hold
+ *     authenticates; null when it was not asked (consumers hold the user's key, or no user)
  */
 record Observation(
     Secret output,
     Optional<OwnershipRecord> record,
     Optional<MinioUser> user,
     Boolean keyAuthenticates,
-    Optional<String> serverPolicy) {
+    Optional<String> serverPolicy,
+    Boolean consumerKeyAuthenticates) {
+
+  /** Before rotation: consumers hold the user's own key. */
+  Observation(
+      Secret output,
+      Optional<OwnershipRecord> record,
+      Optional<MinioUser> user,
+      Boolean keyAuthenticates,
+      Optional<String> serverPolicy) {
+    this(output, record, user, keyAuthenticates, serverPolicy, null);
+  }
 
   /** Validate-only mode: only the output Secret matters. */
   static Observation of(Secret output) {

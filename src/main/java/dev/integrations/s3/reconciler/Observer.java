@@ -109,9 +109,15 @@ final class Observer {
         user.isPresent() && user.get().enabled() && key != null
             ? StepFailure.in(CREDENTIALS_READY, () -> authenticates(c, model.userName(), key))
             : null;
+    OwnershipRecord ours = record.filter(r -> r.ownedBy(model.uid())).orElse(null);
+    Boolean consumerAuthenticates =
+        ours != null && ours.serviceAccount() && user.isPresent() && user.get().enabled()
+            ? StepFailure.in(
+                CREDENTIALS_READY, () -> authenticates(c, ours.keyId(), ours.keySecret()))
+            : null;
     Optional<String> policy =
         StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.policyName()));
-    return new Observation(output, record, user, authenticates, policy);
+    return new Observation(output, record, user, authenticates, policy, consumerAuthenticates);
   }
 
   private void authenticateGiven(Connection c) {

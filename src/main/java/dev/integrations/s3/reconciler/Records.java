@@ -99,6 +99,26 @@ final class Records {
         "recorded MinIO user " + record.user());
   }
 
+  /**
+   * Replaces a record of ours (a rotation, the end of an overlap): written before the key it names
+   * is issued, and after the key it forgets is deleted.
+   */
+  Applied update(KubernetesClient client, OwnershipRecord record) {
+    Secret desired = OwnershipRecords.toSecret(record, namespace);
+    ResourceID id = ResourceID.fromResource(desired);
+    Secret before = informer.get(id).orElse(null);
+    Secret updated = client.secrets().inNamespace(namespace).resource(desired).update();
+    if (before != null) {
+      // the next reconcile must see this version, not the cached one
+      informer.handleRecentResourceUpdate(id, updated, before);
+    }
+    return new Applied(
+        CREDENTIALS_READY,
+        Applied.Outcome.UPDATED,
+        null,
+        "recorded the keys of MinIO user " + record.user());
+  }
+
   Applied delete(KubernetesClient client, OwnershipRecord record) {
     client
         .secrets()

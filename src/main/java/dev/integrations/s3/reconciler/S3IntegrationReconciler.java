@@ -81,6 +81,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final Verifier verifier;
   private final Clock clock;
   private final SecretFights fights;
+  private final KeyAges keyAges;
   private final OutputSecretDependent outputSecrets;
   private final IntegrationCleanup cleanup;
   private final Records records;
@@ -100,6 +101,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.conditions = conditions;
     this.clock = clock;
     this.fights = new SecretFights(clock);
+    this.keyAges = new KeyAges(registry, clock);
     this.outputSecrets = new OutputSecretDependent(fights);
     this.announcer = new Announcer(events);
     this.reporter = new Reporter(events, registry);
@@ -185,8 +187,14 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         status.access();
       }
       S3IntegrationStatus desired = status.build();
-      return finish(
-          resource, previous, desired, Verifier.untilNext(desired, model.interval(), now));
+      Duration wait = Verifier.untilNext(desired, model.interval(), now);
+      if (plan.wakeAt() != null) {
+        // an overlap ends or a rotation is due before the next verification
+        Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
+        wait = rotation.compareTo(wait) < 0 ? rotation : wait;
+      }
+      keyAges.observe(resource, plan.record());
+      return finish(resource, previous, desired, wait);
     } catch (StepFailure f) {
       if (f.retry) {
         throw f; // retried with backoff; updateErrorStatus records the reason
@@ -215,7 +223,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       for (Action action : plan.actions()) {
         within(deadline, "before " + action.getClass().getSimpleName());
         if (action instanceof Action.WriteRecord r) {
-          results.add(records.write(context.getClient(), r.record()));
+          results.add(
+              r.update()
+                  ? records.update(context.getClient(), r.record())
+                  : records.write(context.getClient(), r.record()));
         } else if (action instanceof Action.WriteSecret) {
           results.add(
               outputSecrets.write(
@@ -227,7 +238,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         } else if (MinioUserApplier.handles(action)) {
           results.add(
               MinioUserApplier.apply(
-                  connection.admin(), action, plan.secretKey(), model.secretName()));
+                  connection.admin(),
+                  action,
+                  plan.userSecret(),
+                  plan.secretKey(),
+                  model.secretName()));
         } else {
           results.add(MinioPolicyApplier.apply(connection.admin(), action));
         }
@@ -252,7 +267,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return;
     }
     if (model.managed()) {
-      status.userReady(model);
+      status.userReady(model, plan);
       status.policyApplied(model, plan);
     } else {
       status.keysProvided(model, plan);
@@ -316,6 +331,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
     sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
     fights.forget(resource);
+    keyAges.forget(resource);
     return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
   }
 

@@ -35,6 +35,13 @@ public final class ResolvedConfigSecret {
   /** On an earlier output Secret, emptied after a spec.secretName change: the one replacing it. */
   public static final String SUPERSEDED_BY_ANNOTATION = "s3.integrations.dev/superseded-by";
 
+  /**
+   * SHA-256 of the Secret's data: it changes exactly when the content does (a rotation, a new
+   * endpoint), so rollout tools can restart consumers on it. Not reversible: the data holds a
+   * 238-bit random key.
+   */
+  public static final String CONFIG_HASH_ANNOTATION = "s3.integrations.dev/config-hash";
+
   public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
   public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
@@ -66,17 +73,27 @@ public final class ResolvedConfigSecret {
     labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     labels.put(INTEGRATION_LABEL, Names.labelValue(owner.getMetadata().getName()));
     labels.put(SCOPE_LABEL, config.bucket() == null ? "all-buckets" : "bucket");
+    Map<String, String> data = data(config);
+    Map<String, String> allAnnotations = new TreeMap<>(annotations);
+    allAnnotations.put(CONFIG_HASH_ANNOTATION, hash(data));
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(labels)
-        .withAnnotations(annotations.isEmpty() ? null : new TreeMap<>(annotations))
+        .withAnnotations(allAnnotations)
         .withOwnerReferences(ownerReference(owner))
         .endMetadata()
         .withType("Opaque")
-        .withData(encode(data(config)))
+        .withData(encode(data))
         .build();
+  }
+
+  /** The hash of the data: its entries in key order, each {@code key=value} and a NUL. */
+  static String hash(Map<String, String> data) {
+    StringBuilder sb = new StringBuilder();
+    new TreeMap<>(data).forEach((k, v) -> sb.append(k).append('=').append(v).append('\0'));
+    return Names.sha256Hex(sb.toString());
   }
 
   /** The plain key/value content, in the table's order. */

@@ -13,6 +13,22 @@ public final class SecretKeys {
 
   private SecretKeys() {}
 
+  /** Prefix of the service-account access keys the operator issues at a rotation. */
+  public static final String KEY_ID_PREFIX = "S3I";
+
+  /**
+   * A service-account access key: {@code S3I} and 17 upper-case letters or digits, 20 characters,
+   * MinIO's limit for service accounts (about 88 bits: unique, not a secret).
+   */
+  public static String generateKeyId() {
+    String upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    StringBuilder sb = new StringBuilder(KEY_ID_PREFIX);
+    while (sb.length() < 20) {
+      sb.append(upper.charAt(RANDOM.nextInt(upper.length())));
+    }
+    return sb.toString();
+  }
+
   public static String generate() {
     StringBuilder sb = new StringBuilder(LENGTH);
     for (int i = 0; i < LENGTH; i++) {

@@ -4,6 +4,7 @@ import dev.integrations.s3.naming.Names;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,14 @@ public final class OwnershipRecords {
   public static final String STORE_ANNOTATION = "s3.integrations.dev/store";
   public static final String USER_ANNOTATION = "s3.integrations.dev/user";
   public static final String POLICY_ANNOTATION = "s3.integrations.dev/policy";
+  public static final String KEY_ID_ANNOTATION = "s3.integrations.dev/key-id";
+  public static final String KEY_ISSUED_ANNOTATION = "s3.integrations.dev/key-issued";
+  public static final String PREVIOUS_KEY_ANNOTATION = "s3.integrations.dev/previous-key-id";
+  public static final String PREVIOUS_UNTIL_ANNOTATION = "s3.integrations.dev/previous-valid-until";
+  public static final String ROTATE_TOKEN_ANNOTATION = "s3.integrations.dev/rotated-for";
   static final String SECRET_KEY = "secretKey";
   static final String ACCESS_KEY = "accessKey";
+  static final String KEY_SECRET = "keySecret";
 
   private OwnershipRecords() {}
 
@@ -47,9 +54,17 @@ public final class OwnershipRecords {
     annotations.put(STORE_ANNOTATION, r.store());
     annotations.put(USER_ANNOTATION, r.user());
     annotations.put(POLICY_ANNOTATION, r.policy());
+    putIfSet(annotations, KEY_ID_ANNOTATION, r.keyId());
+    putIfSet(annotations, KEY_ISSUED_ANNOTATION, r.keyIssued());
+    putIfSet(annotations, PREVIOUS_KEY_ANNOTATION, r.previousKeyId());
+    putIfSet(annotations, PREVIOUS_UNTIL_ANNOTATION, r.previousUntil());
+    putIfSet(annotations, ROTATE_TOKEN_ANNOTATION, r.rotateToken());
     Map<String, String> data = new TreeMap<>();
     data.put(ACCESS_KEY, encode(r.user()));
     data.put(SECRET_KEY, encode(r.secretKey()));
+    if (r.keySecret() != null) {
+      data.put(KEY_SECRET, encode(r.keySecret()));
+    }
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name(r.store(), r.user()))
@@ -81,6 +96,13 @@ public final class OwnershipRecords {
       return Optional.empty();
     }
     int slash = integration.indexOf('/');
+    String keyId = a.get(KEY_ID_ANNOTATION);
+    String keySecret = decode(s, KEY_SECRET);
+    String previous = a.get(PREVIOUS_KEY_ANNOTATION);
+    Instant until = instant(a.get(PREVIOUS_UNTIL_ANNOTATION));
+    if ((keyId == null) != (keySecret == null) || (previous == null) != (until == null)) {
+      return Optional.empty(); // half a rotation: not a record we wrote
+    }
     return Optional.of(
         new OwnershipRecord(
             a.get(UID_ANNOTATION),
@@ -89,7 +111,27 @@ public final class OwnershipRecords {
             a.get(STORE_ANNOTATION),
             a.get(USER_ANNOTATION),
             a.get(POLICY_ANNOTATION),
-            key));
+            key,
+            keyId,
+            keySecret,
+            instant(a.get(KEY_ISSUED_ANNOTATION)),
+            previous,
+            until,
+            a.get(ROTATE_TOKEN_ANNOTATION)));
+  }
+
+  private static void putIfSet(Map<String, String> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value.toString());
+    }
+  }
+
+  private static Instant instant(String v) {
+    try {
+      return v == null ? null : Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String encode(String v) {

@@ -1,6 +1,7 @@
 package dev.integrations.s3.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.integrations.s3.api.v1alpha1.DeletionPolicy;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
@@ -181,7 +182,8 @@ class DeciderTest {
   static final Action PUT_OVER = new Action.PutPolicy(POLICY, DOC, true);
   static final Action ATTACH = new Action.AttachPolicy(USER, POLICY);
   static final Action RECORD =
-      new Action.WriteRecord(new OwnershipRecord(UID, NS, "viz", STORE, USER, POLICY, NEW_KEY));
+      new Action.WriteRecord(
+          new OwnershipRecord(UID, NS, "viz", STORE, USER, POLICY, NEW_KEY, NOW));
 
   @Nested
   class Ownership {
@@ -602,6 +604,291 @@ class DeciderTest {
     @Test
     void aRecordOfAnotherIntegrationIsNeverActedOn() {
       assertThat(Decider.cleanup(integration(DeletionPolicy.Delete), THEIRS)).isEmpty();
+    }
+  }
+
+  @Nested
+  class Rotation {
+    static final String SA = "S3IOLDOLDOLDOLDOLDOL";
+    static final String SA_SECRET = "old-sa-secret-0123456789012345678901234";
+    static final String NEW_ID = "S3INEWNEWNEWNEWNEWNE";
+
+    IntegrationModel model(String interval, String token) {
+      S3Integration i = DeciderTest.integration();
+      if (interval != null) {
+        i.getSpec().setRotation(new dev.integrations.s3.api.v1alpha1.RotationSpec(interval, "1h"));
+      }
+      if (token != null) {
+        i.getMetadata()
+            .setAnnotations(
+                Map.of(dev.integrations.s3.api.v1alpha1.ApiGroup.ROTATE_ANNOTATION, token));
+      }
+      ResolvedStore store = store();
+      return IntegrationModel.from(
+          i,
+          store,
+          StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+          name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+          OperatorConfig.defaults());
+    }
+
+    Decision.Plan decide(IntegrationModel m, OwnershipRecord r, Secret output, Boolean saWorks) {
+      Observation o =
+          new Observation(
+              output, Optional.of(r), user(true, POLICY), true, Optional.of(DOC), saWorks);
+      return plan(Decider.managed(m, o, verifiedRecently(), GEN, NOW, () -> NEW_KEY, () -> NEW_ID));
+    }
+
+    /** Consumers hold service account SA since {@code issued}. */
+    OwnershipRecord onServiceAccount(Instant issued) {
+      return new OwnershipRecord(
+          UID, NS, "viz", STORE, USER, POLICY, KEY, SA, SA_SECRET, issued, null, null, null);
+    }
+
+    @Test
+    void withoutRotationNothingRotatesAndNothingIsScheduled() {
+      Decision.Plan p = decide(model(null, null), OURS, output(USER, KEY), null);
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.wakeAt()).isNull();
+      assertThat(p.record()).isEqualTo(OURS);
+    }
+
+    @Test
+    void theAnnotationRotatesOnceRecordFirstThenTheKeyThenTheSecret() {
+      Decision.Plan p = decide(model(null, "2026-11-30"), OURS, output(USER, KEY), null);
+
+      OwnershipRecord rotated =
+          new OwnershipRecord(
+              UID,
+              NS,
+              "viz",
+              STORE,
+              USER,
+              POLICY,
+              KEY,
+              NEW_ID,
+              NEW_KEY,
+              NOW,
+              USER,
+              NOW.plusSeconds(3600),
+              "2026-11-30");
+      assertThat(p.actions())
+          .containsExactly(
+              new Action.WriteRecord(rotated, true),
+              new Action.CreateServiceAccount(
+                  USER, NEW_ID, NOW.plus(KeyRotation.MAX_KEY_LIFETIME), false),
+              SECRET);
+      assertThat(p.accessKey()).isEqualTo(NEW_ID);
+      assertThat(p.secretKey()).isEqualTo(NEW_KEY);
+      assertThat(p.userSecret()).as("the user's own key is not what rotates").isEqualTo(KEY);
+      assertThat(p.newKey()).isTrue();
+      assertThat(p.verify()).isTrue();
+      assertThat(p.wakeAt()).isEqualTo(NOW.plusSeconds(3600));
+
+      // the same value again, once the overlap is over: nothing more
+      OwnershipRecord settled = rotated.withoutPrevious();
+      Decision.Plan again =
+          decide(model(null, "2026-11-30"), settled, output(NEW_ID, NEW_KEY), true);
+      assertThat(again.actions()).containsExactly(SECRET);
+    }
+
+    @Test
+    void anIntervalRotatesWhenTheKeyIsThatOldAndSaysWhenOtherwise() {
+      Instant issued = NOW.minus(java.time.Duration.ofDays(89));
+      Decision.Plan notYet =
+          decide(model("90d", null), onServiceAccount(issued), output(SA, SA_SECRET), true);
+      assertThat(notYet.actions()).containsExactly(SECRET);
+      assertThat(notYet.wakeAt()).isEqualTo(issued.plus(java.time.Duration.ofDays(90)));
+
+      Instant old = NOW.minus(java.time.Duration.ofDays(90));
+      Decision.Plan due =
+          decide(model("90d", null), onServiceAccount(old), output(SA, SA_SECRET), true);
+      assertThat(due.actions())
+          .filteredOn(a -> a instanceof Action.CreateServiceAccount)
+          .containsExactly(
+              new Action.CreateServiceAccount(
+                  USER,
+                  NEW_ID,
+                  NOW.plus(java.time.Duration.ofDays(90))
+                      .plusSeconds(3600)
+                      .plus(java.time.Duration.ofDays(1)),
+                  false));
+      assertThat(due.record().previousKeyId()).isEqualTo(SA);
+    }
+
+    @Test
+    void aRecordFromBeforeRotationWithAnIntervalRotatesAtOnce() {
+      // keyIssued unknown: the key may be years old
+      assertThat(decide(model("90d", null), OURS, output(USER, KEY), true).accessKey())
+          .isEqualTo(NEW_ID);
+    }
+
+    @Test
+    void duringTheOverlapBothKeysStayAndARequestWaitsForItsEnd() {
+      OwnershipRecord overlapping =
+          onServiceAccount(NOW.minusSeconds(60))
+              .rotated(NEW_ID, NEW_KEY, NOW.minusSeconds(60), NOW.plusSeconds(3540), null);
+      Decision.Plan p = decide(model(null, "again"), overlapping, output(NEW_ID, NEW_KEY), true);
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.wakeAt()).isEqualTo(NOW.plusSeconds(3540));
+      assertThat(p.record()).isEqualTo(overlapping);
+    }
+
+    @Test
+    void afterTheOverlapThePreviousServiceAccountGoesAfterTheSecretThenTheRecord() {
+      OwnershipRecord overlapping =
+          onServiceAccount(NOW.minusSeconds(7200))
+              .rotated(NEW_ID, NEW_KEY, NOW.minusSeconds(3600), NOW, null);
+      Decision.Plan p = decide(model(null, null), overlapping, output(NEW_ID, NEW_KEY), true);
+      assertThat(p.actions())
+          .containsExactly(
+              SECRET,
+              new Action.DeleteServiceAccount(SA),
+              new Action.WriteRecord(overlapping.withoutPrevious(), true));
+    }
+
+    @Test
+    void afterTheOverlapTheUsersOwnKeyIsReplacedByOneNobodyHolds() {
+      OwnershipRecord overlapping =
+          OURS.rotated(NEW_ID, "sa-key", NOW.minusSeconds(3600), NOW, "t");
+      Decision.Plan p = decide(model(null, "t"), overlapping, output(NEW_ID, "sa-key"), true);
+      OwnershipRecord next = overlapping.withoutPrevious().withSecretKey(NEW_KEY);
+      assertThat(p.actions()).containsExactly(new Action.WriteRecord(next, true), RESET, SECRET);
+      assertThat(p.userSecret()).isEqualTo(NEW_KEY);
+      assertThat(p.secretKey()).as("consumers keep the service account").isEqualTo("sa-key");
+    }
+
+    @Test
+    void thePreviousKeyIsNeverRetiredWhileTheSecretStillHoldsIt() {
+      OwnershipRecord overlapping =
+          onServiceAccount(NOW.minusSeconds(7200))
+              .rotated(NEW_ID, NEW_KEY, NOW.minusSeconds(3600), NOW, null);
+      // the Secret write failed, or someone put the old key back
+      Decision.Plan p = decide(model(null, null), overlapping, output(SA, SA_SECRET), true);
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.accessKey()).isEqualTo(NEW_ID);
+    }
+
+    @Test
+    void crashAfterTheRecordBeforeTheKeyIssuesTheRecordedKey() {
+      OwnershipRecord rotated =
+          OURS.rotated(NEW_ID, "sa-key", NOW.minusSeconds(5), NOW.plusSeconds(3595), "t");
+      // the service account does not exist; the Secret still holds the user's key
+      Decision.Plan p = decide(model(null, "t"), rotated, output(USER, KEY), false);
+      assertThat(p.actions())
+          .containsExactly(
+              new Action.CreateServiceAccount(
+                  USER, NEW_ID, NOW.minusSeconds(5).plus(KeyRotation.MAX_KEY_LIFETIME), true),
+              SECRET);
+      assertThat(p.accessKey()).isEqualTo(NEW_ID);
+      assertThat(p.secretKey()).isEqualTo("sa-key");
+    }
+
+    @Test
+    void crashAfterTheKeyBeforeTheSecretWritesTheSecret() {
+      OwnershipRecord rotated =
+          OURS.rotated(NEW_ID, "sa-key", NOW.minusSeconds(5), NOW.plusSeconds(3595), "t");
+      Decision.Plan p = decide(model(null, "t"), rotated, output(USER, KEY), true);
+      assertThat(p.actions()).containsExactly(SECRET);
+      assertThat(p.newKey()).isTrue();
+    }
+
+    @Test
+    void crashAfterDeletingThePreviousKeyBeforeTheRecordDeletesAgainAndForgets() {
+      OwnershipRecord overlapping =
+          onServiceAccount(NOW.minusSeconds(7200))
+              .rotated(NEW_ID, NEW_KEY, NOW.minusSeconds(3600), NOW.minusSeconds(1), null);
+      Decision.Plan p = decide(model(null, null), overlapping, output(NEW_ID, NEW_KEY), true);
+      assertThat(p.actions())
+          .containsExactly(
+              SECRET,
+              new Action.DeleteServiceAccount(SA),
+              new Action.WriteRecord(overlapping.withoutPrevious(), true));
+    }
+
+    @Test
+    void aMissingServiceAccountIsIssuedAgainWithTheRecordedKeyWhileItsBackstopLasts() {
+      Decision.Plan p =
+          decide(
+              model("90d", null),
+              onServiceAccount(NOW.minusSeconds(60)),
+              output(SA, SA_SECRET),
+              false);
+      assertThat(p.actions())
+          .containsExactly(
+              new Action.CreateServiceAccount(
+                  USER,
+                  SA,
+                  NOW.minusSeconds(60).plus(java.time.Duration.ofDays(91)).plusSeconds(3600),
+                  true),
+              SECRET);
+      assertThat(p.secretKey()).isEqualTo(SA_SECRET);
+    }
+
+    @Test
+    void deletionRemovesEveryServiceAccountBeforeTheUser() {
+      OwnershipRecord overlapping =
+          onServiceAccount(NOW.minusSeconds(60))
+              .rotated(NEW_ID, NEW_KEY, NOW, NOW.plusSeconds(60), null);
+      assertThat(Decider.cleanup(DeciderTest.integration(), overlapping))
+          .containsExactly(
+              new Action.DeleteServiceAccount(SA),
+              new Action.DeleteServiceAccount(NEW_ID),
+              new Action.DeleteUser(USER),
+              new Action.DeletePolicy(POLICY),
+              new Action.DeleteRecord(overlapping));
+    }
+
+    @Test
+    void rotationIsOnlyForManagedKeysAndWithinBounds() {
+      for (String bad : List.of("30m", "351d")) {
+        assertThatThrownBy(() -> model(bad, null))
+            .isInstanceOf(StepFailure.class)
+            .hasMessageContaining("rotation.interval must be between 1h and 350d");
+      }
+      S3Integration validateOnly = Fixtures.validateOnly(NS, "viz", "minio-prod", "keys", "media");
+      validateOnly.getSpec().setStoreRef(new StoreRef(StoreKind.ClusterS3Store, "minio-prod"));
+      validateOnly
+          .getSpec()
+          .setRotation(new dev.integrations.s3.api.v1alpha1.RotationSpec("90d", null));
+      ResolvedStore store = store();
+      assertThatThrownBy(
+              () ->
+                  IntegrationModel.from(
+                      validateOnly,
+                      store,
+                      StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+                      name -> Optional.empty(),
+                      OperatorConfig.defaults()))
+          .isInstanceOf(StepFailure.class)
+          .hasMessageContaining("rotation needs credentials.managed");
+    }
+
+    @Test
+    void aStoreMaximumCapsTheIntervalAndAppliesWhereNoneIsSet() {
+      ResolvedStore store = store();
+      var limits = new dev.integrations.s3.api.v1alpha1.StoreRotation();
+      limits.setMaxInterval("30d");
+      store.spec().setRotation(limits);
+      S3Integration i = DeciderTest.integration();
+      IntegrationModel none =
+          IntegrationModel.from(
+              i,
+              store,
+              StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+              name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+              OperatorConfig.defaults());
+      assertThat(none.rotation().interval()).isEqualTo(java.time.Duration.ofDays(30));
+      i.getSpec().setRotation(new dev.integrations.s3.api.v1alpha1.RotationSpec("90d", null));
+      assertThatThrownBy(
+              () ->
+                  IntegrationModel.from(
+                      i,
+                      store,
+                      StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+                      name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+                      OperatorConfig.defaults()))
+          .hasMessageContaining("longer than the store allows (rotation.maxInterval 30d)");
     }
   }
 }

@@ -30,6 +30,40 @@ class OwnershipRecordsTest {
   }
 
   @Test
+  void aRotatedRecordRoundTripsWithBothKeysAndItsTimes() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-30T10:00:00Z");
+    OwnershipRecord rotated =
+        RECORD.rotated(
+            "S3IABCDEFGHIJKLMNOPQ", "sa-secret-0123456789", now, now.plusSeconds(3600), "t1");
+    Secret s = OwnershipRecords.toSecret(rotated, "s3-operator");
+
+    assertThat(OwnershipRecords.fromSecret(s)).contains(rotated);
+    assertThat(
+            OwnershipRecords.fromSecret(OwnershipRecords.toSecret(rotated.withoutPrevious(), "ns")))
+        .contains(rotated.withoutPrevious());
+    assertThat(s.getMetadata().getAnnotations())
+        .containsEntry(OwnershipRecords.KEY_ID_ANNOTATION, "S3IABCDEFGHIJKLMNOPQ")
+        .containsEntry(OwnershipRecords.PREVIOUS_KEY_ANNOTATION, RECORD.user())
+        .doesNotContainValue("sa-secret-0123456789");
+    assertThat(rotated.toString())
+        .doesNotContain("sa-secret-0123456789")
+        .doesNotContain(RECORD.secretKey());
+    assertThat(rotated.consumerKeyId()).isEqualTo("S3IABCDEFGHIJKLMNOPQ");
+    assertThat(rotated.consumerSecret()).isEqualTo("sa-secret-0123456789");
+    assertThat(RECORD.consumerKeyId()).isEqualTo(RECORD.user());
+  }
+
+  @Test
+  void halfARotationIsNotARecord() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-30T10:00:00Z");
+    Secret s =
+        OwnershipRecords.toSecret(
+            RECORD.rotated("S3IABCDEFGHIJKLMNOPQ", "sa-secret", now, now, null), "ns");
+    s.getData().remove("keySecret");
+    assertThat(OwnershipRecords.fromSecret(s)).isEmpty();
+  }
+
+  @Test
   void namesDifferByStoreAndUser() {
     assertThat(OwnershipRecords.name("ClusterS3Store/a", "u"))
         .isNotEqualTo(OwnershipRecords.name("ClusterS3Store/b", "u"))

@@ -14,6 +14,9 @@ public final class ApiGroup {
   /** {@code "true"} stops every write the operator would make for that resource. */
   public static final String PAUSED_ANNOTATION = GROUP + "/paused";
 
+  /** Rotate the managed key now: any value not acted on yet triggers one rotation. */
+  public static final String ROTATE_ANNOTATION = GROUP + "/rotate";
+
   /** {@code "true"} releases the finalizer without cleaning up storage. */
   public static final String SKIP_CLEANUP_ANNOTATION = GROUP + "/skip-cleanup";
 

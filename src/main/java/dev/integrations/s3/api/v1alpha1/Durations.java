@@ -14,6 +14,24 @@ public final class Durations {
   /** The form a CRD field accepts (no days there: intervals are given in hours at most). */
   public static final String CRD_PATTERN = "^([0-9]+(s|m|h))+$";
 
+  /** The form of rotation durations, which may be given in days ({@code 90d}). */
+  public static final String LONG_PATTERN = "^([0-9]+(s|m|h|d))+$";
+
+  /**
+   * Rotation interval bounds: not more often than hourly; at most 350 days, so that a key, its
+   * overlap and a day of slack stay within MinIO's 365-day limit on service accounts.
+   */
+  public static final Duration MIN_ROTATION = Duration.ofHours(1);
+
+  public static final Duration MAX_ROTATION = Duration.ofDays(350);
+
+  /** Overlap bounds: long enough for consumers to reload, short enough to matter. */
+  public static final Duration MIN_OVERLAP = Duration.ofSeconds(10);
+
+  public static final Duration MAX_OVERLAP = Duration.ofDays(7);
+
+  public static final Duration DEFAULT_OVERLAP = Duration.ofHours(1);
+
   /** Shortest verification interval: a full probe per integration at most once a minute. */
   public static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
 

@@ -19,6 +19,11 @@ import java.util.List;
         "credentials.managed needs at least one entry in accessPolicyRefs: the user could read"
             + " nothing otherwise")
 @ValidationRule(
+    value = "!has(self.rotation) || has(self.credentials.managed)",
+    message =
+        "rotation needs credentials.managed: the operator cannot rotate keys it did not issue;"
+            + " rotate your own keys in the Secret named by credentials.secretRef")
+@ValidationRule(
     value = "has(self.bucket) || (has(self.accessPolicyRefs) && size(self.accessPolicyRefs) > 0)",
     message = "set bucket or accessPolicyRefs: without either there is nothing to verify")
 public class S3IntegrationSpec {
@@ -57,10 +62,24 @@ public class S3IntegrationSpec {
   @JsonPropertyDescription("How often access is re-verified.")
   private VerificationSpec verification;
 
+  @JsonPropertyDescription(
+      "Key rotation (managed credentials only): a new key at this interval or when the"
+          + " s3.integrations.dev/rotate annotation changes, the previous one valid for the"
+          + " overlap.")
+  private RotationSpec rotation;
+
   @Default("Delete")
   @JsonPropertyDescription(
       "Delete (default) removes the MinIO user and policy with this resource; Retain keeps them.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
+
+  public RotationSpec getRotation() {
+    return rotation;
+  }
+
+  public void setRotation(RotationSpec rotation) {
+    this.rotation = rotation;
+  }
 
   public StoreRef getStoreRef() {
     return storeRef;

@@ -45,6 +45,19 @@ public class S3IntegrationStatus {
   @JsonPropertyDescription("When access was last verified with the issued credentials.")
   private String lastVerifiedTime;
 
+  @JsonPropertyDescription(
+      "Managed credentials: the key the Secret holds, when it was issued, the next rotation, and"
+          + " the previous key while it overlaps. Never a secret.")
+  private RotationStatus rotation;
+
+  public RotationStatus getRotation() {
+    return rotation;
+  }
+
+  public void setRotation(RotationStatus rotation) {
+    this.rotation = rotation;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }

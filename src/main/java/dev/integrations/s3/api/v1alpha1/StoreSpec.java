@@ -50,12 +50,23 @@ public class StoreSpec {
           + " a validate-only store (Oracle, HCP, ...) where tenants bring their own keys.")
   private StoreAdmin admin;
 
+  @JsonPropertyDescription("Key rotation the store asks of its managed integrations.")
+  private StoreRotation rotation;
+
   @Size(max = 50)
   @JsonPropertyDescription(
       "Which namespaces may use the store, for which buckets. A ClusterS3Store serves no"
           + " namespace without a matching rule; an S3Store without rules serves every bucket to"
           + " its own namespace.")
   private List<AllowRule> allow;
+
+  public StoreRotation getRotation() {
+    return rotation;
+  }
+
+  public void setRotation(StoreRotation rotation) {
+    this.rotation = rotation;
+  }
 
   public String getEndpoint() {
     return endpoint;
