@@ -114,6 +114,54 @@ class CrdValidationIT {
   }
 
   @Test
+  void rotationOfKeysTheOperatorDidNotIssueIsRejected() {
+    assertRejected(
+        integration(
+            "rotate-own",
+            """
+            storeRef: {name: minio-prod}
+            bucket: share-with-kolena
+            credentials:
+              secretRef: {name: keys}
+            rotation: {interval: 90d}
+            """),
+        "spec",
+        "rotation needs credentials.managed");
+  }
+
+  @Test
+  void rotationDurationsInAnotherFormAreRejected() {
+    assertRejected(
+        integration(
+            "rotate-form",
+            """
+            storeRef: {name: minio-prod}
+            accessPolicyRefs: [{name: read}]
+            credentials:
+              managed: {}
+            rotation: {interval: 3 months}
+            """),
+        "spec.rotation.interval",
+        "should match");
+  }
+
+  @Test
+  void rotationInDaysIsAccepted() {
+    GenericKubernetesResource i =
+        create(
+            integration(
+                "rotate-days",
+                """
+                storeRef: {name: minio-prod}
+                accessPolicyRefs: [{name: read}]
+                credentials:
+                  managed: {}
+                rotation: {interval: 90d, overlap: 1h}
+                """));
+    assertThat(at(i, "spec", "rotation", "interval")).isEqualTo("90d");
+  }
+
+  @Test
   void integrationWithNeitherCredentialBlockIsRejected() {
     assertRejected(
         integration(
