@@ -162,9 +162,13 @@ class ScopeConflictIT {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
         .until(() -> op.secret(ns, "s5-config") != null);
-    assertThat(quietReconcileCount() - before)
+    // the edited one (its spec, its new Secret, its retired Secret, its status) and the one
+    // waiting in ScopeConflict: never the ten others (11+ before peers were woken by scope)
+    double woken = quietReconcileCount() - before;
+    System.out.printf("reconciles after one secretName edit in a namespace of 11: %.0f%n", woken);
+    assertThat(woken)
         .as("reconciles after an edit of one integration's secretName, in a namespace of 11")
-        .isLessThanOrEqualTo(3);
+        .isLessThanOrEqualTo(6);
 
     // s0 moves to another bucket: z-late, waiting on s0's old scope, goes on
     client
