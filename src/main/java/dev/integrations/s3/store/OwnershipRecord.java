@@ -126,20 +126,7 @@ public record OwnershipRecord(
 
   /** The same record with another key for the user itself. */
   public OwnershipRecord withSecretKey(String key) {
-    return new OwnershipRecord(
-        integrationUid,
-        integrationNamespace,
-        integrationName,
-        store,
-        user,
-        policy,
-        key,
-        keyId,
-        keySecret,
-        keyIssued,
-        previousKeyId,
-        previousUntil,
-        rotateToken);
+    return withKeys(key, keyId, keySecret, keyIssued, previousKeyId, previousUntil, rotateToken);
   }
 
   /**
@@ -148,42 +135,28 @@ public record OwnershipRecord(
    */
   public OwnershipRecord rotated(
       String newKeyId, String newSecret, Instant now, Instant until, String token) {
-    return new OwnershipRecord(
-        integrationUid,
-        integrationNamespace,
-        integrationName,
-        store,
-        user,
-        policy,
-        secretKey,
-        newKeyId,
-        newSecret,
-        now,
-        consumerKeyId(),
-        until,
-        token);
+    return withKeys(secretKey, newKeyId, newSecret, now, consumerKeyId(), until, token);
   }
 
   /** The overlap is over: the previous key is forgotten (after it was made invalid). */
   public OwnershipRecord withoutPrevious() {
-    return new OwnershipRecord(
-        integrationUid,
-        integrationNamespace,
-        integrationName,
-        store,
-        user,
-        policy,
-        secretKey,
-        keyId,
-        keySecret,
-        keyIssued,
-        null,
-        null,
-        rotateToken);
+    return withKeys(secretKey, keyId, keySecret, keyIssued, null, null, rotateToken);
   }
 
   /** The same record having acted on this rotate annotation value (without rotating). */
   public OwnershipRecord withRotateToken(String token) {
+    return withKeys(secretKey, keyId, keySecret, keyIssued, previousKeyId, previousUntil, token);
+  }
+
+  /** The same integration, store, user and policy, with this key state. */
+  private OwnershipRecord withKeys(
+      String userKey,
+      String currentKeyId,
+      String currentSecret,
+      Instant issued,
+      String previous,
+      Instant until,
+      String token) {
     return new OwnershipRecord(
         integrationUid,
         integrationNamespace,
@@ -191,12 +164,12 @@ public record OwnershipRecord(
         store,
         user,
         policy,
-        secretKey,
-        keyId,
-        keySecret,
-        keyIssued,
-        previousKeyId,
-        previousUntil,
+        userKey,
+        currentKeyId,
+        currentSecret,
+        issued,
+        previous,
+        until,
         token);
   }
 
