@@ -64,7 +64,7 @@ final class SecretFights {
       return; // the Secret is as we left it: the integration changed, not the Secret
     }
     Instant now = Instant.now(clock);
-    synchronized (s) {
+    synchronized (s.restores) { // shared by the states of one Secret
       while (!s.restores.isEmpty() && !s.restores.peekFirst().plus(WINDOW).isAfter(now)) {
         s.restores.removeFirst();
       }
@@ -108,7 +108,7 @@ final class SecretFights {
     if (s == null) {
       return null;
     }
-    synchronized (s) {
+    synchronized (s.restores) { // shared by the states of one Secret
       Instant first = s.restores.peekFirst();
       if (first == null || s.restores.size() < LIMIT) {
         return null;
