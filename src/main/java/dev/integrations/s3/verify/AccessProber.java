@@ -115,13 +115,7 @@ public final class AccessProber {
         out[i] =
             budget.allows(used[0])
                 ? probeBucket(client, call, scope, budget, used)
-                : new ProbeResult(
-                    scope.bucket(),
-                    null,
-                    null,
-                    "not probed this time: the verification's request budget ("
-                        + budget.maxRequests()
-                        + " requests) or time is spent; a later one starts here");
+                : notProbed(scope.bucket(), budget);
       }
       return List.of(out);
     } finally {
@@ -237,6 +231,17 @@ public final class AccessProber {
     }
   }
 
+  /** A bucket the budget left out this time: neither proof nor failure. */
+  private static ProbeResult notProbed(String bucket, ProbeBudget budget) {
+    return new ProbeResult(
+        bucket,
+        null,
+        null,
+        "not probed this time: the verification's request budget ("
+            + budget.maxRequests()
+            + " requests) or time is spent; a later one starts here");
+  }
+
   private static ProbeResult probeBucket(
       MinioClient client, Call call, BucketScope scope, ProbeBudget budget, int[] used) {
     String bucket = scope.bucket();
@@ -246,12 +251,7 @@ public final class AccessProber {
       if (!budget.allows(used[0] + 1)) {
         // keep one request for the read; report what was sampled
         if (tried == 0) {
-          return new ProbeResult(
-              bucket,
-              null,
-              null,
-              "not probed this time: the verification's request budget is spent; a later one"
-                  + " starts here");
+          return notProbed(bucket, budget);
         }
         return new ProbeResult(
             bucket,
