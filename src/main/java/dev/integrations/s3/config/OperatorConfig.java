@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param reconcileThreads concurrent reconciles
  * @param operatorNamespace the operator's own namespace: ClusterS3Store admin and CA Secrets and
  *     the ownership records live there (empty: the client's namespace)
+ * @param consumerMountPath where consumers mount the output Secret: the file paths the Secret's
+ *     keys name ({@code AWS_CA_BUNDLE}, {@code AWS_CONFIG_FILE}, the JVM trust store) start here
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -34,7 +36,8 @@ public record OperatorConfig(
     Duration leaseDuration,
     String leaderElectionIdentity,
     int reconcileThreads,
-    String operatorNamespace) {
+    String operatorNamespace,
+    String consumerMountPath) {
 
   /** Log output format. */
   public enum LogFormat {
@@ -52,6 +55,10 @@ public record OperatorConfig(
   public static final String LEADER_ELECTION_IDENTITY = "LEADER_ELECTION_IDENTITY";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
   public static final String OPERATOR_NAMESPACE = "OPERATOR_NAMESPACE";
+  public static final String CONSUMER_MOUNT_PATH = "CONSUMER_MOUNT_PATH";
+
+  /** The documented mount convention (docs/consumers.md). */
+  public static final String DEFAULT_CONSUMER_MOUNT_PATH = "/var/run/s3-integration";
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -80,7 +87,8 @@ public record OperatorConfig(
             env.getOrDefault(LEADER_ELECTION_LEASE_DURATION, "15s")),
         env.getOrDefault(LEADER_ELECTION_IDENTITY, "").trim(),
         parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200),
-        env.getOrDefault(OPERATOR_NAMESPACE, "").trim());
+        env.getOrDefault(OPERATOR_NAMESPACE, "").trim(),
+        parseMountPath(env.getOrDefault(CONSUMER_MOUNT_PATH, DEFAULT_CONSUMER_MOUNT_PATH)));
   }
 
   /** The same settings in another operator namespace. */
@@ -95,7 +103,40 @@ public record OperatorConfig(
         leaseDuration,
         leaderElectionIdentity,
         reconcileThreads,
-        namespace);
+        namespace,
+        consumerMountPath);
+  }
+
+  /** The same settings with another consumer mount path. */
+  public OperatorConfig withConsumerMountPath(String path) {
+    return new OperatorConfig(
+        watchNamespaces,
+        defaultVerificationInterval,
+        httpPort,
+        logFormat,
+        leaderElection,
+        leaderElectionNamespace,
+        leaseDuration,
+        leaderElectionIdentity,
+        reconcileThreads,
+        operatorNamespace,
+        parseMountPath(path));
+  }
+
+  /**
+   * An absolute path of plain characters: it goes unquoted into a JVM option and a config file, so
+   * no spaces, quotes or {@code $}.
+   */
+  static String parseMountPath(String value) {
+    String v = value.trim();
+    if (!v.matches("/[A-Za-z0-9._/-]{0,199}") || v.contains("//") || v.contains("/../")) {
+      throw new IllegalArgumentException(
+          CONSUMER_MOUNT_PATH
+              + "=\""
+              + value
+              + "\" must be an absolute path of letters, digits and . _ - / (at most 200)");
+    }
+    return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
   }
 
   /** True when every namespace is watched. */

@@ -58,6 +58,7 @@ final class IntegrationEventSources {
   IntegrationEventSources(
       EventSourceContext<S3Integration> context,
       OutputSecretDependent outputSecrets,
+      TrustStoreDependent trustStores,
       Records records,
       Set<String> watchedNamespaces) {
     operatorNamespace = records.namespace();
@@ -141,6 +142,7 @@ final class IntegrationEventSources {
             stores,
             namespaces,
             outputSecrets.informer(context),
+            trustStores.informer(context),
             records.informer(context),
             inputs,
             scopePeers);

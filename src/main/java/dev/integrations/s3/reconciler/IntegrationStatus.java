@@ -206,6 +206,16 @@ final class IntegrationStatus {
     return reason;
   }
 
+  /** The public endpoint check of this verification (null: the store has no public endpoint). */
+  void publicEndpoint(Verifier.PublicCheck check) {
+    if (check == null) {
+      steps.without(ConditionTypes.PUBLIC_ENDPOINT_VERIFIED);
+    } else {
+      steps.beside(
+          ConditionTypes.PUBLIC_ENDPOINT_VERIFIED, check.status(), check.reason(), check.message());
+    }
+  }
+
   /** A step cannot go on: its condition False, the later ones waiting, Ready False. */
   void failed(StepFailure f) {
     steps.blocked(f.type, f.reason, f.getMessage());

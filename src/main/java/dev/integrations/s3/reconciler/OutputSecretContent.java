@@ -20,7 +20,8 @@ final class OutputSecretContent {
       S3Integration resource,
       IntegrationModel model,
       Observer.Connection connection,
-      Decision.Plan plan) {
+      Decision.Plan plan,
+      String mountPath) {
     var store = model.store().spec();
     ResolvedConfig config =
         new ResolvedConfig(
@@ -32,7 +33,9 @@ final class OutputSecretContent {
             store.getPort(),
             connection.endpoint().virtualHostStyle() ? "virtual" : "path",
             model.bucket(),
-            connection.caPem());
+            connection.caPem(),
+            store.getPublicEndpoint(),
+            mountPath);
     return ResolvedConfigSecret.build(resource, model.secretName(), config, Map.of());
   }
 
@@ -42,6 +45,11 @@ final class OutputSecretContent {
    * SecretReady=False with the HTTP status and the fields named, never the values.
    */
   static RuntimeException refused(String secretName, KubernetesClientException e) {
+    return refused("Secret", secretName, e);
+  }
+
+  /** The same for another kind the integration writes beside its Secret. */
+  static RuntimeException refused(String kind, String name, KubernetesClientException e) {
     if (Failures.isControlPlaneBlip(e)) {
       return e;
     }
@@ -61,8 +69,10 @@ final class OutputSecretContent {
     return StepFailure.permanent(
         SECRET_READY,
         Reasons.SECRET_WRITE_FAILED,
-        "the API server refused to write Secret \""
-            + secretName
+        "the API server refused to write "
+            + kind
+            + " \""
+            + name
             + "\": HTTP "
             + e.getCode()
             + (reason == null ? "" : " " + reason)

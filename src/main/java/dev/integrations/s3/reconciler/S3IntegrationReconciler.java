@@ -83,6 +83,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final SecretFights fights;
   private final KeyAges keyAges;
   private final OutputSecretDependent outputSecrets;
+  private final TrustStoreDependent trustStores = new TrustStoreDependent();
   private final IntegrationCleanup cleanup;
   private final Records records;
   private volatile IntegrationEventSources sources;
@@ -116,7 +117,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   public List<EventSource<?, S3Integration>> prepareEventSources(
       EventSourceContext<S3Integration> context) {
     sources =
-        new IntegrationEventSources(context, outputSecrets, records, config.watchNamespaces());
+        new IntegrationEventSources(
+            context, outputSecrets, trustStores, records, config.watchNamespaces());
     stores = sources.storeResolver();
     observer = new Observer(new InputSecrets(context.getClient()), adminFactory, prober);
     return sources.all();
@@ -162,6 +164,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       Observer.Connection connection = observer.connect(model);
       Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
+      if (connection.caPem() != null) {
+        trustStores.observe(resource, context, model.secretName()); // a conflict stops us here
+      }
       Observation seen = observer.observe(model, connection, output, record);
       within(deadline, "reading the storage");
       Instant now = Instant.now(clock);
@@ -183,8 +188,18 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         List<BucketStatus> buckets = verifier.probe(model, connection, plan, deadline);
         status.verified(buckets);
         reporter.verified(status.access());
+        model
+            .store()
+            .publicEndpoint()
+            .ifPresent(
+                p ->
+                    status.publicEndpoint(
+                        verifier.checkPublic(p, model, connection, plan, deadline)));
       } else {
         status.access();
+      }
+      if (model.store().publicEndpoint().isEmpty()) {
+        status.publicEndpoint(null);
       }
       S3IntegrationStatus desired = status.build();
       Duration wait = Verifier.untilNext(desired, model.interval(), now);
@@ -232,8 +247,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
               outputSecrets.write(
                   resource,
                   context,
-                  OutputSecretContent.build(resource, model, connection, plan),
+                  OutputSecretContent.build(
+                      resource, model, connection, plan, config.consumerMountPath()),
                   output));
+          results.addAll(
+              trustStores.apply(resource, context, model.secretName(), connection.caPem()));
           status.secretWritten();
         } else if (MinioUserApplier.handles(action)) {
           results.add(

@@ -6,8 +6,10 @@ import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.verify.AccessProber;
+import dev.integrations.s3.verify.BucketScope;
 import dev.integrations.s3.verify.ProbeBudget;
 import dev.integrations.s3.verify.ProbeResult;
 import java.time.Duration;
@@ -51,6 +53,83 @@ final class Verifier {
             e.getMessage() + "; the user changed on the server during the reconcile, retrying");
       }
       throw StepFailure.of(ACCESS_VERIFIED, e);
+    }
+  }
+
+  /**
+   * What the browser-facing endpoint says to the issued keys.
+   *
+   * @param status True, False or Unknown
+   * @param reason Verified, PublicEndpointRefused or PublicEndpointUnreachable
+   * @param message what was tried and what answered, without keys
+   */
+  record PublicCheck(String status, String reason, String message) {}
+
+  /**
+   * Lists (and reads one object of) the first bucket in scope through the store's public endpoint
+   * with the plan's keys, the way a browser's presigned request reaches the storage: two requests
+   * at most. An endpoint the operator cannot reach (split-horizon DNS, no route from the cluster)
+   * is Unknown, not False: browsers may still reach it.
+   */
+  PublicCheck checkPublic(
+      StorageEndpoint endpoint,
+      IntegrationModel m,
+      Observer.Connection c,
+      Decision.Plan plan,
+      Instant deadline) {
+    String url = endpoint.url();
+    if (m.scopes().isEmpty()) {
+      return new PublicCheck(
+          Conditions.UNKNOWN, Reasons.PENDING, "no bucket in scope to check " + url + " with");
+    }
+    BucketScope scope = m.scopes().get(0);
+    try {
+      ProbeResult r =
+          prober
+              .probe(
+                  endpoint.withCa(c.caPem()),
+                  plan.accessKey(),
+                  plan.secretKey(),
+                  List.of(scope),
+                  new ProbeBudget(2, deadline, 0))
+              .get(0);
+      if (r.list() == ProbeResult.Outcome.Allowed) {
+        return new PublicCheck(
+            Conditions.TRUE,
+            Reasons.VERIFIED,
+            "the issued keys can list"
+                + (r.get() == ProbeResult.Outcome.Allowed ? " and get" : "")
+                + " in bucket \""
+                + scope.bucket()
+                + "\" through "
+                + url);
+      }
+      return new PublicCheck(
+          Conditions.FALSE,
+          Reasons.PUBLIC_ENDPOINT_REFUSED,
+          url
+              + " refused what "
+              + m.endpoint().url()
+              + " allows: list of bucket \""
+              + scope.bucket()
+              + "\" "
+              + (r.list() == null ? "not probed" : r.list().name())
+              + (r.message() == null ? "" : " (" + r.message() + ")")
+              + "; presigned URLs naming it will fail in browsers");
+    } catch (StorageException e) {
+      boolean unreachable =
+          Reasons.ENDPOINT_UNREACHABLE.equals(e.reason()) || Reasons.TLS_ERROR.equals(e.reason());
+      return unreachable
+          ? new PublicCheck(
+              Conditions.UNKNOWN,
+              Reasons.PUBLIC_ENDPOINT_UNREACHABLE,
+              "not verified: the operator cannot reach it ("
+                  + e.getMessage()
+                  + "); browsers may, from where they are")
+          : new PublicCheck(
+              Conditions.FALSE,
+              Reasons.PUBLIC_ENDPOINT_REFUSED,
+              e.getMessage() + "; presigned URLs naming " + url + " will fail in browsers");
     }
   }
 

@@ -36,6 +36,7 @@ public final class LocatorResolver {
 
   private final Supplier<RoutingTable> loader;
   private final Map<Route, MinioClient> clients = new ConcurrentHashMap<>();
+  private final Map<Route, MinioClient> presigners = new ConcurrentHashMap<>();
   private volatile RoutingTable table;
 
   private LocatorResolver(Supplier<RoutingTable> loader) {
@@ -88,6 +89,7 @@ public final class LocatorResolver {
     RoutingTable fresh = loader.get();
     this.table = fresh;
     clients.keySet().retainAll(fresh.routes());
+    presigners.keySet().retainAll(fresh.routes());
     return this;
   }
 
@@ -127,7 +129,7 @@ public final class LocatorResolver {
     Route route = table.require(locator);
     try {
       String url =
-          client(route)
+          presigner(route)
               .getPresignedObjectUrl(
                   GetPresignedObjectUrlArgs.builder()
                       .method(Method.GET)
@@ -174,10 +176,21 @@ public final class LocatorResolver {
    * JVM's CAs plus the Secret's {@code ca.crt}.
    */
   public MinioClient client(Route route) {
-    return clients.computeIfAbsent(route, LocatorResolver::newClient);
+    return clients.computeIfAbsent(route, r -> newClient(r, r.endpointUrl()));
   }
 
-  private static MinioClient newClient(Route route) {
+  /**
+   * The client that signs presigned URLs: on the route's public endpoint when its Secret names one
+   * ({@code S3_PUBLIC_ENDPOINT_URL}: the host browsers reach), else the same as {@link #client}.
+   * Signing sends nothing.
+   */
+  MinioClient presigner(Route route) {
+    return route.publicEndpointUrl() == null
+        ? client(route)
+        : presigners.computeIfAbsent(route, r -> newClient(r, r.publicEndpointUrl()));
+  }
+
+  private static MinioClient newClient(Route route, URI endpoint) {
     OkHttpClient.Builder http =
         new OkHttpClient.Builder()
             .connectTimeout(CONNECT_TIMEOUT)
@@ -189,7 +202,7 @@ public final class LocatorResolver {
     }
     MinioClient client =
         MinioClient.builder()
-            .endpoint(route.endpointUrl().toString())
+            .endpoint(endpoint.toString())
             .region(route.region())
             .credentials(route.accessKeyId(), route.secretAccessKey())
             .httpClient(http.build(), true)

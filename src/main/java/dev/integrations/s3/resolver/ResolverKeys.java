@@ -24,6 +24,7 @@ public final class ResolverKeys {
   public static final String S3_ADDRESSING_STYLE = "S3_ADDRESSING_STYLE";
   public static final String S3_BUCKET = "S3_BUCKET";
   public static final String S3_LOCATOR_PATTERN = "S3_LOCATOR_PATTERN";
+  public static final String S3_PUBLIC_ENDPOINT_URL = "S3_PUBLIC_ENDPOINT_URL";
   public static final String CA_CRT = "ca.crt";
   public static final String INTEGRATION_JSON = "integration.json";
 

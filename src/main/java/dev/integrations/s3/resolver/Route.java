@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param addressingStyle path or virtual-host style
  * @param locatorPattern {@code s3://<bucket>/*} or {@code s3://*}
  * @param caPem PEM CA bundle to trust for this endpoint, or null
+ * @param publicEndpointUrl the browser-facing {@code http(s)://host[:port]} presigned URLs name, or
+ *     null to name {@code endpointUrl}
  */
 public record Route(
     String namespace,
@@ -36,7 +38,8 @@ public record Route(
     String region,
     AddressingStyle addressingStyle,
     String locatorPattern,
-    String caPem) {
+    String caPem,
+    URI publicEndpointUrl) {
 
   /** How bucket names go into request URLs. */
   public enum AddressingStyle {
@@ -83,7 +86,8 @@ public record Route(
 
     String accessKey = required(secret, ResolverKeys.ACCESS_KEY_ID);
     String secretKey = required(secret, ResolverKeys.SECRET_ACCESS_KEY);
-    URI endpoint = endpointUrl(secret, required(secret, ResolverKeys.ENDPOINT_URL));
+    URI endpoint =
+        endpointUrl(secret, ResolverKeys.ENDPOINT_URL, required(secret, ResolverKeys.ENDPOINT_URL));
     String region = required(secret, ResolverKeys.REGION);
     AddressingStyle style;
     try {
@@ -128,6 +132,11 @@ public record Route(
       }
     }
     String ca = value(secret, ResolverKeys.CA_CRT);
+    String publicValue = value(secret, ResolverKeys.S3_PUBLIC_ENDPOINT_URL);
+    URI publicEndpoint =
+        publicValue == null || publicValue.isBlank()
+            ? null
+            : endpointUrl(secret, ResolverKeys.S3_PUBLIC_ENDPOINT_URL, publicValue);
     return new Route(
         namespace,
         name,
@@ -139,7 +148,8 @@ public record Route(
         region,
         style,
         pattern,
-        ca == null || ca.isBlank() ? null : ca);
+        ca == null || ca.isBlank() ? null : ca,
+        publicEndpoint);
   }
 
   /** True when this is the namespace's default route, serving every bucket. */
@@ -174,6 +184,7 @@ public record Route(
         + region
         + ", addressingStyle="
         + addressingStyle.name().toLowerCase(Locale.ROOT)
+        + (publicEndpointUrl == null ? "" : ", publicEndpointUrl=" + publicEndpointUrl)
         + ", accessKeyId="
         + accessKeyId
         + ", secretAccessKey=<redacted>, ca="
@@ -181,12 +192,12 @@ public record Route(
         + "]";
   }
 
-  private static URI endpointUrl(Secret secret, String value) {
+  private static URI endpointUrl(Secret secret, String key, String value) {
     URI uri;
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw invalid(secret, ResolverKeys.ENDPOINT_URL + " is not a URL");
+      throw invalid(secret, key + " is not a URL");
     }
     boolean schemeOk = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
     boolean bare =
@@ -195,12 +206,7 @@ public record Route(
             && uri.getRawFragment() == null
             && uri.getRawUserInfo() == null;
     if (!schemeOk || uri.getHost() == null || !bare) {
-      throw invalid(
-          secret,
-          ResolverKeys.ENDPOINT_URL
-              + " \""
-              + value
-              + "\" is not of the form http(s)://host[:port]");
+      throw invalid(secret, key + " \"" + value + "\" is not of the form http(s)://host[:port]");
     }
     return uri;
   }

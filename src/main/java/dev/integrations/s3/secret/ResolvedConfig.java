@@ -13,6 +13,10 @@ package dev.integrations.s3.secret;
  * @param addressingStyle {@code path} or {@code virtual}
  * @param bucket the scoped bucket, or null when the integration applies to all buckets
  * @param caPem CA bundle, or null
+ * @param publicEndpointUrl the browser-facing {@code http(s)://host[:port]} presigned URLs name, or
+ *     null when browsers use {@code endpointUrl}
+ * @param mountPath where consumers mount the Secret (and the trust store ConfigMap): the file paths
+ *     in the Secret start here
  */
 public record ResolvedConfig(
     String accessKeyId,
@@ -23,11 +27,18 @@ public record ResolvedConfig(
     Integer port,
     String addressingStyle,
     String bucket,
-    String caPem) {
+    String caPem,
+    String publicEndpointUrl,
+    String mountPath) {
 
   /** {@code s3://<bucket>/*} or {@code s3://*}. */
   public String locatorPattern() {
     return bucket == null ? "s3://*" : "s3://" + bucket + "/*";
+  }
+
+  /** A path under the mount. */
+  public String mounted(String file) {
+    return mountPath + "/" + file;
   }
 
   /** Redacted, so that a stray log line cannot leak the secret key. */
@@ -41,6 +52,8 @@ public record ResolvedConfig(
         + region
         + ", bucket="
         + bucket
+        + ", publicEndpointUrl="
+        + publicEndpointUrl
         + ", secretAccessKey=<redacted>]";
   }
 }

@@ -46,13 +46,48 @@ public final class ResolvedConfigSecret {
   public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
   public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
   public static final String REGION = "AWS_REGION";
+
+  /** The region again: botocore (boto3, the AWS CLI v1) reads only this name. */
+  public static final String DEFAULT_REGION = "AWS_DEFAULT_REGION";
+
+  /** Path of the mounted {@link #AWS_CONFIG}: what only the config file can say (path style). */
+  public static final String CONFIG_FILE = "AWS_CONFIG_FILE";
+
+  /** Path of the mounted {@code ca.crt}, for botocore, the AWS CLI and the Go SDK v2. */
+  public static final String CA_BUNDLE = "AWS_CA_BUNDLE";
+
+  /** Path of the mounted {@code ca.crt}, for Node.js (read once at process start). */
+  public static final String NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
+
+  /**
+   * JVM options that make the mounted {@code truststore.p12} the JVM's trust store. Opt-in: a pod
+   * maps it to {@code JAVA_TOOL_OPTIONS} (it replaces the JVM's default trust, see
+   * docs/consumers.md).
+   */
+  public static final String JAVA_TOOL_OPTIONS = "S3_JAVA_TOOL_OPTIONS";
+
+  /** {@link #JAVA_TOOL_OPTIONS} without a CA: a property nothing reads; the JVM's trust stays. */
+  public static final String NO_TRUST_STORE = "-Ds3.integration.truststore=jvm-default";
+
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
   public static final String S3_PORT = "S3_PORT";
   public static final String S3_ADDRESSING_STYLE = "S3_ADDRESSING_STYLE";
   public static final String S3_BUCKET = "S3_BUCKET";
   public static final String S3_LOCATOR_PATTERN = "S3_LOCATOR_PATTERN";
+
+  /** The browser-facing endpoint presigned URLs name, when the store has one. */
+  public static final String S3_PUBLIC_ENDPOINT_URL = "S3_PUBLIC_ENDPOINT_URL";
+
   public static final String CA_CRT = "ca.crt";
+
+  /** An AWS shared config file: {@code s3 = addressing_style}, which no environment sets. */
+  public static final String AWS_CONFIG = "aws-config";
+
   public static final String INTEGRATION_JSON = "integration.json";
+
+  /** Keys that integration.json leaves out: the secret key, and files. */
+  private static final java.util.Set<String> NOT_IN_JSON =
+      java.util.Set.of(SECRET_ACCESS_KEY, CA_CRT, AWS_CONFIG);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -96,31 +131,68 @@ public final class ResolvedConfigSecret {
     return Names.sha256Hex(sb.toString());
   }
 
-  /** The plain key/value content, in the table's order. */
+  /**
+   * The plain key/value content, in the table's order. Keys without a value are left out rather
+   * than written empty; every value is text without NUL (a consumer's {@code envFrom} turns each
+   * key into an environment variable, and a NUL in one stops the container from starting).
+   */
   public static Map<String, String> data(ResolvedConfig c) {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(ACCESS_KEY_ID, c.accessKeyId());
     d.put(SECRET_ACCESS_KEY, c.secretAccessKey());
     d.put(ENDPOINT_URL, c.endpointUrl());
     d.put(REGION, c.region());
+    d.put(DEFAULT_REGION, c.region());
+    d.put(CONFIG_FILE, c.mounted(AWS_CONFIG));
     d.put(S3_ENDPOINT, c.endpoint());
-    d.put(S3_PORT, c.port() == null ? "" : String.valueOf(c.port()));
+    if (c.port() != null) {
+      d.put(S3_PORT, String.valueOf(c.port()));
+    }
     d.put(S3_ADDRESSING_STYLE, c.addressingStyle());
     if (c.bucket() != null) {
       d.put(S3_BUCKET, c.bucket());
     }
     d.put(S3_LOCATOR_PATTERN, c.locatorPattern());
-    if (c.caPem() != null) {
-      d.put(CA_CRT, c.caPem());
+    if (c.publicEndpointUrl() != null) {
+      d.put(S3_PUBLIC_ENDPOINT_URL, c.publicEndpointUrl());
     }
+    if (c.caPem() != null) {
+      d.put(CA_BUNDLE, c.mounted(CA_CRT));
+      d.put(NODE_EXTRA_CA_CERTS, c.mounted(CA_CRT));
+      d.put(
+          JAVA_TOOL_OPTIONS,
+          "-Djavax.net.ssl.trustStore="
+              + c.mounted(TrustStore.FILE)
+              + " -Djavax.net.ssl.trustStoreType=PKCS12");
+      d.put(CA_CRT, c.caPem());
+    } else {
+      // Present without a CA too, so that one pod spec ($(S3_JAVA_TOOL_OPTIONS) in
+      // JAVA_TOOL_OPTIONS) fits every store: Kubernetes leaves a reference to a missing variable
+      // as it is, and a JVM refuses to start on "$(S3_JAVA_TOOL_OPTIONS)".
+      d.put(JAVA_TOOL_OPTIONS, NO_TRUST_STORE);
+    }
+    d.put(AWS_CONFIG, awsConfig(c.addressingStyle()));
     ObjectNode json = JSON.createObjectNode();
-    d.forEach(json::put);
+    d.forEach(
+        (k, v) -> {
+          if (!NOT_IN_JSON.contains(k)) {
+            json.put(k, v);
+          }
+        });
     try {
       d.put(INTEGRATION_JSON, JSON.writeValueAsString(json));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render integration.json", e);
     }
     return d;
+  }
+
+  /**
+   * The AWS shared config file: the default profile's S3 addressing style, which botocore (boto3,
+   * the AWS CLI) reads only from there. Everything else comes from the environment.
+   */
+  static String awsConfig(String addressingStyle) {
+    return "[default]\ns3 =\n    addressing_style = " + addressingStyle + "\n";
   }
 
   /** The owner reference that ties the Secret's lifetime to the integration. */
@@ -135,8 +207,8 @@ public final class ResolvedConfigSecret {
         .build();
   }
 
-  /** True when the Secret is controlled by this owner (same UID). */
-  public static boolean isOwnedBy(Secret secret, HasMetadata owner) {
+  /** True when the Secret (or ConfigMap) is controlled by this owner (same UID). */
+  public static boolean isOwnedBy(HasMetadata secret, HasMetadata owner) {
     return secret.getMetadata().getOwnerReferences() != null
         && secret.getMetadata().getOwnerReferences().stream()
             .anyMatch(r -> Objects.equals(r.getUid(), owner.getMetadata().getUid()));

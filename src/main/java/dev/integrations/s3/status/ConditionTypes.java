@@ -13,6 +13,12 @@ public final class ConditionTypes {
   public static final String ACCESS_VERIFIED = "AccessVerified";
   public static final String SECRET_READY = "SecretReady";
 
+  /**
+   * Beside the steps, not part of Ready: whether the store's browser-facing endpoint answered the
+   * issued keys. Absent when the store has none.
+   */
+  public static final String PUBLIC_ENDPOINT_VERIFIED = "PublicEndpointVerified";
+
   /** The steps Ready of an S3Integration is made of, in the order kubectl describe shows them. */
   public static final List<String> INTEGRATION_STEPS =
       List.of(CREDENTIALS_READY, POLICY_APPLIED, ACCESS_VERIFIED, SECRET_READY);

@@ -65,6 +65,23 @@ public final class StatusAggregator {
     return ready(Conditions.FALSE, reason, message);
   }
 
+  /** A condition beside the steps: shown after Ready, never part of it. */
+  public StatusAggregator beside(String type, String status, String reason, String message) {
+    if (steps.contains(type) || ConditionTypes.READY.equals(type)) {
+      throw new IllegalArgumentException(type + " is a step or Ready");
+    }
+    return set(type, status, reason, message);
+  }
+
+  /** Removes a condition beside the steps (what it was about is gone). */
+  public StatusAggregator without(String type) {
+    if (steps.contains(type) || ConditionTypes.READY.equals(type)) {
+      throw new IllegalArgumentException(type + " is a step or Ready");
+    }
+    current = new ArrayList<>(current.stream().filter(c -> !type.equals(c.getType())).toList());
+    return this;
+  }
+
   /** Ready is Unknown for a reason of its own (paused), whatever the steps say. */
   public StatusAggregator held(String reason, String message) {
     return ready(Conditions.UNKNOWN, reason, message);

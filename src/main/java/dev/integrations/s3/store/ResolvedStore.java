@@ -51,6 +51,36 @@ public record ResolvedStore(
     return tls == null || tls.getEnabled() == null || tls.getEnabled();
   }
 
+  /**
+   * The browser-facing endpoint ({@code spec.publicEndpoint}) as a storage endpoint with the same
+   * region and addressing, without a CA; empty when the store has none.
+   */
+  public java.util.Optional<StorageEndpoint> publicEndpoint() {
+    if (spec.getPublicEndpoint() == null || spec.getPublicEndpoint().isBlank()) {
+      return java.util.Optional.empty();
+    }
+    java.util.regex.Matcher url = PUBLIC_URL.matcher(spec.getPublicEndpoint());
+    if (!url.matches()) {
+      return java.util.Optional.empty(); // the CRD's pattern keeps such a value out
+    }
+    String host = url.group(3) != null ? url.group(3) : url.group(4);
+    return java.util.Optional.of(
+        new StorageEndpoint(
+            host,
+            url.group(6) == null ? null : Integer.valueOf(url.group(6)),
+            "https".equals(url.group(1)),
+            spec.getRegion() == null ? "us-east-1" : spec.getRegion(),
+            spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
+            null,
+            StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
+            StorageEndpoint.DEFAULT_READ_TIMEOUT));
+  }
+
+  /** scheme, then a bracketed IPv6 address (3) or a host (4), then an optional port (6). */
+  private static final java.util.regex.Pattern PUBLIC_URL =
+      java.util.regex.Pattern.compile(
+          "^(https?)://(\\[([0-9A-Fa-f:.]+)\\]|([^:/\\[\\]]+))(:([0-9]{1,5}))?$");
+
   /** The endpoint, without its CA (read from a Secret when needed). */
   public StorageEndpoint endpoint() {
     return new StorageEndpoint(

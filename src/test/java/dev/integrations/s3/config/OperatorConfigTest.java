@@ -61,4 +61,17 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.parseDuration("X", "2h")).isEqualTo(Duration.ofHours(2));
     assertThat(OperatorConfig.parseDuration("X", "1m30s")).isEqualTo(Duration.ofSeconds(90));
   }
+
+  @Test
+  void consumerMountPathDefaultsToTheConventionAndRefusesWhatCannotGoIntoAJvmOption() {
+    assertThat(OperatorConfig.defaults().consumerMountPath()).isEqualTo("/var/run/s3-integration");
+    assertThat(
+            OperatorConfig.fromEnv(Map.of("CONSUMER_MOUNT_PATH", "/etc/s3/")).consumerMountPath())
+        .isEqualTo("/etc/s3");
+    for (String bad : new String[] {"relative/dir", "/with space", "/a/../b", "/$HOME", ""}) {
+      assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("CONSUMER_MOUNT_PATH", bad)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CONSUMER_MOUNT_PATH");
+    }
+  }
 }

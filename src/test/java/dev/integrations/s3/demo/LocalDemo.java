@@ -4,8 +4,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
@@ -291,10 +289,8 @@ public final class LocalDemo {
       String value = ResolvedConfigSecret.value(secret, key).orElse("");
       if (key.equals(ResolvedConfigSecret.SECRET_ACCESS_KEY)) {
         value = "<redacted: " + value.length() + " characters>";
-      } else if (key.equals(ResolvedConfigSecret.INTEGRATION_JSON)) {
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(value);
-        json.put(ResolvedConfigSecret.SECRET_ACCESS_KEY, "<redacted>");
-        value = json.toString();
+      } else if (value.contains("\n")) {
+        value = value.strip().replace("\n", "\\n"); // ca.crt, aws-config: one line each
       }
       shown.put(key, value);
     }

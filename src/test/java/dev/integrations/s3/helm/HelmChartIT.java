@@ -325,6 +325,10 @@ class HelmChartIT {
                 Map.entry("s3.integrations.dev/s3accesspolicies/finalizers", Set.of("update")),
                 Map.entry("s3.integrations.dev/s3stores/finalizers", Set.of("update")),
                 Map.entry("/secrets", Set.of("get", "list", "watch", "create", "update", "patch")),
+                // the JVM trust store beside the Secret: public certificates, deleted with the CA
+                Map.entry(
+                    "/configmaps",
+                    Set.of("get", "list", "watch", "create", "update", "patch", "delete")),
                 Map.entry("/events", Set.of("create", "patch"))));
     // Deleting the output Secret is the garbage collector's job (ownerReference), not ours.
     assertThat(verbs.get("/secrets")).doesNotContain("delete", "deletecollection");

@@ -113,7 +113,9 @@ class DeciderTest {
             9000,
             "path",
             null,
-            null),
+            null,
+            null,
+            "/var/run/s3-integration"),
         Map.of());
   }
 

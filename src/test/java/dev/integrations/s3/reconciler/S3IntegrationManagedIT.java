@@ -126,10 +126,14 @@ class S3IntegrationManagedIT {
             "AWS_SECRET_ACCESS_KEY",
             "AWS_ENDPOINT_URL",
             "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_CONFIG_FILE",
+            "S3_JAVA_TOOL_OPTIONS",
             "S3_ENDPOINT",
             "S3_PORT",
             "S3_ADDRESSING_STYLE",
             "S3_LOCATOR_PATTERN",
+            "aws-config",
             "integration.json");
     assertThat(op.secretValue(ns, "viz-s3", "AWS_ACCESS_KEY_ID")).isEqualTo(user);
     assertThat(op.secretValue(ns, "viz-s3", "AWS_ENDPOINT_URL")).isEqualTo(minio.endpoint());
@@ -139,7 +143,8 @@ class S3IntegrationManagedIT {
     assertThat(op.secretValue(ns, "viz-s3", "S3_ADDRESSING_STYLE")).isEqualTo("path");
     assertThat(op.secretValue(ns, "viz-s3", "S3_LOCATOR_PATTERN")).isEqualTo("s3://*");
     assertThat(op.secretValue(ns, "viz-s3", "integration.json"))
-        .contains("\"AWS_ACCESS_KEY_ID\":\"" + user + "\"");
+        .contains("\"AWS_ACCESS_KEY_ID\":\"" + user + "\"")
+        .doesNotContain("AWS_SECRET_ACCESS_KEY");
 
     // The issued keys read the object; they cannot write.
     String secretKey = op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY");

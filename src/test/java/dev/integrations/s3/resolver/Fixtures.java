@@ -34,7 +34,17 @@ final class Fixtures {
   static ResolvedConfig config(
       String ak, String sk, String endpointUrl, String style, String bucket) {
     return new ResolvedConfig(
-        ak, sk, endpointUrl, "us-east-1", "storage.example", null, style, bucket, null);
+        ak,
+        sk,
+        endpointUrl,
+        "us-east-1",
+        "storage.example",
+        null,
+        style,
+        bucket,
+        null,
+        null,
+        "/var/run/s3-integration");
   }
 
   /** The Secret the operator writes for this integration and config. */

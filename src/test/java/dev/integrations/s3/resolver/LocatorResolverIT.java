@@ -210,7 +210,9 @@ class LocatorResolverIT {
             minio.port(),
             "path",
             bucket,
-            null);
+            null,
+            null,
+            "/var/run/s3-integration");
     client.resource(ResolvedConfigSecret.build(owner, name + "-s3", config, Map.of())).create();
   }
 

@@ -61,7 +61,9 @@ class LocatorResolverTest {
                 null,
                 "virtual",
                 "media",
-                CA));
+                CA,
+                null,
+                "/var/run/s3-integration"));
     return LocatorResolver.of(RoutingTable.of("ns", List.of(path, virtual)));
   }
 
@@ -95,6 +97,40 @@ class LocatorResolverTest {
         .contains("eu-central-1")
         .contains("X-Amz-Expires=3600");
     assertThat(url.toString()).doesNotContain(SK_VIRTUAL);
+  }
+
+  @Test
+  void aPublicEndpointIsWhatPresignedUrlsNameAndSign() {
+    S3Integration owner = Fixtures.integration("ns", "viz");
+    Secret secret =
+        Fixtures.secret(
+            owner,
+            "all",
+            new ResolvedConfig(
+                "AKPUB",
+                SK_PATH,
+                "http://minio.storage.svc:9000",
+                "eu-central-1",
+                "minio.storage.svc",
+                9000,
+                "path",
+                null,
+                null,
+                "https://files.example.com",
+                "/var/run/s3-integration"));
+    LocatorResolver r = LocatorResolver.of(RoutingTable.of("ns", List.of(secret)));
+
+    URI url = r.presign("s3://media/k.png", Duration.ofMinutes(5));
+    assertThat(url.getScheme()).isEqualTo("https");
+    assertThat(url.getHost()).isEqualTo("files.example.com");
+    assertThat(url.getPort()).isEqualTo(-1);
+    assertThat(url.getPath()).isEqualTo("/media/k.png");
+    assertThat(url.getRawQuery())
+        .contains("X-Amz-Algorithm=AWS4-HMAC-SHA256")
+        .contains("%2Feu-central-1%2Fs3%2Faws4_request")
+        .contains("X-Amz-SignedHeaders=host");
+    // the in-cluster client still talks to the endpoint the operator verified
+    assertThat(r.route("s3://media/k.png").endpointUrl().getHost()).isEqualTo("minio.storage.svc");
   }
 
   @Test
@@ -165,7 +201,8 @@ class LocatorResolverTest {
             "r",
             Route.AddressingStyle.PATH,
             "s3://media/*",
-            "not a certificate");
+            "not a certificate",
+            null);
     assertThatThrownBy(() -> LocatorResolver.trust(bad))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("broken-ca");

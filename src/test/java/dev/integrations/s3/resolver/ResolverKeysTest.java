@@ -30,6 +30,8 @@ class ResolverKeysTest {
     assertThat(ResolverKeys.S3_BUCKET).isEqualTo(ResolvedConfigSecret.S3_BUCKET);
     assertThat(ResolverKeys.S3_LOCATOR_PATTERN).isEqualTo(ResolvedConfigSecret.S3_LOCATOR_PATTERN);
     assertThat(ResolverKeys.CA_CRT).isEqualTo(ResolvedConfigSecret.CA_CRT);
+    assertThat(ResolverKeys.S3_PUBLIC_ENDPOINT_URL)
+        .isEqualTo(ResolvedConfigSecret.S3_PUBLIC_ENDPOINT_URL);
     assertThat(ResolverKeys.INTEGRATION_JSON).isEqualTo(ResolvedConfigSecret.INTEGRATION_JSON);
   }
 
@@ -64,7 +66,9 @@ class ResolverKeysTest {
             8443,
             "virtual",
             "media.bucket",
-            ca);
+            ca,
+            "https://files.example.com",
+            "/var/run/s3-integration");
     Route r = Route.fromSecret(ResolvedConfigSecret.build(owner, "viz-s3", config, Map.of()));
 
     assertThat(r.namespace()).isEqualTo("team-a");
@@ -80,6 +84,7 @@ class ResolverKeysTest {
     assertThat(r.addressingStyle()).isEqualTo(Route.AddressingStyle.VIRTUAL);
     assertThat(r.locatorPattern()).isEqualTo("s3://media.bucket/*");
     assertThat(r.caPem()).isEqualTo(ca);
+    assertThat(r.publicEndpointUrl()).isEqualTo(URI.create("https://files.example.com"));
 
     Route all =
         Route.fromSecret(
@@ -95,7 +100,9 @@ class ResolverKeysTest {
                     null,
                     "path",
                     null,
-                    null),
+                    null,
+                    null,
+                    "/var/run/s3-integration"),
                 Map.of()));
     assertThat(all.isDefault()).isTrue();
     assertThat(all.bucket()).isNull();
@@ -103,5 +110,6 @@ class ResolverKeysTest {
     assertThat(all.addressingStyle()).isEqualTo(Route.AddressingStyle.PATH);
     assertThat(all.tls()).isFalse();
     assertThat(all.caPem()).isNull();
+    assertThat(all.publicEndpointUrl()).isNull();
   }
 }

@@ -44,6 +44,7 @@ public final class MinioServer {
   private final Path dataDir;
   private final Path logFile;
   private final TestCa ca;
+  private final String region;
 
   private MinioServer(
       String host,
@@ -53,7 +54,9 @@ public final class MinioServer {
       Process process,
       Path dataDir,
       Path logFile,
-      TestCa ca) {
+      TestCa ca,
+      String region) {
+    this.region = region;
     this.host = host;
     this.port = port;
     this.accessKey = accessKey;
@@ -91,7 +94,8 @@ public final class MinioServer {
       throw new IllegalStateException(
           "TEST_MINIO_ENDPOINT is set, but TEST_MINIO_ACCESS_KEY or TEST_MINIO_SECRET_KEY is not");
     }
-    return new MinioServer(uri.getHost(), uri.getPort(), ak, sk, null, null, null, null);
+    return new MinioServer(
+        uri.getHost(), uri.getPort(), ak, sk, null, null, null, null, "us-east-1");
   }
 
   /** Starts a fresh local MinIO (not shared); the caller stops it. */
@@ -126,12 +130,27 @@ public final class MinioServer {
     }
   }
 
+  /** Starts a fresh local MinIO whose site region is this one (MINIO_SITE_REGION). */
+  public static MinioServer startInRegion(String region) {
+    try {
+      return startLocal(
+          "127.0.0.1", freePort(), "root" + randomAlnum(12), randomAlnum(32), null, region);
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port: " + e, e);
+    }
+  }
+
   private static MinioServer startLocal(int port, String user, String password, TestCa ca) {
     return startLocal("127.0.0.1", port, user, password, ca);
   }
 
   private static MinioServer startLocal(
       String host, int port, String user, String password, TestCa ca) {
+    return startLocal(host, port, user, password, ca, "us-east-1");
+  }
+
+  private static MinioServer startLocal(
+      String host, int port, String user, String password, TestCa ca, String region) {
     String bind = host.contains(":") ? "[" + host + "]" : host;
     Path binary = installBinary();
     try {
@@ -160,9 +179,12 @@ public final class MinioServer {
       pb.environment().put("MINIO_ROOT_PASSWORD", password);
       pb.environment().put("MINIO_BROWSER", "off");
       pb.environment().put("MINIO_UPDATE", "off");
+      if (!"us-east-1".equals(region)) {
+        pb.environment().put("MINIO_SITE_REGION", region);
+      }
       Process process = pb.start();
       MinioServer server =
-          new MinioServer(host, port, user, password, process, dataDir, logFile, ca);
+          new MinioServer(host, port, user, password, process, dataDir, logFile, ca, region);
       server.awaitHealthy(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
@@ -257,6 +279,11 @@ public final class MinioServer {
     return port;
   }
 
+  /** The site region (us-east-1 unless started with {@link #startInRegion}). */
+  public String region() {
+    return region;
+  }
+
   public String endpoint() {
     return (ca == null ? "http://" : "https://")
         + (host.contains(":") ? "[" + host + "]" : host)
@@ -280,7 +307,7 @@ public final class MinioServer {
 
   public MinioClient s3(String ak, String sk) {
     MinioClient.Builder b =
-        MinioClient.builder().endpoint(endpoint()).region("us-east-1").credentials(ak, sk);
+        MinioClient.builder().endpoint(endpoint()).region(region).credentials(ak, sk);
     if (ca != null) {
       b.httpClient(dev.integrations.s3.storage.HttpClients.forEndpoint(storageEndpoint()));
     }
@@ -298,7 +325,7 @@ public final class MinioServer {
 
   /** How the operator would describe this server (with the test CA when it speaks TLS). */
   public dev.integrations.s3.storage.StorageEndpoint storageEndpoint() {
-    return Endpoints.of(host, port, ca != null, "us-east-1", ca == null ? null : ca.caPem);
+    return Endpoints.of(host, port, ca != null, region, ca == null ? null : ca.caPem);
   }
 
   /** A random name suffix for test resources, lower-case letters and digits. */

@@ -37,11 +37,18 @@ public final class OperatorHarness implements AutoCloseable {
       OperatorConfig.defaults().withOperatorNamespace(Fixtures.OPERATOR_NAMESPACE);
 
   private final boolean ssa;
+  private final OperatorConfig config;
   private Operator operator;
 
   public OperatorHarness(KubernetesClient client, boolean ssa) {
+    this(client, ssa, CONFIG);
+  }
+
+  /** With other settings (e.g. a consumer mount path of the test's own). */
+  public OperatorHarness(KubernetesClient client, boolean ssa, OperatorConfig config) {
     this.client = client;
     this.ssa = ssa;
+    this.config = config;
     start();
   }
 
@@ -57,7 +64,7 @@ public final class OperatorHarness implements AutoCloseable {
                   .build())
           .create();
     }
-    operator = OperatorFactory.create(client, CONFIG, registry, Clock.systemUTC(), minioAdmin, ssa);
+    operator = OperatorFactory.create(client, config, registry, Clock.systemUTC(), minioAdmin, ssa);
     operator.start();
   }
 

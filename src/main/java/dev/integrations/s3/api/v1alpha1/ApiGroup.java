@@ -58,6 +58,14 @@ public final class ApiGroup {
   public static final String ENDPOINT_PATTERN = HOST_PATTERN + "|" + IPV6_PATTERN;
 
   /** A prefix for the names of managed MinIO users (and their policies); may be empty. */
+  /**
+   * A browser-facing base URL: {@code http(s)://} and a host name, IPv4 or bracketed IPv6 address,
+   * an optional port, nothing after it.
+   */
+  public static final String PUBLIC_ENDPOINT_PATTERN =
+      "^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+          + "|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$";
+
   public static final String USER_PREFIX_PATTERN = "^[A-Za-z0-9._@-]*$";
 
   /** A bucket-name glob of an allow rule: bucket characters plus the wildcards * and ?. */

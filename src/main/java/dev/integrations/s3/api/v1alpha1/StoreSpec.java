@@ -40,6 +40,15 @@ public class StoreSpec {
   @JsonPropertyDescription("path (default) or virtual-host style bucket addressing.")
   private AddressingStyle addressingStyle = AddressingStyle.PATH;
 
+  @Size(max = 300)
+  @Pattern(ApiGroup.PUBLIC_ENDPOINT_PATTERN)
+  @JsonPropertyDescription(
+      "Optional browser-facing base URL, http(s)://host[:port] (e.g. https://s3.example.com), for"
+          + " when browsers reach the storage by another name than the endpoint. Written to the"
+          + " output Secret as S3_PUBLIC_ENDPOINT_URL; presigned URLs name it. The operator checks"
+          + " it with the issued keys when it can reach it (condition PublicEndpointVerified).")
+  private String publicEndpoint;
+
   @JsonPropertyDescription(
       "TLS towards the endpoint. Enabled by default. The CA Secret lives where the admin Secret"
           + " does.")
@@ -66,6 +75,14 @@ public class StoreSpec {
 
   public void setRotation(StoreRotation rotation) {
     this.rotation = rotation;
+  }
+
+  public String getPublicEndpoint() {
+    return publicEndpoint;
+  }
+
+  public void setPublicEndpoint(String publicEndpoint) {
+    this.publicEndpoint = publicEndpoint;
   }
 
   public String getEndpoint() {
