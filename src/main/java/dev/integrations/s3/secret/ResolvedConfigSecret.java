@@ -188,11 +188,15 @@ public final class ResolvedConfigSecret {
   }
 
   /**
-   * The AWS shared config file: the default profile's S3 addressing style, which botocore (boto3,
-   * the AWS CLI) reads only from there. Everything else comes from the environment.
+   * The AWS shared config file: what botocore (boto3, the AWS CLI) reads only from there. The S3
+   * addressing style, and SigV4 for presigned URLs: in us-east-1 botocore otherwise presigns with
+   * the legacy signature ({@code AWSAccessKeyId=...&Signature=...}), which SigV4-only storage
+   * refuses. Everything else comes from the environment.
    */
   static String awsConfig(String addressingStyle) {
-    return "[default]\ns3 =\n    addressing_style = " + addressingStyle + "\n";
+    return "[default]\ns3 =\n    addressing_style = "
+        + addressingStyle
+        + "\n    signature_version = s3v4\n";
   }
 
   /** The owner reference that ties the Secret's lifetime to the integration. */

@@ -48,7 +48,9 @@ class ResolvedConfigSecretTest {
         .containsEntry("AWS_DEFAULT_REGION", "eu-central-1") // botocore reads only this one
         .containsEntry("AWS_CONFIG_FILE", MOUNT + "/aws-config")
         .containsEntry("S3_PORT", "9000")
-        .containsEntry("aws-config", "[default]\ns3 =\n    addressing_style = path\n")
+        .containsEntry(
+            "aws-config",
+            "[default]\ns3 =\n    addressing_style = path\n    signature_version = s3v4\n")
         // one pod spec for every store: the JVM's own trust when there is no CA
         .containsEntry("S3_JAVA_TOOL_OPTIONS", "-Ds3.integration.truststore=jvm-default");
     assertThat(d)
