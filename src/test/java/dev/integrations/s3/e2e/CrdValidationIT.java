@@ -289,6 +289,30 @@ class CrdValidationIT {
   }
 
   @Test
+  void aPublicEndpointWithAPathOrWithoutSchemeIsRejected() {
+    assertRejected(
+        clusterStore("pubpath", "endpoint: minio\npublicEndpoint: https://files.example.com/s3"),
+        "spec.publicEndpoint",
+        "should match");
+    assertRejected(
+        clusterStore("pubscheme", "endpoint: minio\npublicEndpoint: files.example.com"),
+        "spec.publicEndpoint",
+        "should match");
+  }
+
+  @Test
+  void aPublicEndpointWithPortOrIpv6IsAccepted() {
+    GenericKubernetesResource named =
+        create(
+            clusterStore(
+                "pubport", "endpoint: minio\npublicEndpoint: https://files.example.com:8443"));
+    assertThat(at(named, "spec", "publicEndpoint")).isEqualTo("https://files.example.com:8443");
+    GenericKubernetesResource v6 =
+        create(clusterStore("pubv6", "endpoint: minio\npublicEndpoint: \"http://[fd00::1]:9000\""));
+    assertThat(at(v6, "spec", "publicEndpoint")).isEqualTo("http://[fd00::1]:9000");
+  }
+
+  @Test
   void anIpv6EndpointIsAccepted() {
     GenericKubernetesResource s =
         create(clusterStore("ipv6", "endpoint: \"fd00::10\"\nport: 9000"));
