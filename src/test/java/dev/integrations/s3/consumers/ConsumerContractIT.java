@@ -49,14 +49,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The contract with consumers, proven with their own SDKs: boto3, the AWS CLI and the AWS SDK for
- * Java v2 each get only what a pod gets — the operator's own output Secret as environment ({@code
- * envFrom}, every key, as Kubernetes 1.34 passes them) and the Secret plus the trust store
- * ConfigMap as files at the mount path (one projected volume) — and must list, get, be refused a
- * PutObject, and presign a SigV4 URL that a plain HTTP client can fetch. For four stores: an IP
- * endpoint, a host name ({@code localhost}, where virtual-host style would fail), TLS with a
- * private CA, and a non-default region. Nothing is hand-built: the Secret comes from the operator
- * on the real kube-apiserver, the storage is the real MinIO.
+ * The contract with consumers, proven with their own SDKs: boto3, the AWS CLI and the AWS SDKs for
+ * Java v2, Go v2 and JavaScript v3 each get only what a pod gets — the operator's own output Secret
+ * as environment ({@code envFrom}, every key, as Kubernetes 1.34 passes them) and the Secret plus
+ * the trust store ConfigMap as files at the mount path (one projected volume) — and must list, get,
+ * be refused a PutObject, and presign a SigV4 URL that a plain HTTP client can fetch. For four
+ * stores: an IP endpoint, a host name ({@code localhost}, where virtual-host style would fail), TLS
+ * with a private CA, and a non-default region. Nothing is hand-built: the Secret comes from the
+ * operator on the real kube-apiserver, the storage is the real MinIO.
  */
 class ConsumerContractIT {
   static KubernetesClient client;

@@ -18,15 +18,18 @@ import java.util.stream.Stream;
 
 /**
  * Runs the real-client consumers of the resolved-config Secret ({@code boto3_consumer.py}, {@code
- * awscli_consumer.sh} and {@link JavaSdkConsumer}) as child processes that get nothing but what a
- * pod with {@code envFrom} would: the given environment, {@code PATH} (to find {@code bash} and the
- * JVM's helpers) and an empty {@code HOME}, so no {@code ~/.aws} file or the test JVM's own
- * variables can help them.
+ * awscli_consumer.sh}, {@link JavaSdkConsumer}, the Go consumer {@code consumers/go/main.go} and
+ * the JavaScript one {@code consumers/js/consumer.mjs}) as child processes that get nothing but
+ * what a pod with {@code envFrom} would: the given environment, {@code PATH} (to find {@code bash},
+ * {@code node} and the JVM's helpers) and an empty {@code HOME}, so no {@code ~/.aws} file or the
+ * test JVM's own variables can help them.
  *
  * <p>boto3 and the AWS CLI come from the virtualenv {@code scripts/install-consumers} builds (once,
  * then cached). The Java consumer runs in a fresh JVM on the test classpath (see {@link
  * #classPath()}). Its logs go to stderr at WARN ({@code logback-quiet.xml}), so stdout carries only
- * the result line.
+ * the result line. The Go consumer is a static binary and the JavaScript one runs on {@code node}
+ * with its {@code node_modules} beside it, both built by {@code scripts/install-consumers-sdk}
+ * (once per version of their sources, then cached).
  *
  * <p>Nothing here logs an environment value; the stderr tail in a result has the environment's
  * {@code AWS_SECRET_ACCESS_KEY} value replaced by {@code <redacted>}.
@@ -38,14 +41,17 @@ public final class Consumers {
   private static final int STDERR_LINES = 40;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Path venv;
+  private static Path sdkConsumers;
 
   private Consumers() {}
 
-  /** The three consumers; {@link #label()} is the {@code client} field of their result line. */
+  /** The consumers; {@link #label()} is the {@code client} field of their result line. */
   public enum Client {
     BOTO3("boto3"),
     AWSCLI("awscli"),
-    JAVA_SDK_V2("aws-sdk-java-v2");
+    JAVA_SDK_V2("aws-sdk-java-v2"),
+    GO_SDK_V2("aws-sdk-go-v2"),
+    JS_SDK_V3("aws-sdk-js-v3");
 
     private final String label;
 
@@ -157,6 +163,19 @@ public final class Consumers {
     return venv;
   }
 
+  /**
+   * The directory with the built Go consumer ({@code go/s3-consumer}) and the installed JavaScript
+   * one ({@code js/consumer.mjs}), built on first use (once per JVM).
+   */
+  public static synchronized Path sdkConsumers() {
+    if (sdkConsumers == null) {
+      sdkConsumers =
+          InstallScript.run(
+              "install-consumers-sdk", Duration.ofMinutes(10), "the consumer contract tests", "");
+    }
+    return sdkConsumers;
+  }
+
   private static List<String> command(
       Client client, String bucket, String key, String forbiddenKey) {
     Path scripts = InstallScript.root().resolve("src/test/resources/consumers");
@@ -178,6 +197,12 @@ public final class Consumers {
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(JavaSdkConsumer.class.getName());
+      }
+      case GO_SDK_V2 -> cmd.add(sdkConsumers().resolve("go/s3-consumer").toString());
+      case JS_SDK_V3 -> {
+        // node from PATH, as in a Node.js image; the SDK resolves from the script's node_modules
+        cmd.add("node");
+        cmd.add(sdkConsumers().resolve("js/consumer.mjs").toString());
       }
     }
     cmd.add(bucket);
