@@ -44,7 +44,18 @@ public final class Main {
     new ProcessorMetrics().bindTo(registry);
     Operator operator =
         OperatorFactory.create(
-            client, config, registry, Clock.systemUTC(), MinioAdminClientAdapter::connect, true);
+            client,
+            config,
+            registry,
+            Clock.systemUTC(),
+            (endpoint, accessKey, secretKey) ->
+                MinioAdminClientAdapter.connect(
+                    endpoint,
+                    accessKey,
+                    secretKey,
+                    MinioAdminClientAdapter.BodyEncryption.valueOf(
+                        config.adminBodyEncryption().toUpperCase(java.util.Locale.ROOT))),
+            true);
     HealthServer health = HealthServer.start(config.httpPort(), operator, registry);
     Runtime.getRuntime()
         .addShutdownHook(

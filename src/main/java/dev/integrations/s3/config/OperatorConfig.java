@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *     the ownership records live there (empty: the client's namespace)
  * @param consumerMountPath where consumers mount the output Secret: the file paths the Secret's
  *     keys name ({@code AWS_CA_BUNDLE}, {@code AWS_CONFIG_FILE}, the JVM trust store) start here
+ * @param adminBodyEncryption how MinIO admin request bodies that carry a new secret are encrypted:
+ *     {@code pbkdf2} (madmin's PBKDF2-SHA256, what MinIO's FIPS builds send; milliseconds) or
+ *     {@code argon2id} (64 MiB and 0.1 to 0.25 s of CPU per call on each side); see the README
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -37,7 +40,8 @@ public record OperatorConfig(
     String leaderElectionIdentity,
     int reconcileThreads,
     String operatorNamespace,
-    String consumerMountPath) {
+    String consumerMountPath,
+    String adminBodyEncryption) {
 
   /** Log output format. */
   public enum LogFormat {
@@ -56,6 +60,7 @@ public record OperatorConfig(
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
   public static final String OPERATOR_NAMESPACE = "OPERATOR_NAMESPACE";
   public static final String CONSUMER_MOUNT_PATH = "CONSUMER_MOUNT_PATH";
+  public static final String ADMIN_BODY_ENCRYPTION = "ADMIN_BODY_ENCRYPTION";
 
   /** The documented mount convention (docs/consumers.md). */
   public static final String DEFAULT_CONSUMER_MOUNT_PATH = "/var/run/s3-integration";
@@ -88,7 +93,8 @@ public record OperatorConfig(
         env.getOrDefault(LEADER_ELECTION_IDENTITY, "").trim(),
         parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200),
         env.getOrDefault(OPERATOR_NAMESPACE, "").trim(),
-        parseMountPath(env.getOrDefault(CONSUMER_MOUNT_PATH, DEFAULT_CONSUMER_MOUNT_PATH)));
+        parseMountPath(env.getOrDefault(CONSUMER_MOUNT_PATH, DEFAULT_CONSUMER_MOUNT_PATH)),
+        parseBodyEncryption(env.getOrDefault(ADMIN_BODY_ENCRYPTION, "pbkdf2")));
   }
 
   /** The same settings in another operator namespace. */
@@ -104,7 +110,8 @@ public record OperatorConfig(
         leaderElectionIdentity,
         reconcileThreads,
         namespace,
-        consumerMountPath);
+        consumerMountPath,
+        adminBodyEncryption);
   }
 
   /** The same settings with another consumer mount path. */
@@ -120,7 +127,17 @@ public record OperatorConfig(
         leaderElectionIdentity,
         reconcileThreads,
         operatorNamespace,
-        parseMountPath(path));
+        parseMountPath(path),
+        adminBodyEncryption);
+  }
+
+  private static String parseBodyEncryption(String value) {
+    String v = value.trim().toLowerCase();
+    if (!v.equals("pbkdf2") && !v.equals("argon2id")) {
+      throw new IllegalArgumentException(
+          ADMIN_BODY_ENCRYPTION + "=\"" + value + "\" must be pbkdf2 or argon2id");
+    }
+    return v;
   }
 
   /**

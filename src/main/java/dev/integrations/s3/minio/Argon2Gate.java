@@ -6,11 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds how many MinIO requests with an Argon2id-encrypted body (add-user) run at once in this
- * process. minio-admin derives the body's key with Argon2id at 64 MiB of memory per call: ten at
- * once do not fit a 384 MiB heap, and a GitOps sync of a dozen integrations, or a MinIO restore
- * that re-creates every user, would crash the operator again after every restart. Sized from the
- * heap: {@code (max heap - 128 MiB) / 96 MiB}, at least one: two at the chart's 384 MiB heap.
+ * Bounds how many MinIO requests with an Argon2id-encrypted body (add-user, add-service-account)
+ * run at once in this process. Only {@link MinioAdminClientAdapter.BodyEncryption#ARGON2ID} uses
+ * it; the default, PBKDF2, derives its key in about 2 ms and under 1 MiB. minio-admin derives the
+ * body's key with Argon2id at 64 MiB of memory per call: ten at once do not fit a 384 MiB heap, and
+ * a GitOps sync of a dozen integrations, or a MinIO restore that re-creates every user, would crash
+ * the operator again after every restart. Sized from the heap: {@code (max heap - 128 MiB) / 96
+ * MiB}, at least one: two at the chart's 384 MiB heap.
  *
  * <p>Measured with OperatorUnderLoadIT (50 new users at once, -Xmx384m): unbounded, the operator
  * dies of OutOfMemoryError within seconds; at 72 MiB per call (three at once) it survives but runs

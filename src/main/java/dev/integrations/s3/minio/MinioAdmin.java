@@ -10,9 +10,11 @@ import java.util.Optional;
  * StorageException} (reason + transient flag). The reconciler talks to this interface, never to
  * {@code MinioAdminClient}, so that tests can count calls and the library stays in one place.
  *
- * <p>Cost: {@link #createUser} is the expensive call (the request body is encrypted with Argon2id
- * on our side and decrypted on the server's); every other call here is a plain signed request.
- * Nothing in steady state should call {@code createUser}.
+ * <p>Cost: {@link #createUser} and {@link #createServiceAccount} send bodies encrypted under a key
+ * derived from the admin's secret key (cheap with PBKDF2, 64 MiB and 0.1 to 0.25 s of Argon2id per
+ * call on each side with Argon2id: see {@code MinioAdminClientAdapter.BodyEncryption}); every other
+ * call here is a plain signed request. Nothing in steady state should call {@code createUser}: it
+ * also resets the user's key.
  */
 public interface MinioAdmin {
 
@@ -37,8 +39,8 @@ public interface MinioAdmin {
 
   /**
    * Creates a service account of {@code parent} with these keys, inheriting the parent's policies,
-   * valid until {@code expiration} (a backstop: the operator deletes it before). Encrypted with
-   * Argon2id like {@link #createUser}: only at a rotation, never in steady state.
+   * valid until {@code expiration} (a backstop: the operator deletes it before). Its body is
+   * encrypted like {@link #createUser}'s: only at a rotation, never in steady state.
    */
   void createServiceAccount(String parent, String accessKey, String secretKey, Instant expiration);
 

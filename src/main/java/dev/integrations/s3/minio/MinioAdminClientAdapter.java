@@ -1,8 +1,10 @@
 package dev.integrations.s3.minio;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
@@ -83,20 +85,57 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  *       as a transient {@code StorageError} naming the policy.
  * </ul>
  *
- * <p>Cost: {@link #createUser} encrypts its body with Argon2id-derived keys (client and server
- * side), tens to hundreds of milliseconds of CPU; every other call is one plain signed request.
- * {@link #policy} reads exactly one policy ({@code info-canned-policy?v=2}), not the whole list.
+ * <h2>Encrypted bodies ({@link BodyEncryption})</h2>
+ *
+ * MinIO wants the bodies of {@code add-user} and {@code add-service-account} encrypted with
+ * madmin's format under a key derived from the sending admin's secret key ({@link MadminCrypto});
+ * its decryption accepts any of madmin's algorithm ids. {@link BodyEncryption#PBKDF2} (the default)
+ * sends them as our own signed requests with madmin's PBKDF2-SHA256 variant (id {@code 0x02}, what
+ * MinIO's FIPS builds send): a few milliseconds and kilobytes per call on each side, so no bound on
+ * concurrency. {@link BodyEncryption#ARGON2ID} keeps minio-admin's calls (id {@code 0x00}, 64 MiB
+ * of Argon2id per call on each side, 0.1 to 0.25 s of CPU here, and for {@code add-service-account}
+ * a second Argon2id to decrypt the answer), bounded by {@link Argon2Gate}. Our own {@code
+ * add-service-account} does not decrypt MinIO's answer (the credentials it echoes are the ones we
+ * chose), so the only Argon2id left on that path is the server's encryption of that answer.
+ *
+ * <p>Cost: every other call is one plain signed request. {@link #policy} reads exactly one policy
+ * ({@code info-canned-policy?v=2}), not the whole list.
  *
  * <p>Secrets: the admin secret key is held only to sign requests; it is never part of a message,
  * log line or {@code toString}.
  */
 public final class MinioAdminClientAdapter implements MinioAdmin {
 
+  /**
+   * How the bodies of {@code add-user} and {@code add-service-account} are encrypted: see the class
+   * comment. Both protect the body with the admin's secret key; they differ in what a guess of that
+   * key costs an attacker holding a captured body, and in what each call costs us and MinIO.
+   */
+  public enum BodyEncryption {
+    /**
+     * madmin's PBKDF2-HMAC-SHA256 (8192 iterations) + AES-256-GCM, sent by our own signed requests:
+     * cheap for both sides. Sound when the admin secret key is random (e.g. 40 generated
+     * characters) and the endpoint speaks TLS.
+     */
+    PBKDF2,
+    /**
+     * madmin's Argon2id (64 MiB) + AES-256-GCM through minio-admin, bounded by {@link Argon2Gate}:
+     * memory-hard, for an admin secret key a human chose.
+     */
+    ARGON2ID
+  }
+
+  /** What {@link #connect(StorageEndpoint, String, String)} uses. */
+  public static final BodyEncryption DEFAULT_BODY_ENCRYPTION = BodyEncryption.PBKDF2;
+
   private static final String LIBRARY_ERROR_PREFIX = "Request failed with response: ";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_MESSAGE = 300;
+  private static final String SERVICE_ACCOUNT_DESCRIPTION =
+      "s3-integration-operator: consumer key of ";
+  private static final int MAX_SERVICE_ACCOUNT_DESCRIPTION = 256;
 
   static final String NO_SUCH_USER = "XMinioAdminNoSuchUser";
   static final String NO_SUCH_POLICY = "XMinioAdminNoSuchPolicy";
@@ -129,14 +168,17 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   private final String region;
   private final String adminAccessKey;
   private final String adminSecretKey;
+  private final BodyEncryption bodyEncryption;
 
   private MinioAdminClientAdapter(
       MinioAdminClient client,
       OkHttpClient http,
       StorageEndpoint endpoint,
       String adminAccessKey,
-      String adminSecretKey) {
+      String adminSecretKey,
+      BodyEncryption bodyEncryption) {
     this.client = client;
+    this.bodyEncryption = bodyEncryption;
     this.http = http;
     this.url = endpoint.url();
     this.baseUrl = HttpUtils.getBaseUrl(url);
@@ -146,14 +188,28 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   }
 
   /**
-   * An adapter talking to this endpoint with these admin keys. Connects lazily: nothing is sent
-   * until the first call, so bad keys or an unreachable server show up there.
+   * An adapter talking to this endpoint with these admin keys, encrypting bodies with {@link
+   * #DEFAULT_BODY_ENCRYPTION}. Connects lazily: nothing is sent until the first call, so bad keys
+   * or an unreachable server show up there.
    *
    * @throws StorageException reason TLSError when the endpoint's CA bundle is unusable
    */
   public static MinioAdminClientAdapter connect(
       StorageEndpoint endpoint, String adminAccessKey, String adminSecretKey) {
+    return connect(endpoint, adminAccessKey, adminSecretKey, DEFAULT_BODY_ENCRYPTION);
+  }
+
+  /**
+   * {@link #connect(StorageEndpoint, String, String)} with this body encryption. As a {@link
+   * MinioAdminFactory}: {@code (e, ak, sk) -> MinioAdminClientAdapter.connect(e, ak, sk, choice)}.
+   */
+  public static MinioAdminClientAdapter connect(
+      StorageEndpoint endpoint,
+      String adminAccessKey,
+      String adminSecretKey,
+      BodyEncryption bodyEncryption) {
     Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(bodyEncryption, "bodyEncryption");
     requireText(adminAccessKey, "admin access key");
     requireText(adminSecretKey, "admin secret key");
     OkHttpClient http = HttpClients.forEndpoint(endpoint);
@@ -164,7 +220,15 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
             .credentials(adminAccessKey, adminSecretKey)
             .httpClient(http)
             .build();
-    return new MinioAdminClientAdapter(client, http, endpoint, adminAccessKey, adminSecretKey);
+    return new MinioAdminClientAdapter(
+        client, http, endpoint, adminAccessKey, adminSecretKey, bodyEncryption);
+  }
+
+  /**
+   * How this adapter encrypts the bodies of {@link #createUser} and {@link #createServiceAccount}.
+   */
+  public BodyEncryption bodyEncryption() {
+    return bodyEncryption;
   }
 
   @Override
@@ -190,17 +254,29 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
    * {@inheritDoc}
    *
    * <p>On an existing user MinIO keeps the attached policies (only the identity — secret key and
-   * status — is replaced). This is the one expensive call: see the class comment.
+   * status — is replaced). One {@code PUT add-user?accessKey=<ak>} whose body is madmin-go's {@code
+   * AddOrUpdateUserReq} {@code {"secretKey":..,"status":"enabled"}}, encrypted: see the class
+   * comment for the cost of each {@link BodyEncryption}.
    */
   @Override
   public void createUser(String accessKey, String secretKey) {
     requireText(accessKey, "access key");
     requireText(secretKey, "secret key");
+    String what = "creating user \"" + accessKey + "\"";
+    if (bodyEncryption == BodyEncryption.PBKDF2) {
+      ObjectNode request = JSON.createObjectNode();
+      request.put("secretKey", secretKey);
+      request.put("status", "enabled");
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("accessKey", accessKey);
+      call(what, Set.of(), () -> signed("PUT", "add-user", query, encrypted(request)));
+      return;
+    }
     Argon2Gate.shared()
         .run(
             () ->
                 call(
-                    "creating user \"" + accessKey + "\"",
+                    what,
                     Set.of(),
                     () -> {
                       client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
@@ -208,27 +284,49 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
                     }));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code PUT add-service-account} whose body is madmin-go's {@code AddServiceAccountReq}
+   * ({@code accessKey}, {@code secretKey}, {@code targetUser}, {@code description}, {@code
+   * expiration}), encrypted. MinIO answers with the new credentials encrypted with Argon2id under
+   * the admin's key; with {@link BodyEncryption#PBKDF2} we check the status and do not decrypt that
+   * answer.
+   */
   @Override
   public void createServiceAccount(
       String parent, String accessKey, String secretKey, Instant expiration) {
     requireText(parent, "parent user");
     requireText(accessKey, "access key");
     requireText(secretKey, "secret key");
+    Objects.requireNonNull(expiration, "expiration");
+    String what = "creating service account \"" + accessKey + "\" of \"" + parent + "\"";
+    String description = SERVICE_ACCOUNT_DESCRIPTION + parent;
+    if (description.length() > MAX_SERVICE_ACCOUNT_DESCRIPTION) {
+      // minio-admin's own check, kept for both paths
+      throw new IllegalArgumentException("description must be at most 256 characters long");
+    }
+    ZonedDateTime expires = expiration.atZone(ZoneOffset.UTC);
+    if (bodyEncryption == BodyEncryption.PBKDF2) {
+      ObjectNode request = JSON.createObjectNode();
+      request.put("accessKey", accessKey);
+      request.put("secretKey", secretKey);
+      request.put("targetUser", parent);
+      request.put("description", description);
+      request.put("expiration", expires.format(Time.EXPIRATION_DATE_FORMAT));
+      call(
+          what, Set.of(), () -> signed("PUT", "add-service-account", Map.of(), encrypted(request)));
+      return;
+    }
     Argon2Gate.shared()
         .run(
             () ->
                 call(
-                    "creating service account \"" + accessKey + "\" of \"" + parent + "\"",
+                    what,
                     Set.of(),
                     () -> {
                       client.addServiceAccount(
-                          accessKey,
-                          secretKey,
-                          parent,
-                          null,
-                          null,
-                          "s3-integration-operator: consumer key of " + parent,
-                          expiration.atZone(ZoneOffset.UTC));
+                          accessKey, secretKey, parent, null, null, description, expires);
                       return null;
                     }));
   }
@@ -509,11 +607,33 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
         "MinIO at " + url + " failed " + what + ": " + detail, null);
   }
 
+  /** The request, as JSON, encrypted for MinIO with madmin's PBKDF2 variant. */
+  private byte[] encrypted(ObjectNode request) throws GeneralSecurityException {
+    byte[] plaintext;
+    try {
+      plaintext = JSON.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      // an object of strings always serializes; never report this as MinIO's answer
+      throw new IllegalStateException("cannot serialize an admin request", e);
+    }
+    try {
+      return MadminCrypto.encrypt(MadminCrypto.Algorithm.PBKDF2_AES_GCM, adminSecretKey, plaintext);
+    } finally {
+      Arrays.fill(plaintext, (byte) 0); // it holds a secret key
+    }
+  }
+
+  private byte[] signed(String method, String command, Map<String, String> query)
+      throws IOException, GeneralSecurityException, MinioError {
+    return signed(method, command, query, "GET".equals(method) ? null : new byte[0]);
+  }
+
   /**
    * One signed admin request, the way {@code MinioAdminClient} builds its own: same client, same
-   * Signature V4 signing, query values escaped with {@link S3Escaper}.
+   * Signature V4 signing (the body's SHA-256 signed), query values escaped with {@link S3Escaper}.
+   * Returns the body of a 2xx answer.
    */
-  private byte[] signed(String method, String command, Map<String, String> query)
+  private byte[] signed(String method, String command, Map<String, String> query, byte[] body)
       throws IOException, GeneralSecurityException, MinioError {
     HttpUrl.Builder ub =
         baseUrl
@@ -521,8 +641,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
             .addEncodedPathSegments(S3Escaper.encodePath("minio/admin/v3/" + command));
     query.forEach((k, v) -> ub.addEncodedQueryParameter(S3Escaper.encode(k), S3Escaper.encode(v)));
     HttpUrl target = ub.build();
-    byte[] body = "GET".equals(method) ? null : new byte[0];
-    String sha = body == null ? Digest.ZERO_SHA256_HASH : Digest.sha256Hash(body, 0);
+    String sha = body == null ? Digest.ZERO_SHA256_HASH : Digest.sha256Hash(body, body.length);
     Request request =
         new Request.Builder()
             .url(target)

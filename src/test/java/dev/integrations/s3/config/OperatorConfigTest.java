@@ -74,4 +74,15 @@ class OperatorConfigTest {
           .hasMessageContaining("CONSUMER_MOUNT_PATH");
     }
   }
+
+  @Test
+  void adminBodyEncryptionIsPbkdf2UnlessArgon2idIsAsked() {
+    assertThat(OperatorConfig.defaults().adminBodyEncryption()).isEqualTo("pbkdf2");
+    assertThat(
+            OperatorConfig.fromEnv(Map.of("ADMIN_BODY_ENCRYPTION", "Argon2id"))
+                .adminBodyEncryption())
+        .isEqualTo("argon2id");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ADMIN_BODY_ENCRYPTION", "none")))
+        .hasMessageContaining("ADMIN_BODY_ENCRYPTION");
+  }
 }

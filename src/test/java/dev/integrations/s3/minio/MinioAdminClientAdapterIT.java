@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.integrations.s3.minio.MinioAdmin.MinioUser;
+import dev.integrations.s3.minio.MinioAdminClientAdapter.BodyEncryption;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.ReadGrant;
@@ -14,11 +15,15 @@ import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.testing.MinioServer;
+import dev.integrations.s3.testing.TestCa;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -27,6 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link MinioAdminClientAdapter} against a real MinIO: the behaviour its Javadoc promises. */
 class MinioAdminClientAdapterIT {
@@ -46,6 +53,90 @@ class MinioAdminClientAdapterIT {
     root = minio.rootS3();
     bucketA = bucket("adapter-a-" + RUN);
     bucketB = bucket("adapter-b-" + RUN);
+  }
+
+  @Test
+  void theDefaultEncryptionIsPbkdf2() {
+    assertThat(((MinioAdminClientAdapter) admin).bodyEncryption()).isEqualTo(BodyEncryption.PBKDF2);
+  }
+
+  /**
+   * MinIO decrypts add-user and add-service-account bodies of either kind (madmin id 0x02 and 0x00)
+   * and stores the secret keys they carry: the keys authenticate, a wrong key does not, a reset
+   * replaces the key and keeps the policy.
+   */
+  @ParameterizedTest
+  @EnumSource(BodyEncryption.class)
+  void usersAndServiceAccountsCreatedWithEitherBodyEncryptionAuthenticate(BodyEncryption encryption)
+      throws Exception {
+    MinioAdmin a =
+        MinioAdminClientAdapter.connect(endpoint, minio.accessKey(), minio.secretKey(), encryption);
+    String user = "it-enc-" + encryption.name().toLowerCase() + "-" + MinioServer.randomSuffix();
+    String policy = MinioNames.policyName(user);
+    admin.putPolicy(policy, readPolicy(bucketA));
+    String secret1 = secret();
+
+    a.createUser(user, secret1);
+    admin.attachPolicy(user, policy);
+    assertThat(a.user(user)).contains(new MinioUser(user, true, List.of(policy)));
+    assertThat(list(minio.s3(user, secret1), bucketA)).containsExactly("file.txt");
+    assertThat(read(minio.s3(user, secret1), bucketA)).isEqualTo("content of " + bucketA);
+    assertSignatureRefused(() -> list(minio.s3(user, secret1 + "x"), bucketA));
+    assertSignatureRefused(() -> read(minio.s3(user, secret()), bucketA));
+
+    // reset: the new key works, the old one no longer does, the policy stays
+    String secret2 = secret();
+    a.createUser(user, secret2);
+    assertThat(a.user(user)).contains(new MinioUser(user, true, List.of(policy)));
+    assertThat(read(minio.s3(user, secret2), bucketA)).isEqualTo("content of " + bucketA);
+    assertSignatureRefused(() -> read(minio.s3(user, secret1), bucketA));
+
+    // a service account of that user, made the same way
+    String saKey = "s3i" + MinioServer.randomAlnum(17).toUpperCase();
+    String saSecret = secret();
+    a.createServiceAccount(
+        user, saKey, saSecret, java.time.Instant.now().plus(java.time.Duration.ofDays(30)));
+    assertThat(list(minio.s3(saKey, saSecret), bucketA)).containsExactly("file.txt");
+    assertThat(read(minio.s3(saKey, saSecret), bucketA)).isEqualTo("content of " + bucketA);
+    assertDenied(() -> read(minio.s3(saKey, saSecret), bucketB));
+    assertSignatureRefused(() -> read(minio.s3(saKey, saSecret + "x"), bucketA));
+
+    a.deleteServiceAccount(saKey);
+    admin.detachAllPolicies(user);
+    a.deleteUser(user);
+    admin.deletePolicy(policy);
+    assertThat(admin.user(user)).isEmpty();
+  }
+
+  /** The encrypted bodies over HTTPS, with the endpoint's own CA: the deployment PBKDF2 is for. */
+  @Test
+  void encryptedCallsWorkOverTls() throws Exception {
+    MinioServer tls = MinioServer.startTls(TestCa.create("adapter-tls"));
+    try {
+      String bucket = "adapter-tls-" + RUN;
+      MinioClient tlsRoot = tls.rootS3();
+      tlsRoot.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      for (BodyEncryption encryption : BodyEncryption.values()) {
+        MinioAdmin a =
+            MinioAdminClientAdapter.connect(
+                tls.storageEndpoint(), tls.accessKey(), tls.secretKey(), encryption);
+        String user = "it-tls-" + encryption.name().toLowerCase() + "-" + RUN;
+        String policy = MinioNames.policyName(user);
+        a.putPolicy(policy, readPolicy(bucket));
+        String secret = secret();
+        a.createUser(user, secret);
+        a.attachPolicy(user, policy);
+        assertThat(list(tls.s3(user, secret), bucket)).isEmpty();
+        String saKey = "s3i" + MinioServer.randomAlnum(17).toUpperCase();
+        String saSecret = secret();
+        a.createServiceAccount(
+            user, saKey, saSecret, java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
+        assertThat(list(tls.s3(saKey, saSecret), bucket)).isEmpty();
+        assertSignatureRefused(() -> list(tls.s3(user, secret + "x"), bucket));
+      }
+    } finally {
+      tls.stop();
+    }
   }
 
   @Test
@@ -383,6 +474,21 @@ class MinioAdminClientAdapterIT {
         c.getObject(GetObjectArgs.builder().bucket(bucket).object("file.txt").build())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  private static List<String> list(MinioClient c, String bucket) throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    for (Result<Item> r : c.listObjects(ListObjectsArgs.builder().bucket(bucket).build())) {
+      names.add(r.get().objectName());
+    }
+    return names;
+  }
+
+  private static void assertSignatureRefused(Call call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            ErrorResponseException.class,
+            e -> assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch"));
   }
 
   interface Call {
