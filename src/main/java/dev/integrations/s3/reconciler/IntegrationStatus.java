@@ -150,8 +150,15 @@ final class IntegrationStatus {
         "Secret " + secretName + " holds the resolved configuration");
   }
 
-  /** A verification ran now with these results. */
+  /**
+   * A verification ran now with these results. {@code lastVerifiedTime} moves only when the results
+   * differ from the recorded ones (or none are recorded): an unchanged verification writes nothing
+   * ({@link VerificationClock} remembers when it ran).
+   */
   void verified(List<BucketStatus> buckets) {
+    if (status.getLastVerifiedTime() != null && Statuses.same(buckets, status.getBuckets())) {
+      return;
+    }
     status.setBuckets(buckets);
     status.setLastVerifiedTime(conditions.now());
   }

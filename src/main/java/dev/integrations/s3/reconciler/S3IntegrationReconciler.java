@@ -85,6 +85,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final OutputSecretDependent outputSecrets;
   private final TrustStoreDependent trustStores = new TrustStoreDependent();
   private final IntegrationCleanup cleanup;
+  private final VerificationClock verifications = new VerificationClock();
   private final Records records;
   private volatile IntegrationEventSources sources;
   private volatile StoreResolver stores;
@@ -170,11 +171,14 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Observation seen = observer.observe(model, connection, output, record);
       within(deadline, "reading the storage");
       Instant now = Instant.now(clock);
+      // when it was last verified: remembered, or recorded in status (after a restart)
+      S3IntegrationStatus schedule =
+          verifications.forScheduling(resource.getMetadata().getUid(), previous);
       Long generation = resource.getMetadata().getGeneration();
       Decision decision =
           model.managed()
-              ? Decider.managed(model, seen, previous, generation, now, SecretKeys::generate)
-              : Decider.validateOnly(model, seen, connection.keys(), previous, generation, now);
+              ? Decider.managed(model, seen, schedule, generation, now, SecretKeys::generate)
+              : Decider.validateOnly(model, seen, connection.keys(), schedule, generation, now);
       if (decision instanceof Decision.Conflict c) {
         throw c.failure();
       }
@@ -186,6 +190,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       if (plan.verify()) {
         List<BucketStatus> buckets = verifier.probe(model, connection, plan, deadline);
+        verifications.verified(resource.getMetadata().getUid(), now);
         status.verified(buckets);
         reporter.verified(status.access());
         model
@@ -202,7 +207,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         status.publicEndpoint(null);
       }
       S3IntegrationStatus desired = status.build();
-      Duration wait = Verifier.untilNext(desired, model.interval(), now);
+      Duration wait =
+          Verifier.untilNext(
+              verifications.forScheduling(resource.getMetadata().getUid(), desired),
+              model.interval(),
+              now);
       if (plan.wakeAt() != null) {
         // an overlap ends or a rotation is due before the next verification
         Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
@@ -350,6 +359,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
     fights.forget(resource);
     keyAges.forget(resource);
+    verifications.forget(resource.getMetadata().getUid());
     return cleanup.cleanup(resource, context.getClient(), stores, observer, sources);
   }
 

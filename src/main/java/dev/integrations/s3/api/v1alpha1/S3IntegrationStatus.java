@@ -42,7 +42,10 @@ public class S3IntegrationStatus {
   @JsonPropertyDescription("Per-bucket results of the last verification.")
   private List<BucketStatus> buckets;
 
-  @JsonPropertyDescription("When access was last verified with the issued credentials.")
+  @JsonPropertyDescription(
+      "When the verification results (buckets) last changed, verified with the issued"
+          + " credentials. Verification repeats every interval; an unchanged result is not written"
+          + " again (s3_operator_verifications_total counts every run).")
   private String lastVerifiedTime;
 
   @JsonPropertyDescription(
