@@ -168,13 +168,18 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       if (connection.caPem() != null) {
         trustStores.observe(resource, context, model.secretName()); // a conflict stops us here
       }
-      Observation seen = observer.observe(model, connection, output, record);
-      within(deadline, "reading the storage");
       Instant now = Instant.now(clock);
       // when it was last verified: remembered, or recorded in status (after a restart)
-      S3IntegrationStatus schedule =
-          verifications.forScheduling(resource.getMetadata().getUid(), previous);
+      String uid = resource.getMetadata().getUid();
+      S3IntegrationStatus schedule = verifications.forScheduling(uid, previous);
       Long generation = resource.getMetadata().getGeneration();
+      // A verification due now proves the probed key with its first request: no separate
+      // authentication for it, unless the last probe found that key rejected.
+      boolean probeProvesKey =
+          Decider.verificationDue(schedule, generation, now, model, false)
+              && !verifications.keyRejected(uid);
+      Observation seen = observer.observe(model, connection, output, record, probeProvesKey);
+      within(deadline, "reading the storage");
       Decision decision =
           model.managed()
               ? Decider.managed(model, seen, schedule, generation, now, SecretKeys::generate)
@@ -189,8 +194,16 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         throw plan.withdrawn().failure(); // access taken away; the integration stops here
       }
       if (plan.verify()) {
-        List<BucketStatus> buckets = verifier.probe(model, connection, plan, deadline);
-        verifications.verified(resource.getMetadata().getUid(), now);
+        List<BucketStatus> buckets;
+        try {
+          buckets = verifier.probe(model, connection, plan, deadline);
+        } catch (StepFailure f) {
+          if (Reasons.CREDENTIALS_REJECTED.equals(f.reason)) {
+            verifications.rejected(uid); // the next reconcile authenticates before deciding
+          }
+          throw f;
+        }
+        verifications.verified(uid, now);
         status.verified(buckets);
         reporter.verified(status.access());
         model

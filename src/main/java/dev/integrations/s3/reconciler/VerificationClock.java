@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VerificationClock {
   private final Map<String, Instant> last = new ConcurrentHashMap<>();
+  private final java.util.Set<String> rejected = ConcurrentHashMap.newKeySet();
 
   /** The later of the remembered verification and the one status records, or null. */
   Instant last(String uid, S3IntegrationStatus status) {
@@ -43,11 +44,22 @@ final class VerificationClock {
 
   void verified(String uid, Instant when) {
     last.put(uid, when);
+    rejected.remove(uid);
+  }
+
+  /** The last probe found the probed key rejected: authenticate it before the next decision. */
+  void rejected(String uid) {
+    rejected.add(uid);
+  }
+
+  boolean keyRejected(String uid) {
+    return rejected.contains(uid);
   }
 
   /** The integration is gone. */
   void forget(String uid) {
     last.remove(uid);
+    rejected.remove(uid);
   }
 
   int size() {
