@@ -108,6 +108,22 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The operator JVM's process id (for its RSS, or jcmd). */
+  public synchronized long pid() {
+    return process.pid();
+  }
+
+  /** The operator's resident set size now, in MiB, from /proc. */
+  public synchronized long rssMib() throws IOException {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+  }
+
   public synchronized boolean alive() {
     return process != null && process.isAlive();
   }
