@@ -1,5 +1,6 @@
 package dev.integrations.s3;
 
+import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
@@ -76,7 +77,10 @@ public final class OperatorFactory {
     operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(effective));
     operator.register(
         new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
-        namespaces(effective));
+        o -> {
+          OperatorFactory.<S3Integration>namespaces(effective).accept(o);
+          o.withItemStore(new PrunedItemStore<>()); // the biggest cache: no managedFields in it
+        });
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),
         namespaces(effective));

@@ -107,6 +107,16 @@ public final class Benchmark {
     boolean quick = List.of(args).contains("--quick");
     Size size = quick ? Size.quick() : Size.full();
     for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--validate-only")) {
+        size =
+            new Size(
+                size.n(),
+                size.fanout(),
+                Integer.parseInt(args[i + 1]),
+                size.interval(),
+                size.intervals(),
+                size.threads());
+      }
       if (args[i].equals("--n")) {
         size =
             new Size(
@@ -151,7 +161,11 @@ public final class Benchmark {
 
     // (a) the floor and (b) the manual flow, on the same MinIO, before the operator's users exist
     long floorMs = floor(bucket);
+    results.put("floor_s", floorMs / 1000.0);
+    save();
     long mcMs = mcFlow(bucket);
+    results.put("mc_s", mcMs / 1000.0);
+    save();
 
     // (c) the operator
     Path kubeconfig = kube.kubeConfigFile();
@@ -183,6 +197,7 @@ public final class Benchmark {
       long apiWritesToReady = writes.total();
       Map<String, Double> adminToReady = adminCalls(op);
       memory(op, "after_ready_n");
+      save();
 
       results.put("floor_s", floorMs / 1000.0);
       results.put("mc_s", mcMs / 1000.0);
@@ -195,13 +210,21 @@ public final class Benchmark {
 
       // steady state
       steady(op, writes);
+      save();
 
       // fan-out
       fanout(bucket);
+      save();
     }
 
     // (d) memory with many validate-only integrations, and start-up with everything present
-    validateOnlyAndStartup(kubeconfig, env);
+    try {
+      validateOnlyAndStartup(kubeconfig, env);
+    } catch (Exception e) {
+      results.put("validate_only_failed", String.valueOf(e.getMessage()));
+      save();
+      throw e;
+    }
 
     results.put("bench_s", millis(runStart) / 1000);
     return report();
@@ -498,6 +521,19 @@ public final class Benchmark {
         .start()
         .waitFor(60, TimeUnit.SECONDS);
     Thread.sleep(500);
+    // what the live heap is made of: the evidence behind a memory figure
+    Path histogram =
+        Path.of(
+            System.getProperty("project.basedir", "."),
+            "target",
+            "bench",
+            "histogram-" + key + ".txt");
+    Files.createDirectories(histogram.getParent());
+    new ProcessBuilder(jcmd, String.valueOf(op.pid()), "GC.class_histogram")
+        .redirectErrorStream(true)
+        .redirectOutput(histogram.toFile())
+        .start()
+        .waitFor(120, TimeUnit.SECONDS);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rss_mib", op.rssMib());
     m.put(
@@ -757,10 +793,21 @@ public final class Benchmark {
 
   // ------------------------------------------------------------------ report
 
-  private String report() throws IOException {
+  /**
+   * Writes the figures so far: a phase that fails (the operator out of memory, a stall) leaves the
+   * earlier phases' numbers behind.
+   */
+  private void save() throws IOException {
     Path dir = Path.of(System.getProperty("project.basedir", "."), "target", "bench");
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("bench.json"), JSON.writeValueAsString(results));
+    results.put("quick", size.equals(Size.quick()));
+    Files.writeString(
+        dir.resolve(size.equals(Size.quick()) ? "bench-quick.json" : "bench.json"),
+        JSON.writeValueAsString(results));
+  }
+
+  private String report() throws IOException {
+    save();
     StringBuilder t = new StringBuilder();
     t.append(
         String.format(

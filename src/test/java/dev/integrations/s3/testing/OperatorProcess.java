@@ -55,15 +55,20 @@ public final class OperatorProcess implements AutoCloseable {
     Path gcLog = dir.resolve("gc-" + starts + ".log");
     gcLogs.add(gcLog);
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd =
-        List.of(
-            java,
-            "-Xmx" + heap,
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Xlog:gc:file=" + gcLog.toAbsolutePath(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.integrations.s3.Main");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx" + heap);
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
+    cmd.add("-Xlog:gc:file=" + gcLog.toAbsolutePath());
+    // more JVM options, e.g. to compare collectors in the benchmark: -Doperator.jvmOptions="..."
+    for (String option : System.getProperty("operator.jvmOptions", "").trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        cmd.add(option);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.integrations.s3.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> e = new HashMap<>(env);
     e.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
