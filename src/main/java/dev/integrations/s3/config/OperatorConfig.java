@@ -99,6 +99,15 @@ public record OperatorConfig(
 
   /** The same settings in another operator namespace. */
   public OperatorConfig withOperatorNamespace(String namespace) {
+    return with(namespace, consumerMountPath);
+  }
+
+  /** The same settings with another consumer mount path. */
+  public OperatorConfig withConsumerMountPath(String path) {
+    return with(operatorNamespace, parseMountPath(path));
+  }
+
+  private OperatorConfig with(String namespace, String mountPath) {
     return new OperatorConfig(
         watchNamespaces,
         defaultVerificationInterval,
@@ -110,24 +119,7 @@ public record OperatorConfig(
         leaderElectionIdentity,
         reconcileThreads,
         namespace,
-        consumerMountPath,
-        adminBodyEncryption);
-  }
-
-  /** The same settings with another consumer mount path. */
-  public OperatorConfig withConsumerMountPath(String path) {
-    return new OperatorConfig(
-        watchNamespaces,
-        defaultVerificationInterval,
-        httpPort,
-        logFormat,
-        leaderElection,
-        leaderElectionNamespace,
-        leaseDuration,
-        leaderElectionIdentity,
-        reconcileThreads,
-        operatorNamespace,
-        parseMountPath(path),
+        mountPath,
         adminBodyEncryption);
   }
 

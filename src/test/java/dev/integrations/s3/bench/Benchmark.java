@@ -687,64 +687,26 @@ public final class Benchmark {
     private final List<Watch> watches = new ArrayList<>();
 
     Counting(KubernetesClient client) {
+      watch(client.resources(S3Integration.class).inAnyNamespace(), "S3Integration");
+      watch(client.resources(S3AccessPolicy.class).inAnyNamespace(), "S3AccessPolicy");
+      watch(client.resources(S3Store.class).inAnyNamespace(), "S3Store");
+      watch(client.resources(ClusterS3Store.class), "ClusterS3Store");
+      String ours = "app.kubernetes.io/managed-by";
+      watch(client.secrets().inAnyNamespace().withLabel(ours, "s3-integration-operator"), "Secret");
       watch(
-          client.resources(S3Integration.class).inAnyNamespace(),
-          "S3Integration",
-          client
-              .resources(S3Integration.class)
-              .inAnyNamespace()
-              .list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
-      watch(
-          client.resources(S3AccessPolicy.class).inAnyNamespace(),
-          "S3AccessPolicy",
-          client
-              .resources(S3AccessPolicy.class)
-              .inAnyNamespace()
-              .list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
-      watch(
-          client.resources(S3Store.class).inAnyNamespace(),
-          "S3Store",
-          client
-              .resources(S3Store.class)
-              .inAnyNamespace()
-              .list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
-      watch(
-          client.resources(ClusterS3Store.class),
-          "ClusterS3Store",
-          client
-              .resources(ClusterS3Store.class)
-              .list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
-      var secrets =
-          client
-              .secrets()
-              .inAnyNamespace()
-              .withLabel("app.kubernetes.io/managed-by", "s3-integration-operator");
-      watch(
-          secrets,
-          "Secret",
-          secrets
-              .list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
-      var cms =
-          client
-              .configMaps()
-              .inAnyNamespace()
-              .withLabel("app.kubernetes.io/managed-by", "s3-integration-operator");
-      watch(
-          cms,
-          "ConfigMap",
-          cms.list(new ListOptionsBuilder().withLimit(1L).build())
-              .getMetadata()
-              .getResourceVersion());
+          client.configMaps().inAnyNamespace().withLabel(ours, "s3-integration-operator"),
+          "ConfigMap");
+    }
+
+    /** Watches from the current resourceVersion: only what happens from now on counts. */
+    private <
+            T extends HasMetadata,
+            L extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>>
+        void watch(
+            io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, ?> w, String kind) {
+      String rv =
+          w.list(new ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
+      watch(w, kind, rv);
     }
 
     private <T extends HasMetadata> void watch(

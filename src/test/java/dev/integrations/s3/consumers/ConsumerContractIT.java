@@ -7,15 +7,14 @@ import static dev.integrations.s3.testing.Fixtures.policy;
 import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
-import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.naming.Names;
 import dev.integrations.s3.resolver.LocatorResolver;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.secret.TrustStore;
 import dev.integrations.s3.storage.HttpClients;
+import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
@@ -23,7 +22,6 @@ import dev.integrations.s3.testing.TestCa;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -131,22 +129,8 @@ class ConsumerContractIT {
     S3Store s = store(ns, "minio", row.host(), server.port(), "minio-admin");
     s.getSpec().setRegion(server.region());
     if (row == Row.TLS_PRIVATE_CA) {
-      client
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("minio-ca")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withStringData(Map.of("ca.crt", ca.caPem))
-                  .build())
-          .create();
-      TlsSpec t = new TlsSpec();
-      t.setEnabled(true);
-      CaSecretRef ref = new CaSecretRef();
-      ref.setName("minio-ca");
-      t.setCaSecretRef(ref);
-      s.getSpec().setTls(t);
+      client.resource(Fixtures.caSecret(ns, "minio-ca", ca.caPem)).create();
+      s.getSpec().setTls(Fixtures.tls("minio-ca"));
     }
     client.resource(s).create();
     client.resource(policy(ns, "read", bucket)).create();

@@ -8,17 +8,15 @@ import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
-import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.secret.TrustStore;
+import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
 import dev.integrations.s3.testing.TestCa;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -60,30 +58,14 @@ class TlsIT {
         .resource(adminSecret(ns, "minio-admin", tlsMinio.accessKey(), tlsMinio.secretKey()))
         .create();
     client.resource(policy(ns, "read", bucket)).create();
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("minio-ca")
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("ca.crt", ca.caPem))
-                .build())
-        .create();
+    client.resource(Fixtures.caSecret(ns, "minio-ca", ca.caPem)).create();
     return ns;
   }
 
   /** An S3Store for the TLS MinIO (with or without the CA) and an integration on it. */
   private S3Integration tlsIntegration(String ns, boolean withCa) {
     S3Store store = store(ns, "minio", tlsMinio.host(), tlsMinio.port(), "minio-admin");
-    TlsSpec tls = new TlsSpec();
-    tls.setEnabled(true);
-    if (withCa) {
-      CaSecretRef ref = new CaSecretRef();
-      ref.setName("minio-ca");
-      tls.setCaSecretRef(ref);
-    }
-    store.getSpec().setTls(tls);
+    store.getSpec().setTls(Fixtures.tls(withCa ? "minio-ca" : null));
     client.resource(store).create();
     return managed(ns, "viz", "minio", "read");
   }

@@ -2,6 +2,7 @@ package dev.integrations.s3.testing;
 
 import dev.integrations.s3.api.v1alpha1.AllowRule;
 import dev.integrations.s3.api.v1alpha1.BucketAccess;
+import dev.integrations.s3.api.v1alpha1.CaSecretRef;
 import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.CredentialsSpec;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
@@ -143,6 +144,29 @@ public final class Fixtures {
     spec.setBucket(bucket);
     i.setSpec(spec);
     return i;
+  }
+
+  /** A Secret holding a CA bundle under {@code ca.crt}, as {@code tls.caSecretRef} names it. */
+  public static Secret caSecret(String ns, String name, String pem) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withStringData(Map.of("ca.crt", pem))
+        .build();
+  }
+
+  /** TLS trusting the CA in that Secret (null: the JVM's CAs only). */
+  public static TlsSpec tls(String caSecret) {
+    TlsSpec tls = new TlsSpec();
+    tls.setEnabled(true);
+    if (caSecret != null) {
+      CaSecretRef ref = new CaSecretRef();
+      ref.setName(caSecret);
+      tls.setCaSecretRef(ref);
+    }
+    return tls;
   }
 
   /** Creates the bucket if needed and puts one object with this content. */
