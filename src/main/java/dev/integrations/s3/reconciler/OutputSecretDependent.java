@@ -65,17 +65,32 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
   /** The informer, created once for the reconciler's event sources. */
   InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
     InformerEventSource<Secret, S3Integration> informer = eventSource(context).orElseThrow();
-    informer.addIndexers(
-        Map.of(
-            OWNER_INDEX,
-            s ->
-                s.getMetadata().getOwnerReferences() == null
-                    ? List.of()
-                    : s.getMetadata().getOwnerReferences().stream()
-                        .map(r -> r.getUid())
-                        .filter(java.util.Objects::nonNull)
-                        .toList()));
+    informer.addIndexers(Map.of(OWNER_INDEX, OutputSecretDependent::ownerUids));
     return informer;
+  }
+
+  /** The UIDs of an object's owners: the index both dependents find their objects by. */
+  static List<String> ownerUids(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null
+        ? List.of()
+        : object.getMetadata().getOwnerReferences().stream()
+            .map(r -> r.getUid())
+            .filter(java.util.Objects::nonNull)
+            .toList();
+  }
+
+  /**
+   * The desired object with an annotation map of its own: JOSDK adds its bookkeeping annotation to
+   * it.
+   */
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withOwnAnnotations(T copy) {
+    copy.getMetadata()
+        .setAnnotations(
+            new HashMap<>(
+                copy.getMetadata().getAnnotations() == null
+                    ? java.util.Map.of()
+                    : copy.getMetadata().getAnnotations()));
+    return copy;
   }
 
   /**
@@ -204,15 +219,7 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
   protected Secret desired(S3Integration primary, Context<S3Integration> context) {
     Secret desired =
         context.managedWorkflowAndDependentResourceContext().getMandatory(DESIRED, Secret.class);
-    Secret copy = new SecretBuilder(desired).build();
-    // JOSDK adds its own bookkeeping annotation: the map must exist and be ours to change.
-    copy.getMetadata()
-        .setAnnotations(
-            new HashMap<>(
-                copy.getMetadata().getAnnotations() == null
-                    ? java.util.Map.of()
-                    : copy.getMetadata().getAnnotations()));
-    return copy;
+    return withOwnAnnotations(new SecretBuilder(desired).build());
   }
 
   @Override

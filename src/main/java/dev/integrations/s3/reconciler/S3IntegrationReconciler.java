@@ -11,9 +11,11 @@ import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.status.Statuses;
+import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.store.OwnershipRecord;
 import dev.integrations.s3.store.ResolvedStore;
 import dev.integrations.s3.verify.AccessProber;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -165,9 +167,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       Observer.Connection connection = observer.connect(model);
       Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
-      if (connection.caPem() != null) {
-        trustStores.observe(resource, context, model.secretName()); // a conflict stops us here
-      }
+      ConfigMap trustStore =
+          connection.caPem() == null // a conflict stops us here, before any write
+              ? null
+              : trustStores.observe(resource, context, model.secretName()).orElse(null);
       Instant now = Instant.now(clock);
       // when it was last verified: remembered, or recorded in status (after a restart)
       String uid = resource.getMetadata().getUid();
@@ -189,10 +192,12 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       Decision.Plan plan = (Decision.Plan) decision;
       LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
-      apply(resource, context, model, connection, seen.output(), plan, status, deadline);
+      apply(
+          resource, context, model, connection, seen.output(), trustStore, plan, status, deadline);
       if (plan.withdrawn() != null) {
         throw plan.withdrawn().failure(); // access taken away; the integration stops here
       }
+      Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
       if (plan.verify()) {
         List<BucketStatus> buckets;
         try {
@@ -206,17 +211,12 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         verifications.verified(uid, now);
         status.verified(buckets);
         reporter.verified(status.access());
-        model
-            .store()
-            .publicEndpoint()
-            .ifPresent(
-                p ->
-                    status.publicEndpoint(
-                        verifier.checkPublic(p, model, connection, plan, deadline)));
+        publicEndpoint.ifPresent(
+            p -> status.publicEndpoint(verifier.checkPublic(p, model, connection, plan, deadline)));
       } else {
         status.access();
       }
-      if (model.store().publicEndpoint().isEmpty()) {
+      if (publicEndpoint.isEmpty()) {
         status.publicEndpoint(null);
       }
       S3IntegrationStatus desired = status.build();
@@ -252,6 +252,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       IntegrationModel model,
       Observer.Connection connection,
       Secret output,
+      ConfigMap trustStore,
       Decision.Plan plan,
       IntegrationStatus status,
       Instant deadline) {
@@ -273,7 +274,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                       resource, model, connection, plan, config.consumerMountPath()),
                   output));
           results.addAll(
-              trustStores.apply(resource, context, model.secretName(), connection.caPem()));
+              trustStores.apply(
+                  resource, context, model.secretName(), connection.caPem(), trustStore));
           status.secretWritten();
         } else if (MinioUserApplier.handles(action)) {
           results.add(

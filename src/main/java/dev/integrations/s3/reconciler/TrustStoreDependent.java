@@ -18,10 +18,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -50,16 +48,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
   InformerEventSource<ConfigMap, S3Integration> informer(
       EventSourceContext<S3Integration> context) {
     InformerEventSource<ConfigMap, S3Integration> informer = eventSource(context).orElseThrow();
-    informer.addIndexers(
-        Map.of(
-            OWNER_INDEX,
-            c ->
-                c.getMetadata().getOwnerReferences() == null
-                    ? List.of()
-                    : c.getMetadata().getOwnerReferences().stream()
-                        .map(r -> r.getUid())
-                        .filter(Objects::nonNull)
-                        .toList()));
+    informer.addIndexers(Map.of(OWNER_INDEX, OutputSecretDependent::ownerUids));
     return informer;
   }
 
@@ -68,11 +57,16 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
    * there is a CA, none otherwise (and none for an earlier Secret name).
    *
    * @param caPem the store's CA bundle, or null
-   * @throws StepFailure SecretConflict when a ConfigMap of that name belongs to someone else;
-   *     SecretWriteFailed when the API server refuses it for good
+   * @param actual what {@link #observe} found before the decision (null: none), so that a ConfigMap
+   *     not yet cached is not read by name twice in one reconcile
+   * @throws StepFailure SecretWriteFailed when the API server refuses it for good
    */
   List<Applied> apply(
-      S3Integration primary, Context<S3Integration> context, String secretName, String caPem) {
+      S3Integration primary,
+      Context<S3Integration> context,
+      String secretName,
+      String caPem,
+      ConfigMap actual) {
     String ns = primary.getMetadata().getNamespace();
     String name = TrustStore.configMapName(secretName);
     List<Applied> results = new ArrayList<>();
@@ -84,7 +78,6 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
     if (caPem == null) {
       return results;
     }
-    ConfigMap actual = observe(primary, context, secretName).orElse(null);
     context
         .managedWorkflowAndDependentResourceContext()
         .put(DESIRED, TrustStore.build(primary, secretName, caPem));
@@ -171,12 +164,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
   protected ConfigMap desired(S3Integration primary, Context<S3Integration> context) {
     ConfigMap desired =
         context.managedWorkflowAndDependentResourceContext().getMandatory(DESIRED, ConfigMap.class);
-    ConfigMap copy = new ConfigMapBuilder(desired).build();
-    copy.getMetadata()
-        .setAnnotations(
-            new HashMap<>(
-                Optional.ofNullable(copy.getMetadata().getAnnotations()).orElse(Map.of())));
-    return copy;
+    return OutputSecretDependent.withOwnAnnotations(new ConfigMapBuilder(desired).build());
   }
 
   @Override
