@@ -334,31 +334,34 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   @Override
   public void deleteServiceAccount(String accessKey) {
     requireText(accessKey, "access key");
-    try {
-      invoke(
-          () -> {
-            client.deleteServiceAccount(accessKey);
-            return null;
-          });
-    } catch (MinioError e) {
-      if (!NO_SUCH_USER.equals(e.code) && !NO_SUCH_SERVICE_ACCOUNT.equals(e.code)) {
-        throw map("deleting service account \"" + accessKey + "\"", e, Set.of());
-      }
-    }
+    deleteIfPresent(
+        "deleting service account \"" + accessKey + "\"",
+        Set.of(NO_SUCH_USER, NO_SUCH_SERVICE_ACCOUNT),
+        () -> {
+          client.deleteServiceAccount(accessKey);
+          return null;
+        });
   }
 
   @Override
   public void deleteUser(String accessKey) {
     requireText(accessKey, "access key");
+    deleteIfPresent(
+        "deleting user \"" + accessKey + "\"",
+        Set.of(NO_SUCH_USER),
+        () -> {
+          client.deleteUser(accessKey);
+          return null;
+        });
+  }
+
+  /** A delete where an answer with one of {@code absentCodes} means: already gone. */
+  private void deleteIfPresent(String what, Set<String> absentCodes, AdminCall<Void> delete) {
     try {
-      invoke(
-          () -> {
-            client.deleteUser(accessKey);
-            return null;
-          });
+      invoke(delete);
     } catch (MinioError e) {
-      if (!NO_SUCH_USER.equals(e.code)) {
-        throw map("deleting user \"" + accessKey + "\"", e, Set.of());
+      if (e.code == null || !absentCodes.contains(e.code)) { // Set.of refuses null
+        throw map(what, e, Set.of());
       }
     }
   }
