@@ -6,6 +6,7 @@ import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.reconciler.ClusterS3StoreReconciler;
 import dev.integrations.s3.reconciler.Events;
+import dev.integrations.s3.reconciler.PrunedItemStore;
 import dev.integrations.s3.reconciler.S3AccessPolicyReconciler;
 import dev.integrations.s3.reconciler.S3IntegrationReconciler;
 import dev.integrations.s3.reconciler.S3StoreReconciler;

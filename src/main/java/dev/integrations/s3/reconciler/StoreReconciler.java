@@ -1,6 +1,7 @@
 package dev.integrations.s3.reconciler;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.api.v1alpha1.StoreStatus;
@@ -15,6 +16,7 @@ import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.store.ResolvedStore;
 import dev.integrations.s3.store.StoreSpecs;
 import dev.integrations.s3.verify.AccessProber;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -79,6 +81,8 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
     var builder =
         InformerEventSourceConfiguration.from(S3Integration.class, type)
             .withName("store-users")
+            // A store needs to know only which integrations use it: its cache keeps nothing else.
+            .withItemStore(new PrunedItemStore<>(StoreReconciler::keepStoreUse))
             .withSecondaryToPrimaryMapper(
                 i ->
                     IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()
@@ -98,6 +102,28 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
                     ? IntegrationEventSources.storeKey(i).map(List::of).orElse(List.of())
                     : List.of()));
     return List.of(integrations);
+  }
+
+  /**
+   * Drops all of an integration but what finds and names a store's users: the store reference and
+   * the name, namespace, uid, resourceVersion and deletion mark. With two such caches (S3Store and
+   * ClusterS3Store) beside the integration controller's own, full copies cost three times the
+   * integrations' size in heap.
+   */
+  static void keepStoreUse(S3Integration i) {
+    ObjectMeta m = i.getMetadata();
+    if (m != null) {
+      m.setAnnotations(null);
+      m.setLabels(null);
+      m.setOwnerReferences(null);
+      m.setFinalizers(null);
+    }
+    if (i.getSpec() != null) {
+      S3IntegrationSpec kept = new S3IntegrationSpec();
+      kept.setStoreRef(i.getSpec().getStoreRef());
+      i.setSpec(kept);
+    }
+    i.setStatus(null);
   }
 
   /** The store's primary id for an integration's store key, when it is a store of this kind. */
