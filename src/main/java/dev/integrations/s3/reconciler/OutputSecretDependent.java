@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -55,6 +56,8 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
                 InformerConfiguration.builder(Secret.class)
                     .withName("output-secrets")
                     .withLabelSelector(SELECTOR)
+                    // no managedFields: OwnedFields matches without them
+                    .withItemStore(new PrunedItemStore<>())
                     .build())
             .build());
   }
@@ -213,6 +216,19 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
               "emptied Secret " + oldName + ": the integration writes " + name + " now"));
     }
     return results;
+  }
+
+  /** SSA's match on the fields we own, without managedFields (the cache has none). */
+  @Override
+  public Matcher.Result<Secret> match(
+      Secret actual, Secret desired, S3Integration primary, Context<S3Integration> context) {
+    return Matcher.Result.computed(
+        OwnedFields.match(
+            desired,
+            actual,
+            java.util.Collections.singletonList(desired.getData()),
+            java.util.Collections.singletonList(actual.getData())),
+        desired);
   }
 
   @Override

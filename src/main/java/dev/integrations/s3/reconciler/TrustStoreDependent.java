@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -40,6 +41,8 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
                 InformerConfiguration.builder(ConfigMap.class)
                     .withName("truststores")
                     .withLabelSelector(OutputSecretDependent.SELECTOR)
+                    // no managedFields: OwnedFields matches without them
+                    .withItemStore(new PrunedItemStore<>())
                     .build())
             .build());
   }
@@ -158,6 +161,19 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
         Applied.Outcome.DELETED,
         "SecretRetired",
         "deleted ConfigMap " + name + ": no CA to trust under this name any more");
+  }
+
+  /** SSA's match on the fields we own, without managedFields (the cache has none). */
+  @Override
+  public Matcher.Result<ConfigMap> match(
+      ConfigMap actual, ConfigMap desired, S3Integration primary, Context<S3Integration> context) {
+    return Matcher.Result.computed(
+        OwnedFields.match(
+            desired,
+            actual,
+            java.util.Arrays.asList(desired.getData(), desired.getBinaryData()),
+            java.util.Arrays.asList(actual.getData(), actual.getBinaryData())),
+        desired);
   }
 
   @Override
