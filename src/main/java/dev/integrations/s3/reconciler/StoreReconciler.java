@@ -113,8 +113,9 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   static void keepStoreUse(S3Integration i) {
     ObjectMeta m = i.getMetadata();
     if (m != null) {
-      m.setAnnotations(null);
-      m.setLabels(null);
+      // empty, not null: JOSDK's event source reads the annotations of every update
+      m.setAnnotations(java.util.Collections.emptyMap());
+      m.setLabels(java.util.Collections.emptyMap());
       m.setOwnerReferences(null);
       m.setFinalizers(null);
     }

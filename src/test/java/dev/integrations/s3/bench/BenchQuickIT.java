@@ -46,6 +46,11 @@ class BenchQuickIT {
       assertThat(figures.get(key).isNumber()).as(key + " is a number").isTrue();
     }
     assertThat(figures.get("after_ready_validate_only").get("rss_mib").asLong()).isPositive();
+    assertThat(figures.get("operator_errors").asLong())
+        .as(
+            "ERROR lines in the operator's logs; the first: %s",
+            figures.get("first_operator_error"))
+        .isZero();
     assertThat(figures.get("steady").get("window_s").asLong()).isEqualTo(20);
   }
 }

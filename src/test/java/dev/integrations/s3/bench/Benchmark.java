@@ -214,6 +214,7 @@ public final class Benchmark {
 
       // fan-out
       fanout(bucket);
+      errors(op);
       save();
     }
 
@@ -508,6 +509,7 @@ public final class Benchmark {
       results.put("validate_only", v);
       results.put("validate_only_ready_s", millis(t1) / 1000.0);
       memory(op, "after_ready_validate_only");
+      errors(op);
     }
   }
 
@@ -540,6 +542,16 @@ public final class Benchmark {
         "heap_used_mib_after_gc",
         Math.round(sumMetric(op.metrics(), "jvm_memory_used_bytes", "area=\"heap\"") / 1048576));
     results.put(key, m);
+  }
+
+  /** Counts the operator's ERROR log lines (none in a healthy run) and keeps the first. */
+  private void errors(OperatorProcess op) throws IOException {
+    List<String> errors = op.errors();
+    results.merge("operator_errors", (long) errors.size(), (a, b) -> (Long) a + (Long) b);
+    if (!errors.isEmpty() && !results.containsKey("first_operator_error")) {
+      String first = errors.get(0);
+      results.put("first_operator_error", first.substring(0, Math.min(first.length(), 2000)));
+    }
   }
 
   private Map<String, Double> adminCalls(OperatorProcess op) throws Exception {
@@ -819,6 +831,10 @@ public final class Benchmark {
         String.valueOf(results.get("after_ready_validate_only")));
     row(t, "  validate-only time to Ready", results.get("validate_only_ready_s") + " s");
     row(t, "start to first reconcile (everything present)", results.get("start_s") + " s");
+    row(
+        t,
+        "operator ERROR log lines (none expected)",
+        String.valueOf(results.get("operator_errors")));
     row(t, "whole run", results.get("bench_s") + " s");
     System.out.print(t);
     @SuppressWarnings("unchecked")

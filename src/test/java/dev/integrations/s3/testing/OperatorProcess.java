@@ -196,6 +196,19 @@ public final class OperatorProcess implements AutoCloseable {
         : List.of();
   }
 
+  /**
+   * The operator's ERROR lines (JSON or text log): an event handler that throws, a reconcile that
+   * fails unexpectedly. A healthy run has none.
+   */
+  public List<String> errors() throws IOException {
+    Path log = dir.resolve("operator.log");
+    return Files.exists(log)
+        ? Files.readAllLines(log).stream()
+            .filter(l -> l.contains("\"level\":\"ERROR\"") || l.contains(" ERROR "))
+            .toList()
+        : List.of();
+  }
+
   public Path logFile() {
     return dir.resolve("operator.log");
   }
