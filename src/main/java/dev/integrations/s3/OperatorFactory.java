@@ -2,6 +2,8 @@ package dev.integrations.s3;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.metrics.OperatorMetrics;
+import dev.integrations.s3.metrics.ResourceReadiness;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.reconciler.ClusterS3StoreReconciler;
@@ -18,6 +20,7 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -64,7 +67,11 @@ public final class OperatorFactory {
                   .withSSABasedCreateUpdateMatchForDependentResources(useServerSideApply)
                   // JOSDK leaves Secrets out of SSA by default; ours are written with it too.
                   .withDefaultNonSSAResource(java.util.Set.of())
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+                  .withMetrics(
+                      new OperatorMetrics(
+                          MicrometerMetrics.withoutPerResourceMetrics(registry),
+                          registry,
+                          readiness(registry)));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config));
               }
@@ -89,6 +96,20 @@ public final class OperatorFactory {
         new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
         o -> o.watchingAllNamespaces());
     return operator;
+  }
+
+  /**
+   * The per-resource Ready gauge, read from the informer caches at each scrape: a collector of the
+   * Prometheus registry itself (Micrometer has no meter whose series come and go with a cache).
+   * Other registries (the tests' in-memory one) get none.
+   */
+  private static ResourceReadiness readiness(MeterRegistry registry) {
+    if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+      return null;
+    }
+    ResourceReadiness readiness = new ResourceReadiness();
+    prometheus.getPrometheusRegistry().register(readiness);
+    return readiness;
   }
 
   /**
