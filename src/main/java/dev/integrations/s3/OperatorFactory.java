@@ -57,6 +57,8 @@ public final class OperatorFactory {
       Clock clock,
       MinioAdminFactory adminFactory,
       boolean useServerSideApply) {
+    // outside the overrider below: JOSDK may apply it more than once
+    ResourceReadiness readiness = readiness(registry);
     Operator operator =
         new Operator(
             o -> {
@@ -71,7 +73,7 @@ public final class OperatorFactory {
                       new OperatorMetrics(
                           MicrometerMetrics.withoutPerResourceMetrics(registry),
                           registry,
-                          readiness(registry)));
+                          readiness));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config));
               }
