@@ -2,6 +2,8 @@ package dev.integrations.s3;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.metrics.OperatorMetrics;
+import dev.integrations.s3.metrics.ResourceReadiness;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.reconciler.ClusterS3StoreReconciler;
@@ -19,6 +21,7 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -55,6 +58,8 @@ public final class OperatorFactory {
       Clock clock,
       MinioAdminFactory adminFactory,
       boolean useServerSideApply) {
+    // outside the overrider below: JOSDK may apply it more than once
+    ResourceReadiness readiness = readiness(registry);
     Operator operator =
         new Operator(
             o -> {
@@ -65,7 +70,11 @@ public final class OperatorFactory {
                   .withSSABasedCreateUpdateMatchForDependentResources(useServerSideApply)
                   // JOSDK leaves Secrets out of SSA by default; ours are written with it too.
                   .withDefaultNonSSAResource(java.util.Set.of())
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+                  .withMetrics(
+                      new OperatorMetrics(
+                          MicrometerMetrics.withoutPerResourceMetrics(registry),
+                          registry,
+                          readiness));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config));
               }
@@ -90,6 +99,20 @@ public final class OperatorFactory {
         new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
         o -> o.watchingAllNamespaces());
     return operator;
+  }
+
+  /**
+   * The per-resource Ready gauge, read from the informer caches at each scrape: a collector of the
+   * Prometheus registry itself (Micrometer has no meter whose series come and go with a cache).
+   * Other registries (the tests' in-memory one) get none.
+   */
+  private static ResourceReadiness readiness(MeterRegistry registry) {
+    if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+      return null;
+    }
+    ResourceReadiness readiness = new ResourceReadiness();
+    prometheus.getPrometheusRegistry().register(readiness);
+    return readiness;
   }
 
   /**

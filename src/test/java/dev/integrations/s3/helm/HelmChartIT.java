@@ -296,6 +296,74 @@ class HelmChartIT {
         .isEqualTo(service.getSpec().getSelector());
   }
 
+  @Test
+  void prometheusRuleAndGrafanaDashboardAreOptInAndCarryTheChartsFiles() throws IOException {
+    assertThat(template())
+        .noneMatch(o -> o.getKind().equals("PrometheusRule"))
+        .noneMatch(o -> o.getMetadata().getName().endsWith("-dashboard"));
+
+    List<HasMetadata> objects =
+        template(
+            "--set",
+            "metrics.prometheusRule.enabled=true",
+            "--set",
+            "metrics.prometheusRule.labels.release=prometheus",
+            "--set",
+            "metrics.grafanaDashboard.enabled=true",
+            "--set",
+            "metrics.grafanaDashboard.annotations.grafana_folder=Operators");
+    GenericKubernetesResource rule =
+        objects.stream()
+            .filter(o -> o.getKind().equals("PrometheusRule"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PrometheusRule rendered"));
+    assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
+    // the spec is the rule file promtool checks (PromtoolIT), unchanged
+    JsonNode file =
+        Serialization.yamlMapper()
+            .readTree(Files.readString(CHART.resolve("files/prometheus-rules.yaml")));
+    JsonNode spec =
+        Serialization.jsonMapper().valueToTree(rule.getAdditionalProperties().get("spec"));
+    assertThat(spec).isEqualTo(file);
+
+    io.fabric8.kubernetes.api.model.ConfigMap dashboard =
+        named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, FULLNAME + "-dashboard");
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getMetadata().getAnnotations())
+        .containsEntry("grafana_folder", "Operators");
+    JsonNode json =
+        Serialization.jsonMapper()
+            .readTree(dashboard.getData().get("s3-integration-operator.json"));
+    assertThat(json)
+        .isEqualTo(
+            Serialization.jsonMapper()
+                .readTree(Files.readString(CHART.resolve("files/grafana-dashboard.json"))));
+    assertThat(json.path("panels")).isNotEmpty();
+    assertThat(json.findValues("expr")).isNotEmpty(); // MetricsIT checks each against /metrics
+
+    // the sidecar's label is configurable; a typo in the new objects is refused
+    assertThat(
+            named(
+                    template(
+                        "--set",
+                        "metrics.grafanaDashboard.enabled=true",
+                        "--set",
+                        "metrics.grafanaDashboard.labels.grafana_dashboard=null",
+                        "--set",
+                        "metrics.grafanaDashboard.labels.dashboards=s3"),
+                    io.fabric8.kubernetes.api.model.ConfigMap.class,
+                    FULLNAME + "-dashboard")
+                .getMetadata()
+                .getLabels())
+        .containsEntry("dashboards", "s3")
+        .doesNotContainKey("grafana_dashboard");
+    Result typo = helm(templateArgs("--set", "metrics.prometheusRule.enable=true"));
+    assertThat(typo.exit).as("metrics.prometheusRule.enable is not a value").isNotZero();
+    assertThat(typo.err).contains("enable");
+  }
+
   // ------------------------------------------------------------------ RBAC
 
   @Test
