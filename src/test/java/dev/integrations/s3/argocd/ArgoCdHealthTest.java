@@ -287,6 +287,38 @@ class ArgoCdHealthTest {
   }
 
   @Test
+  void theReadmeTableListsTheReasonsAsTheScriptClassifiesThem() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    String section = readme.substring(readme.indexOf("## Argo CD"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    assertThat(reasonsInRow(section, "Degraded")).isEqualTo(DEGRADED);
+    Set<String> progressing = new TreeSet<>(PROGRESSING);
+    progressing.remove(Reasons.PAUSED); // only while resuming: the Suspended row covers pausing
+    assertThat(reasonsInRow(section, "Progressing")).isEqualTo(progressing);
+  }
+
+  private static Set<String> reasonsInRow(String section, String health) {
+    Matcher row = Pattern.compile("(?m)^\\| " + health + " \\|(.*)\\|$").matcher(section);
+    assertThat(row.find()).as("README's Argo CD table has a %s row", health).isTrue();
+    Set<String> reasons = new TreeSet<>();
+    Matcher code = Pattern.compile("`([A-Z][A-Za-z]+)`").matcher(row.group(1));
+    while (code.find()) {
+      reasons.add(code.group(1));
+    }
+    return reasons;
+  }
+
+  @Test
+  void theApplicationExampleSyncsAScenarioOfExamples() throws IOException {
+    JsonNode app = YAML.readTree(ROOT.resolve("docs/argocd/application.yaml").toFile());
+    assertThat(app.path("kind").asText()).isEqualTo("Application");
+    assertThat(app.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
+    String path = app.at("/spec/source/path").asText();
+    assertThat(path).startsWith("examples/");
+    assertThat(ROOT.resolve(path).resolve("kustomization.yaml")).exists();
+  }
+
+  @Test
   void theArgoCdSettingsInDocsAreTheScripts() throws Exception {
     for (String[] variant :
         List.of(

@@ -24,6 +24,7 @@ import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
 import dev.integrations.s3.testing.TestCa;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -31,6 +32,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.minio.admin.MinioAdminClient;
 import io.minio.admin.UserInfo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +45,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -191,6 +195,72 @@ class ExamplesIT {
       for (String ns : s.namespaces.values()) {
         client.namespaces().withName(ns).delete();
       }
+    }
+  }
+
+  /**
+   * The README's command registers the four health checks in an argocd-cm that already holds other
+   * settings, and leaves those alone.
+   */
+  @Test
+  void theReadmeCommandRegistersTheHealthChecksInArgocdCm() throws Exception {
+    String ns = "argocd-" + MinioServer.randomSuffix();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    try {
+      client
+          .configMaps()
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("argocd-cm")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .addToData("url", "https://argocd.example.com")
+                  .build())
+          .create();
+      Path root = Path.of(System.getProperty("project.basedir", "."));
+      KubeApiServer kube = KubeApiServer.shared();
+      Path kubectl;
+      try (Stream<Path> dirs = Files.list(kube.kubeConfigFile().getParent().resolve("k8s"))) {
+        kubectl =
+            dirs.map(d -> d.resolve("kubectl"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow();
+      }
+      // as in the README: kubectl -n argocd patch configmap argocd-cm --type merge --patch-file ...
+      Process p =
+          new ProcessBuilder(
+                  kubectl.toString(),
+                  "--kubeconfig",
+                  kube.kubeConfigFile().toString(),
+                  "-n",
+                  ns,
+                  "patch",
+                  "configmap",
+                  "argocd-cm",
+                  "--type",
+                  "merge",
+                  "--patch-file",
+                  root.resolve("docs/argocd/argocd-cm.yaml").toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("kubectl patch: %s", out).isZero();
+      Map<String, String> data =
+          client.configMaps().inNamespace(ns).withName("argocd-cm").get().getData();
+      assertThat(data).containsEntry("url", "https://argocd.example.com");
+      for (String kind : List.of("S3Integration", "S3AccessPolicy", "S3Store", "ClusterS3Store")) {
+        assertThat(data)
+            .containsEntry(
+                "resource.customizations.health.s3.integrations.dev_" + kind,
+                ArgoCdHealth.script(kind));
+      }
+    } finally {
+      client.namespaces().withName(ns).delete();
     }
   }
 
