@@ -281,6 +281,9 @@ class ExamplesIT {
     final Map<String, String> clusterStores = new HashMap<>();
     final Map<MinioServer, List<String>> handMadeUsers = new HashMap<>();
 
+    /** Stores without admin keys, and the MinIO each was pointed at. */
+    final Map<StoreSpec, MinioServer> validateOnlyStores = new java.util.IdentityHashMap<>();
+
     Scenario(List<HasMetadata> loaded, String suffix) throws Exception {
       objects = loaded;
       namespaces.put(OPERATOR_NS, OPERATOR_NS + "-" + suffix);
@@ -353,8 +356,6 @@ class ExamplesIT {
         validateOnlyStores.put(spec, m);
       }
     }
-
-    private final Map<StoreSpec, MinioServer> validateOnlyStores = new HashMap<>();
 
     /**
      * A validate-only integration's own keys: the tenant's storage admin makes a user with a read
