@@ -131,6 +131,16 @@ public final class LocalDemo {
         "Applying examples/"
             + String.join(", examples/", SCENARIOS)
             + " (stores and admin keys pointed at the local MinIO)");
+    // the operator's namespace, as its install (helm install -n s3-operator) creates it
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(OPERATOR_NS)
+                .endMetadata()
+                .build())
+        .serverSideApply();
     List<String> integrations = new ArrayList<>();
     for (HasMetadata r : examples(minio)) {
       client.resource(r).forceConflicts().serverSideApply();

@@ -425,6 +425,19 @@ class CrdValidationIT {
           .as("examples/ holds one directory per scenario, nothing else")
           .isEmpty();
     }
+    // the operator's namespace comes with its install (helm install -n s3-operator), not with
+    // the examples, which keep their admin keys there
+    if (client.namespaces().withName("s3-operator").get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("s3-operator")
+                  .endMetadata()
+                  .build())
+          .create();
+    }
     int documents = 0;
     for (Path scenario : scenarios) {
       List<Path> files = Examples.files(scenario);
