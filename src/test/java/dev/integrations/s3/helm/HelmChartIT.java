@@ -96,6 +96,25 @@ class HelmChartIT {
     assertThat(withOptions.exit)
         .as("helm lint --strict with options:\n%s", withOptions.all())
         .isZero();
+
+    Result namespaced =
+        helm(
+            "lint",
+            "--strict",
+            CHART.toString(),
+            "-f",
+            CHART.resolve("values-namespaced.yaml").toString(),
+            "--set",
+            "crds.templated=true",
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "networkPolicy.egress.apiServer.cidrs={10.0.0.1/32}",
+            "--set-json",
+            "networkPolicy.egress.storage=[{\"cidrs\":[\"10.1.0.0/16\"],\"ports\":[9000]}]");
+    assertThat(namespaced.exit)
+        .as("helm lint --strict, namespaced, templated CRDs, NetworkPolicy:\n%s", namespaced.all())
+        .isZero();
   }
 
   @Test
