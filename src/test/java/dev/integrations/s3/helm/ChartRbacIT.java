@@ -318,11 +318,38 @@ class ChartRbacIT {
             "-f",
             HelmChartIT.CHART.resolve("values-namespaced.yaml").toString(),
             "--set",
-            "watchNamespaces={" + tenant + "}");
+            "watchNamespaces={" + tenant + "}",
+            // Accepted by the API server too (this one enforces no NetworkPolicy).
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "networkPolicy.egress.apiServer.cidrs={127.0.0.1/32}",
+            "--set-json",
+            "networkPolicy.egress.storage=[{\"cidrs\":[\"127.0.0.1/32\"],\"ports\":["
+                + minio.port()
+                + "]}]");
     assertThat(install.exit()).as("helm install:\n%s", install.all()).isZero();
     try {
       String fullname = release + "-s3-integration-operator";
       assertThat(admin.serviceAccounts().inNamespace(operatorNs).withName(fullname).get())
+          .isNotNull();
+      assertThat(
+              admin
+                  .network()
+                  .v1()
+                  .networkPolicies()
+                  .inNamespace(operatorNs)
+                  .withName(fullname)
+                  .get())
+          .isNotNull();
+      assertThat(
+              admin
+                  .policy()
+                  .v1()
+                  .podDisruptionBudget()
+                  .inNamespace(operatorNs)
+                  .withName(fullname)
+                  .get())
           .isNotNull();
       assertThat(
               admin.rbac().roles().inNamespace(tenant).withName(operatorNs + "-" + fullname).get())
