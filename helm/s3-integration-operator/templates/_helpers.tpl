@@ -55,9 +55,49 @@ replica runs. Renders "true" or "false".
 {{- end }}
 
 {{/*
-Name of cluster-scoped objects (ClusterRoles, ClusterRoleBindings): the full name plus the release
-namespace, so that releases of the same name in different namespaces never collide.
+Name of cluster-scoped objects (ClusterRoles, ClusterRoleBindings) and of the RBAC objects in
+watched namespaces: the release namespace, then the full name, so that two releases of the same
+name in different namespaces never share one. Not truncated: the namespace (63) and the full name
+(63) plus a suffix stay far below the 253 characters an RBAC object's name may have, and cutting
+the namespace off would bring the collisions back.
 */}}
 {{- define "s3io.clusterName" -}}
-{{- printf "%s-%s" (include "s3io.fullname" .) .Release.Namespace | trunc 55 | trimSuffix "-" }}
+{{- printf "%s-%s" .Release.Namespace (include "s3io.fullname" .) }}
+{{- end }}
+
+{{/*
+The operator's rules on namespaced resources, granted where it watches (templates/rbac.yaml).
+*/}}
+{{- define "s3io.namespacedRules" -}}
+# The primary resources: watched through informers; patched to add and remove finalizers
+# (update for the SDK's non-SSA path).
+- apiGroups: ["s3.integrations.dev"]
+  resources: ["s3integrations", "s3accesspolicies", "s3stores"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["s3.integrations.dev"]
+  resources: ["s3integrations/status", "s3accesspolicies/status", "s3stores/status"]
+  verbs: ["patch", "update"]
+# The output Secret's ownerReference sets blockOwnerDeletion, which needs update on the owner's
+# finalizers where the OwnerReferencesPermissionEnforcement admission plugin is on (OpenShift).
+- apiGroups: ["s3.integrations.dev"]
+  resources: ["s3integrations/finalizers", "s3accesspolicies/finalizers", "s3stores/finalizers"]
+  verbs: ["update"]
+# Secrets: read by name the ones a tenant names (credentials.secretRef, an S3Store's admin and
+# CA); a watch that keeps nothing says when one changes (list only to learn where "now" is);
+# create and update (or patch) the resolved-config Secret <name>-s3, which the informer selects
+# by label. No delete: that Secret carries an ownerReference to its S3Integration, so the garbage
+# collector deletes it with the integration.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
+# The JVM trust store beside the output Secret when a store has a private CA
+# (<secretName>-truststore: public certificates only). Delete: when the CA goes or the Secret is
+# renamed; only ConfigMaps owned by the integration are deleted.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Kubernetes Events (core v1) on every state transition.
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
 {{- end }}

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
@@ -76,25 +77,47 @@ class PrinterColumnsIT {
   }
 
   @Test
-  void s3integrationsTableShowsReadyStoreEndpointAndScope() throws Exception {
+  void s3integrationsTableShowsReadyStoreEndpointBucketAndSecret() throws Exception {
     JsonNode table = table("s3integrations");
     assertThat(columns(table, 0))
         .as("columns kubectl get s3i prints")
-        .containsExactly("Name", "Ready", "Store", "Endpoint", "Bucket", "Age");
+        .containsExactly("Name", "Ready", "Store", "Endpoint", "Bucket", "Secret", "Age");
     assertThat(columns(table, 1))
         .as("columns kubectl get s3i -o wide adds")
-        .containsExactly("Reason");
+        .containsExactly("Reason", "Message");
 
     Map<String, Object> row = row(table, "viz");
     assertThat(row)
-        .as("the row of the Ready integration")
+        .as("the row of the Ready integration (no bucket: every bucket its policies name)")
         .containsEntry("Name", "viz")
         .containsEntry("Ready", "True")
         .containsEntry("Store", "minio")
         .containsEntry("Endpoint", minio.endpoint())
-        .containsEntry("Bucket", "all")
+        .containsEntry("Bucket", null)
+        .containsEntry("Secret", "viz-s3")
         .containsEntry("Reason", "Ready");
+    assertThat((String) row.get("Message")).as("Message").isNotBlank();
     assertThat((String) row.get("Age")).as("Age").matches("\\d+(s|m)\\d*s?");
+  }
+
+  @Test
+  void aFailingIntegrationShowsItsBucketAndWhyInTheWideColumns() throws Exception {
+    S3Integration broken = managed(ns, "broken", "no-such-store", "read");
+    broken.getSpec().setBucket("cols-scoped");
+    client.resource(broken).create();
+    try {
+      op.awaitReady(ns, "broken", "False", Reasons.STORE_NOT_FOUND);
+      Map<String, Object> row = row(table("s3integrations"), "broken");
+      assertThat(row)
+          .as("the row of an integration whose store does not exist")
+          .containsEntry("Ready", "False")
+          .containsEntry("Store", "no-such-store")
+          .containsEntry("Bucket", "cols-scoped")
+          .containsEntry("Reason", Reasons.STORE_NOT_FOUND);
+      assertThat((String) row.get("Message")).as("Message").contains("no-such-store");
+    } finally {
+      client.resource(broken).delete();
+    }
   }
 
   @Test
@@ -103,7 +126,9 @@ class PrinterColumnsIT {
     assertThat(columns(table, 0))
         .as("columns kubectl get s3ap prints")
         .containsExactly("Name", "Ready", "Reason", "Age");
-    assertThat(columns(table, 1)).as("columns kubectl get s3ap -o wide adds").isEmpty();
+    assertThat(columns(table, 1))
+        .as("columns kubectl get s3ap -o wide adds")
+        .containsExactly("Message");
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -130,7 +155,7 @@ class PrinterColumnsIT {
     assertThat(columns(table, 0))
         .as("columns kubectl get s3s prints")
         .containsExactly("Name", "Ready", "Endpoint", "Integrations", "Age");
-    assertThat(columns(table, 1)).containsExactly("Reason");
+    assertThat(columns(table, 1)).containsExactly("Reason", "Message");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> "1".equals(row(table("s3stores"), "minio").get("Integrations")));

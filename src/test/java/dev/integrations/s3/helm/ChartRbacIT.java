@@ -6,13 +6,16 @@ import static dev.integrations.s3.testing.Fixtures.clusterStore;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
+import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
+import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
@@ -22,11 +25,13 @@ import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -35,19 +40,25 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's RBAC is enough, and no more: the operator, with leader election as two replicas run
- * it, serves the platform case (a ClusterS3Store whose admin Secret is in the operator's namespace,
- * a tenant namespace its rule allows) on the real API server (which authorizes with RBAC) while
- * impersonating the chart's ServiceAccount with exactly the rendered roles and bindings applied.
+ * The chart on the real API server (which authorizes with RBAC). Its RBAC is enough, and no more:
+ * the operator, with leader election as two replicas run it, serves the platform case (a
+ * ClusterS3Store whose admin Secret is in the operator's namespace, a tenant namespace its rule
+ * allows) while impersonating the chart's ServiceAccount with exactly the rendered roles and
+ * bindings applied; values-namespaced.yaml, installed with {@code helm install}, serves its
+ * namespace and reads no other's Secrets; and tenants bound to the built-in edit and view roles get
+ * the chart's aggregated rules (through kube-controller-manager's aggregation controller).
  */
 class ChartRbacIT {
 
@@ -212,6 +223,397 @@ class ChartRbacIT {
           operator.stop();
         } finally {
           OperatorFactory.SHUTTING_DOWN.set(false);
+        }
+      }
+    }
+  }
+
+  @Test
+  void tenantsWithEditManageTheirKindsButNotClusterStoresAndViewOnlyReads() {
+    KubeApiServer kube = KubeApiServer.shared();
+    KubernetesClient admin = kube.client();
+    // The chart's tenant roles; kube-controller-manager aggregates them into edit and view.
+    for (ClusterRole r : HelmChartIT.all(HelmChartIT.template(), ClusterRole.class)) {
+      if (r.getMetadata().getName().endsWith("-edit")
+          || r.getMetadata().getName().endsWith("-view")) {
+        admin.resource(r).forceConflicts().serverSideApply();
+      }
+    }
+    String ns = kube.createNamespace("agg");
+    String elsewhere = kube.createNamespace("agg-other");
+    bind(admin, ns, "bob", "edit");
+    bind(admin, ns, "carol", "view");
+    try (KubernetesClient bob = as(kube, "bob");
+        KubernetesClient carol = as(kube, "carol")) {
+      S3AccessPolicy policy = policy(ns, "read", "agg-bucket");
+      S3Store store = store(ns, "own", "minio.example", 9000, "own-admin");
+      S3Integration integration = managed(ns, "viz", "own", "read");
+      // Aggregation is asynchronous: wait until edit carries the chart's rules.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(() -> bob.resource(policy).dryRun().create());
+      bob.resource(store).dryRun().create();
+      bob.resource(integration).dryRun().create();
+      assertThat(bob.resources(S3Integration.class).inNamespace(ns).list().getItems()).isEmpty();
+      // ClusterS3Stores are the platform's; and edit in one namespace is nothing in another.
+      assertForbidden(
+          () -> bob.resource(clusterStore("bobs", "minio.example", 9000, "x")).dryRun().create());
+      assertForbidden(() -> bob.resource(policy(elsewhere, "read", "agg-bucket")).create());
+
+      // view reads, and nothing more.
+      admin.resource(policy).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  carol.resources(S3AccessPolicy.class).inNamespace(ns).withName("read").get()
+                      != null);
+      assertThat(carol.resources(S3Integration.class).inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(carol.resources(S3Store.class).inNamespace(ns).list().getItems()).isEmpty();
+      assertForbidden(() -> carol.resource(store).dryRun().create());
+      assertForbidden(() -> carol.resource(integration).dryRun().create());
+      assertForbidden(
+          () -> carol.resources(S3AccessPolicy.class).inNamespace(ns).withName("read").delete());
+      assertForbidden(
+          () ->
+              carol
+                  .resources(S3AccessPolicy.class)
+                  .inNamespace(ns)
+                  .withName("read")
+                  .edit(
+                      p -> {
+                        p.getSpec().setActions(List.of("s3:GetObject"));
+                        return p;
+                      }));
+    }
+  }
+
+  /**
+   * values-namespaced.yaml, installed with the real Helm CLI into the API server: the operator,
+   * running under the installed ServiceAccount and watching one namespace, brings an integration on
+   * its namespace's own S3Store to Ready and deletes it cleanly, while it can read no Secret
+   * outside the namespaces it serves and its own.
+   */
+  @Test
+  void namespacedValuesInstalledWithHelmServeTheirNamespaceAndNoOther() throws Exception {
+    KubeApiServer kube = KubeApiServer.shared();
+    KubernetesClient admin = kube.client();
+    MinioServer minio = MinioServer.shared();
+    String operatorNs = kube.createNamespace("s3op");
+    String tenant = kube.createNamespace("team");
+    String other = kube.createNamespace("other");
+    String release = "s3io";
+    HelmChartIT.Result install =
+        HelmChartIT.helm(
+            "install",
+            release,
+            HelmChartIT.CHART.toString(),
+            "--namespace",
+            operatorNs,
+            "--kubeconfig",
+            kube.kubeConfigFile().toString(),
+            "--skip-crds",
+            "-f",
+            HelmChartIT.CHART.resolve("values-namespaced.yaml").toString(),
+            "--set",
+            "watchNamespaces={" + tenant + "}",
+            // Accepted by the API server too (this one enforces no NetworkPolicy).
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "networkPolicy.egress.apiServer.cidrs={127.0.0.1/32}",
+            "--set-json",
+            "networkPolicy.egress.storage=[{\"cidrs\":[\"127.0.0.1/32\"],\"ports\":["
+                + minio.port()
+                + "]}]");
+    assertThat(install.exit()).as("helm install:\n%s", install.all()).isZero();
+    try {
+      String fullname = release + "-s3-integration-operator";
+      assertThat(admin.serviceAccounts().inNamespace(operatorNs).withName(fullname).get())
+          .isNotNull();
+      assertThat(
+              admin
+                  .network()
+                  .v1()
+                  .networkPolicies()
+                  .inNamespace(operatorNs)
+                  .withName(fullname)
+                  .get())
+          .isNotNull();
+      assertThat(
+              admin
+                  .policy()
+                  .v1()
+                  .podDisruptionBudget()
+                  .inNamespace(operatorNs)
+                  .withName(fullname)
+                  .get())
+          .isNotNull();
+      assertThat(
+              admin.rbac().roles().inNamespace(tenant).withName(operatorNs + "-" + fullname).get())
+          .as("the Role in the watched namespace")
+          .isNotNull();
+      // Nothing cluster-wide from this release names a Secret.
+      List<ClusterRole> clusterRoles =
+          admin.rbac().clusterRoles().list().getItems().stream()
+              .filter(r -> r.getMetadata().getName().startsWith(operatorNs + "-"))
+              .toList();
+      assertThat(clusterRoles).isNotEmpty();
+      assertThat(clusterRoles)
+          .flatMap(ClusterRole::getRules)
+          .allSatisfy(rule -> assertThat(rule.getResources()).doesNotContain("secrets"));
+
+      Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
+      config.setImpersonateUsername("system:serviceaccount:" + operatorNs + ":" + fullname);
+      config.setImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + operatorNs);
+      try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build()) {
+        admin.resource(adminSecret(other, "theirs", "a", "b")).create();
+        assertForbidden(() -> asOperator.secrets().inNamespace(other).withName("theirs").get());
+        assertForbidden(() -> asOperator.secrets().inAnyNamespace().list());
+
+        admin
+            .resource(adminSecret(tenant, "minio-admin", minio.accessKey(), minio.secretKey()))
+            .create();
+        admin.resource(store(tenant, "minio", minio.host(), minio.port(), "minio-admin")).create();
+        String bucket = "nsmode-" + MinioServer.randomSuffix();
+        object(minio.rootS3(), bucket, "a.txt", "a");
+        admin.resource(policy(tenant, "read", bucket)).create();
+
+        Operator operator =
+            start(
+                asOperator,
+                Map.of(
+                    OperatorConfig.WATCH_NAMESPACES, tenant,
+                    OperatorConfig.OPERATOR_NAMESPACE, operatorNs));
+        try {
+          admin.resource(managed(tenant, "viz", "minio", "read")).create();
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> ready(admin.resources(S3Integration.class), tenant, "viz"));
+          assertThat(admin.secrets().inNamespace(tenant).withName("viz-s3").get()).isNotNull();
+
+          admin.resources(S3Integration.class).inNamespace(tenant).withName("viz").delete();
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      admin.resources(S3Integration.class).inNamespace(tenant).withName("viz").get()
+                          == null);
+          assertThat(minio.rootAdmin().listCannedPolicies())
+              .doesNotContainKey("s3i-" + tenant + ".viz");
+        } finally {
+          stop(operator);
+        }
+      }
+    } finally {
+      HelmChartIT.Result uninstall =
+          HelmChartIT.helm(
+              "uninstall",
+              release,
+              "--namespace",
+              operatorNs,
+              "--kubeconfig",
+              kube.kubeConfigFile().toString());
+      assertThat(uninstall.exit()).as("helm uninstall:\n%s", uninstall.all()).isZero();
+    }
+  }
+
+  static boolean ready(
+      io.fabric8.kubernetes.client.dsl.MixedOperation<
+              S3Integration,
+              io.fabric8.kubernetes.api.model.KubernetesResourceList<S3Integration>,
+              io.fabric8.kubernetes.client.dsl.Resource<S3Integration>>
+          integrations,
+      String ns,
+      String name) {
+    S3Integration i = integrations.inNamespace(ns).withName(name).get();
+    return i != null
+        && i.getStatus() != null
+        && i.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  static Operator start(KubernetesClient asOperator, Map<String, String> env) {
+    Operator operator =
+        OperatorFactory.create(
+            asOperator,
+            OperatorConfig.fromEnv(env),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            MinioAdminClientAdapter::connect,
+            true);
+    operator.start();
+    return operator;
+  }
+
+  static void stop(Operator operator) {
+    OperatorFactory.SHUTTING_DOWN.set(true);
+    try {
+      operator.stop();
+    } finally {
+      OperatorFactory.SHUTTING_DOWN.set(false);
+    }
+  }
+
+  static void bind(KubernetesClient admin, String ns, String user, String clusterRole) {
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(user + "-" + clusterRole)
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterRole)
+                .addNewSubject()
+                .withKind("User")
+                .withName(user)
+                .withApiGroup("rbac.authorization.k8s.io")
+                .endSubject()
+                .build())
+        .create();
+  }
+
+  static KubernetesClient as(KubeApiServer kube, String user) {
+    Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups("system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  static void assertForbidden(Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+  }
+
+  /**
+   * crds.templated on the real API server: a release adopts the CRDs the suite installed from crds/
+   * (as a release that took them from crds/ would, README), {@code helm upgrade} with a changed CRD
+   * updates it, and {@code helm uninstall} leaves them (resource-policy keep) with every resource
+   * in place.
+   */
+  @Test
+  void templatedCrdsAreUpgradedByHelmAndKeptOnUninstall() throws Exception {
+    KubeApiServer kube = KubeApiServer.shared();
+    KubernetesClient admin = kube.client();
+    String ns = kube.createNamespace("crdrel");
+    String release = "crds-" + MinioServer.randomSuffix();
+    admin.resource(policy(ns, "kept", "kept-bucket")).create();
+    List<String> crdNames =
+        List.of(
+            "s3integrations.s3.integrations.dev",
+            "s3accesspolicies.s3.integrations.dev",
+            "s3stores.s3.integrations.dev",
+            "clusters3stores.s3.integrations.dev");
+    // A copy of the chart whose S3AccessPolicy CRD says something new, for the upgrade.
+    Path chart = Files.createTempDirectory(HelmChartIT.ROOT.resolve("target"), "chart");
+    copyTree(HelmChartIT.CHART, chart);
+    Path policyCrd = chart.resolve("crds/s3accesspolicies.s3.integrations.dev.yaml");
+    String marker = "Upgraded by helm " + release + ".";
+    Files.writeString(
+        policyCrd,
+        Files.readString(policyCrd)
+            .replaceFirst("openAPIV3Schema:\n        description: \"", "$0" + marker + " "));
+    String kubeconfig = kube.kubeConfigFile().toString();
+    try {
+      for (String name : crdNames) {
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(name)
+            .edit(
+                c -> {
+                  c.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "Helm");
+                  c.getMetadata().getAnnotations().put("meta.helm.sh/release-name", release);
+                  c.getMetadata().getAnnotations().put("meta.helm.sh/release-namespace", ns);
+                  return c;
+                });
+      }
+      HelmChartIT.Result install =
+          HelmChartIT.helm(
+              "install",
+              release,
+              HelmChartIT.CHART.toString(),
+              "--namespace",
+              ns,
+              "--kubeconfig",
+              kubeconfig,
+              "--skip-crds",
+              "--set",
+              "crds.templated=true",
+              "--set",
+              "rbac.create=false",
+              "--set",
+              "serviceAccount.create=false",
+              "--set",
+              "serviceAccount.name=default");
+      assertThat(install.exit()).as("helm install:\n%s", install.all()).isZero();
+      for (String name : crdNames) {
+        assertThat(crd(admin, name).getMetadata().getAnnotations())
+            .as("annotations of %s", name)
+            .containsEntry("helm.sh/resource-policy", "keep");
+      }
+
+      HelmChartIT.Result upgrade =
+          HelmChartIT.helm(
+              "upgrade",
+              release,
+              chart.toString(),
+              "--namespace",
+              ns,
+              "--kubeconfig",
+              kubeconfig,
+              "--reuse-values");
+      assertThat(upgrade.exit()).as("helm upgrade:\n%s", upgrade.all()).isZero();
+      assertThat(
+              crd(admin, "s3accesspolicies.s3.integrations.dev")
+                  .getSpec()
+                  .getVersions()
+                  .get(0)
+                  .getSchema()
+                  .getOpenAPIV3Schema()
+                  .getDescription())
+          .startsWith(marker);
+
+      HelmChartIT.Result uninstall =
+          HelmChartIT.helm("uninstall", release, "--namespace", ns, "--kubeconfig", kubeconfig);
+      assertThat(uninstall.exit()).as("helm uninstall:\n%s", uninstall.all()).isZero();
+      assertThat(uninstall.all()).contains("kept due to the resource policy");
+      for (String name : crdNames) {
+        assertThat(crd(admin, name)).as("CRD %s after helm uninstall", name).isNotNull();
+      }
+      assertThat(admin.resources(S3AccessPolicy.class).inNamespace(ns).withName("kept").get())
+          .as("a resource of a kept CRD")
+          .isNotNull();
+    } finally {
+      // Back to the committed CRDs, as the suite installed them.
+      List<Path> committed;
+      try (Stream<Path> files = Files.list(HelmChartIT.ROOT.resolve("crds"))) {
+        committed = files.sorted().toList();
+      }
+      for (Path f : committed) {
+        CustomResourceDefinition original =
+            admin.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item();
+        admin.resource(original).forceConflicts().serverSideApply();
+      }
+    }
+  }
+
+  static CustomResourceDefinition crd(KubernetesClient admin, String name) {
+    return admin.apiextensions().v1().customResourceDefinitions().withName(name).get();
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }

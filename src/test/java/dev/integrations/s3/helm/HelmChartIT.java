@@ -20,6 +20,10 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -59,7 +63,7 @@ class HelmChartIT {
   static final String RELEASE = "s3io";
   static final String NAMESPACE = "s3-operator";
   static final String FULLNAME = "s3io-s3-integration-operator";
-  static final String CLUSTER_NAME = FULLNAME + "-" + NAMESPACE;
+  static final String CLUSTER_NAME = NAMESPACE + "-" + FULLNAME;
 
   static Path helm;
   static Path helmHome;
@@ -92,6 +96,25 @@ class HelmChartIT {
     assertThat(withOptions.exit)
         .as("helm lint --strict with options:\n%s", withOptions.all())
         .isZero();
+
+    Result namespaced =
+        helm(
+            "lint",
+            "--strict",
+            CHART.toString(),
+            "-f",
+            CHART.resolve("values-namespaced.yaml").toString(),
+            "--set",
+            "crds.templated=true",
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "networkPolicy.egress.apiServer.cidrs={10.0.0.1/32}",
+            "--set-json",
+            "networkPolicy.egress.storage=[{\"cidrs\":[\"10.1.0.0/16\"],\"ports\":[9000]}]");
+    assertThat(namespaced.exit)
+        .as("helm lint --strict, namespaced, templated CRDs, NetworkPolicy:\n%s", namespaced.all())
+        .isZero();
   }
 
   @Test
@@ -107,6 +130,48 @@ class HelmChartIT {
     Result noPort = helm(templateArgs("--set", "httpPort=0"));
     assertThat(noPort.exit).as("httpPort=0 would leave the probes without a port").isNotZero();
     assertThat(noPort.err).contains("httpPort");
+  }
+
+  @Test
+  void schemaRefusesUnknownKeysAtEveryLevelWeDefine() {
+    // The typo the issue reports: watchNamespace instead of watchNamespaces used to install a
+    // cluster-wide operator silently.
+    Result typo = helm(templateArgs("--set", "watchNamespace={team-a}"));
+    assertThat(typo.exit).as("a typo in a top-level key must fail:\n%s", typo.all()).isNotZero();
+    assertThat(typo.err)
+        .contains("values don't meet the specifications of the schema")
+        .contains("additional properties 'watchNamespace' not allowed");
+
+    Map<String, String> nested =
+        Map.of(
+            "rbac.aggregateToDefaultRole", "/rbac",
+            "metrics.service.enable", "/metrics/service",
+            "metrics.serviceMonitor.intervall", "/metrics/serviceMonitor",
+            "probes.liveness.periodSecond", "/probes/liveness",
+            "image.tags", "/image",
+            "podDisruptionBudget.maxUnavailabe", "/podDisruptionBudget",
+            "networkPolicy.egress.apiserver", "/networkPolicy/egress",
+            "crds.template", "/crds");
+    nested.forEach(
+        (key, at) -> {
+          Result r = helm(templateArgs("--set", key + "=1"));
+          assertThat(r.exit).as("--set %s must fail:\n%s", key, r.all()).isNotZero();
+          String leaf = key.substring(key.lastIndexOf('.') + 1);
+          assertThat(r.err).contains("at '" + at + "'").contains("'" + leaf + "' not allowed");
+        });
+
+    // The Kubernetes pass-through maps take any key.
+    assertThat(
+            template(
+                "--set",
+                "podAnnotations.anything=goes",
+                "--set",
+                "resources.limits.cpu=1",
+                "--set",
+                "securityContext.procMount=Default",
+                "--set",
+                "affinity.nodeAffinity.x=y"))
+        .isNotEmpty();
   }
 
   // ------------------------------------------------------------------ defaults: the pod
@@ -127,6 +192,7 @@ class HelmChartIT {
             "Role/" + FULLNAME + "-records",
             "RoleBinding/" + FULLNAME + "-records",
             "Service/" + FULLNAME + "-metrics",
+            "PodDisruptionBudget/" + FULLNAME,
             "Deployment/" + FULLNAME);
     assertThat(objects)
         .filteredOn(o -> !o.getKind().startsWith("Cluster"))
@@ -511,23 +577,204 @@ class HelmChartIT {
     Map<String, String> env = plainEnv(operatorContainer(one(objects, Deployment.class)));
     assertThat(env).containsEntry(OperatorConfig.WATCH_NAMESPACES, "a,b");
     assertThat(OperatorConfig.fromEnv(env).watchNamespaces()).containsExactlyInAnyOrder("a", "b");
+    assertNamespacedGrants(objects, "a", "b");
+  }
 
-    ClusterRole role = named(objects, ClusterRole.class, CLUSTER_NAME);
-    // Only the cluster-scoped kinds (ClusterS3Stores, namespaces) are granted cluster-wide.
+  @Test
+  void namespacedValuesFileGrantsRolesPerNamespaceAndNoSecretClusterWide() {
+    Path file = CHART.resolve("values-namespaced.yaml");
+    List<HasMetadata> example = template("-f", file.toString());
+    assertThat(plainEnv(operatorContainer(one(example, Deployment.class))))
+        .containsEntry(OperatorConfig.WATCH_NAMESPACES, "team-a");
+    assertNamespacedGrants(example, "team-a");
+
+    List<HasMetadata> objects =
+        template("-f", file.toString(), "--set", "watchNamespaces={team-x,team-y}");
+    assertNamespacedGrants(objects, "team-x", "team-y");
+    // Tenants still get their kinds through edit and view.
+    assertThat(all(objects, ClusterRole.class))
+        .extracting(r -> r.getMetadata().getName())
+        .contains(CLUSTER_NAME + "-edit", CLUSTER_NAME + "-view");
+  }
+
+  /**
+   * Namespaced mode: a Role and RoleBinding with the operator's rules in each watched namespace,
+   * the only ClusterRoleBinding is the one for the cluster-scoped kinds, and no ClusterRole names
+   * Secrets or ConfigMaps.
+   */
+  static void assertNamespacedGrants(List<HasMetadata> objects, String... namespaces) {
     assertThat(all(objects, ClusterRoleBinding.class))
         .extracting(b -> b.getRoleRef().getName())
         .containsExactly(CLUSTER_NAME + "-cluster");
+    for (ClusterRole r : all(objects, ClusterRole.class)) {
+      assertThat(verbsByResource(r.getRules()).keySet())
+          .as("resources ClusterRole %s grants", r.getMetadata().getName())
+          .doesNotContain("/secrets", "/configmaps");
+    }
+    List<Role> roles =
+        all(objects, Role.class).stream()
+            .filter(r -> r.getMetadata().getName().equals(CLUSTER_NAME))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder(namespaces);
+    for (Role r : roles) {
+      Map<String, Set<String>> verbs = verbsByResource(r.getRules());
+      assertThat(verbs)
+          .containsEntry("/secrets", Set.of("get", "list", "watch", "create", "update", "patch"))
+          .containsKey("s3.integrations.dev/s3integrations/status");
+    }
     List<RoleBinding> bindings =
         all(objects, RoleBinding.class).stream()
-            .filter(b -> b.getRoleRef().getName().equals(CLUSTER_NAME))
+            .filter(b -> b.getMetadata().getName().equals(CLUSTER_NAME))
             .toList();
     assertThat(bindings)
         .extracting(b -> b.getMetadata().getNamespace())
-        .containsExactlyInAnyOrder("a", "b");
+        .containsExactlyInAnyOrder(namespaces);
     for (RoleBinding b : bindings) {
-      assertThat(b.getRoleRef().getKind()).isEqualTo("ClusterRole");
-      assertThat(b.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+      assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(b.getRoleRef().getName()).isEqualTo(CLUSTER_NAME);
       assertOperatorServiceAccount(b.getSubjects(), objects);
+    }
+  }
+
+  @Test
+  void releasesOfTheSameNameInTwoNamespacesShareNoObject() {
+    for (String mode : List.of("replicaCount=1", "watchNamespaces={shared,other}")) {
+      Set<String> first = identities(templateIn("ns-one", "--set", mode));
+      Set<String> second = identities(templateIn("ns-two", "--set", mode));
+      assertThat(first).as("objects of release %s in ns-one (%s)", RELEASE, mode).isNotEmpty();
+      assertThat(first)
+          .as("objects both releases would write (%s)", mode)
+          .doesNotContainAnyElementsOf(second);
+    }
+    // The longest names fit, and the namespace is never cut off.
+    String longNs = "n".repeat(63);
+    List<HasMetadata> longest = templateIn(longNs, "--set", "fullnameOverride=" + "f".repeat(63));
+    assertThat(all(longest, ClusterRole.class))
+        .allSatisfy(
+            r ->
+                assertThat(r.getMetadata().getName())
+                    .startsWith(longNs + "-")
+                    .hasSizeLessThanOrEqualTo(253));
+  }
+
+  /** Kind, namespace (empty when cluster-scoped) and name of each object. */
+  static Set<String> identities(List<HasMetadata> objects) {
+    Set<String> out = new TreeSet<>();
+    for (HasMetadata o : objects) {
+      String ns = o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace();
+      out.add(o.getKind() + "/" + ns + "/" + o.getMetadata().getName());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ PDB, NetworkPolicy
+
+  @Test
+  void podDisruptionBudgetNeverBlocksADrainAndKeepsAStandby() {
+    List<HasMetadata> objects = template();
+    PodDisruptionBudget pdb = one(objects, PodDisruptionBudget.class);
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getMinAvailable()).isNull();
+    assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+
+    PodDisruptionBudget min =
+        one(
+            template("--set", "replicaCount=2", "--set", "podDisruptionBudget.minAvailable=1"),
+            PodDisruptionBudget.class);
+    assertThat(min.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    assertThat(min.getSpec().getMaxUnavailable()).isNull();
+
+    Result blocking = helm(templateArgs("--set", "podDisruptionBudget.minAvailable=1"));
+    assertThat(blocking.exit).as("minAvailable 1 of 1 replica:\n%s", blocking.all()).isNotZero();
+    assertThat(blocking.err).contains("would block every node drain");
+
+    assertThat(template("--set", "podDisruptionBudget.enabled=false"))
+        .noneMatch(o -> o instanceof PodDisruptionBudget);
+  }
+
+  @Test
+  void networkPolicyIsOptInAndAllowsOnlyTheHttpPortApiServerStorageAndDns() throws IOException {
+    assertThat(template()).noneMatch(o -> o instanceof NetworkPolicy);
+
+    Result noApiServer = helm(templateArgs("--set", "networkPolicy.enabled=true"));
+    assertThat(noApiServer.exit).isNotZero();
+    assertThat(noApiServer.err).contains("networkPolicy.egress.apiServer.cidrs is empty");
+
+    Path values = Files.createTempFile(ROOT.resolve("target"), "netpol", ".yaml");
+    Files.writeString(
+        values,
+        """
+        networkPolicy:
+          enabled: true
+          ingress:
+            from:
+              - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+          egress:
+            apiServer: {cidrs: [10.0.0.10/32], ports: [6443]}
+            storage:
+              - {cidrs: [10.20.0.0/24], ports: [9000]}
+              - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: minio}}
+                ports: [9000, 9443]
+        """);
+    try {
+      List<HasMetadata> objects = template("-f", values.toString());
+      NetworkPolicy np = one(objects, NetworkPolicy.class);
+      Deployment deployment = one(objects, Deployment.class);
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
+      assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+
+      assertThat(np.getSpec().getIngress())
+          .singleElement()
+          .satisfies(
+              in -> {
+                assertThat(in.getPorts())
+                    .extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                    .containsExactly("8080/TCP");
+                assertThat(in.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        f ->
+                            assertThat(f.getNamespaceSelector().getMatchLabels())
+                                .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+              });
+
+      // Every egress rule, as "peers -> ports".
+      List<String> egress = new ArrayList<>();
+      for (NetworkPolicyEgressRule rule : np.getSpec().getEgress()) {
+        List<String> peers = new ArrayList<>();
+        for (NetworkPolicyPeer peer : rule.getTo()) {
+          if (peer.getIpBlock() != null) {
+            peers.add(peer.getIpBlock().getCidr());
+          } else {
+            peers.add(
+                "ns"
+                    + peer.getNamespaceSelector().getMatchLabels()
+                    + (peer.getPodSelector() == null
+                        ? ""
+                        : " pods" + peer.getPodSelector().getMatchLabels()));
+          }
+        }
+        List<String> ports =
+            rule.getPorts().stream()
+                .map(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                .toList();
+        egress.add(peers + " -> " + ports);
+      }
+      assertThat(egress)
+          .containsExactly(
+              "[10.0.0.10/32] -> [6443/TCP]",
+              "[10.20.0.0/24] -> [9000/TCP]",
+              "[ns{kubernetes.io/metadata.name=minio}] -> [9000/TCP, 9443/TCP]",
+              "[ns{kubernetes.io/metadata.name=kube-system} pods{k8s-app=kube-dns}]"
+                  + " -> [53/UDP, 53/TCP]");
+    } finally {
+      Files.deleteIfExists(values);
     }
   }
 
@@ -560,6 +807,35 @@ class HelmChartIT {
             "s3accesspolicies.s3.integrations.dev",
             "s3stores.s3.integrations.dev",
             "clusters3stores.s3.integrations.dev");
+  }
+
+  @Test
+  void templatedCrdsAreTheCrdsDirectoryWithTheKeepPolicy() throws IOException {
+    // Default: the CRDs come only from crds/ (installed once by Helm), not from templates/.
+    assertThat(template()).noneMatch(o -> o instanceof CustomResourceDefinition);
+
+    List<CustomResourceDefinition> templated =
+        all(template("--set", "crds.templated=true"), CustomResourceDefinition.class);
+    List<String> files = fileNames(CHART.resolve("crds"));
+    assertThat(templated).hasSize(files.size());
+    for (String name : files) {
+      CustomResourceDefinition source;
+      try (var in = Files.newInputStream(CHART.resolve("crds").resolve(name))) {
+        source = Serialization.unmarshal(in, CustomResourceDefinition.class);
+      }
+      CustomResourceDefinition copy =
+          templated.stream()
+              .filter(c -> c.getMetadata().getName().equals(source.getMetadata().getName()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("not templated: " + name));
+      assertThat(copy.getMetadata().getAnnotations())
+          .containsEntry("helm.sh/resource-policy", "keep");
+      assertThat(copy.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "Helm");
+      assertThat(Serialization.asJson(copy.getSpec()))
+          .as("the templated %s equals crds/%s", copy.getMetadata().getName(), name)
+          .isEqualTo(Serialization.asJson(source.getSpec()));
+    }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -652,7 +928,18 @@ class HelmChartIT {
 
   /** {@code helm template} with the given extra arguments, parsed into fabric8 objects. */
   static List<HasMetadata> template(String... extra) {
-    Result r = helm(templateArgs(extra));
+    return parse(helm(templateArgs(extra)), extra);
+  }
+
+  /** The same, for the release in another namespace. */
+  static List<HasMetadata> templateIn(String namespace, String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", namespace));
+    args.addAll(Arrays.asList(extra));
+    return parse(helm(args.toArray(String[]::new)), extra);
+  }
+
+  static List<HasMetadata> parse(Result r, String... extra) {
     assertThat(r.exit).as("helm template %s:\n%s", List.of(extra), r.all()).isZero();
     List<HasMetadata> objects = new ArrayList<>();
     try (MappingIterator<JsonNode> docs =

@@ -46,6 +46,7 @@ public final class KubeApiServer {
   private final Path kubeConfigFile;
   private final KubernetesClient client;
   private final Duration startup;
+  private final Path kubectl;
   private final List<KubernetesClient> extraClients = new ArrayList<>();
 
   private KubeApiServer(
@@ -54,13 +55,15 @@ public final class KubeApiServer {
       String kubeConfigYaml,
       Path kubeConfigFile,
       KubernetesClient client,
-      Duration startup) {
+      Duration startup,
+      Path kubectl) {
     this.server = server;
     this.controllers = controllers;
     this.kubeConfigYaml = kubeConfigYaml;
     this.kubeConfigFile = kubeConfigFile;
     this.client = client;
     this.startup = startup;
+    this.kubectl = kubectl;
   }
 
   /** The server shared by all tests of this JVM, started (and CRDs applied) on first use. */
@@ -156,7 +159,8 @@ public final class KubeApiServer {
         (serverReady - t0) / 1e9,
         (done - serverReady) / 1e9,
         kubeConfigFile);
-    return new KubeApiServer(server, controllers, yaml, kubeConfigFile, client, startup);
+    Path kubectl = binaries.resolve("k8s").resolve(version + "-linux-amd64").resolve("kubectl");
+    return new KubeApiServer(server, controllers, yaml, kubeConfigFile, client, startup, kubectl);
   }
 
   private static KubernetesClient newClient(String yaml) {
@@ -260,6 +264,15 @@ public final class KubeApiServer {
   }
 
   /** How long the first {@link #shared()} took: install check, start, CRDs Established. */
+  /** The kubectl built beside kube-apiserver (same version) by {@code scripts/install-kube}. */
+  public Path kubectl() {
+    if (!Files.isExecutable(kubectl)) {
+      throw new IllegalStateException(
+          kubectl + " is missing: scripts/install-kube builds it with kube-apiserver");
+    }
+    return kubectl;
+  }
+
   public Duration startup() {
     return startup;
   }

@@ -5,6 +5,9 @@ public final class ApiGroup {
   public static final String GROUP = "s3.integrations.dev";
   public static final String VERSION = "v1alpha1";
 
+  /** The kubectl category of every kind: {@code kubectl get s3} lists them all. */
+  public static final String CATEGORY = "s3";
+
   /** Finalizer that guards clean-up of the MinIO user and policy. */
   public static final String FINALIZER = GROUP + "/cleanup";
 

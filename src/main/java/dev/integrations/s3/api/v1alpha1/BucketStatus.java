@@ -17,6 +17,7 @@ public class BucketStatus {
     Error
   }
 
+  @JsonPropertyDescription("The bucket probed.")
   private String name;
 
   @JsonPropertyDescription("ListObjectsV2 (max-keys 1) inside a granted prefix.")

@@ -1,8 +1,10 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -11,6 +13,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * A platform-owned storage connection: endpoint, admin keys (in the operator's namespace) and which
  * namespaces may read which buckets.
  */
+@JsonClassDescription(
+    "A platform-owned, cluster-scoped S3-compatible storage connection: endpoint, TLS, admin keys (a Secret in the operator's namespace) and which namespaces may use which buckets.")
+@Categories(ApiGroup.CATEGORY)
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)
 @ShortNames("cs3s")
@@ -35,6 +40,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Reason",
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Message",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",

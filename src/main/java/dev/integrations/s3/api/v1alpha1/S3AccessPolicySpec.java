@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -8,6 +9,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** What may be read: buckets, optional prefixes, and read-only actions. */
+@JsonClassDescription(
+    "Desired state: the buckets (and prefixes) to grant and the S3 actions allowed on them.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3AccessPolicySpec {
 

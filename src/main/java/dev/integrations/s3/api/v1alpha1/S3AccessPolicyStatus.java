@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Observed state of an {@link S3AccessPolicy}. */
+@JsonClassDescription(
+    "Observed state, written by the operator: whether the policy is valid (Ready) and the rendered policy document.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3AccessPolicyStatus {
 

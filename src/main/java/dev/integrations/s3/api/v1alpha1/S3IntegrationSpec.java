@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** One connection for the visualization service: store, credentials, grants and scope. */
+@JsonClassDescription(
+    "Desired state: which store, which credentials, which policies and which bucket; what the consumer's Secret is called; how often access is verified and keys are rotated.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =

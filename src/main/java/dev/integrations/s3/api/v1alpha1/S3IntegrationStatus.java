@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Observed state of an {@link S3Integration}. */
+@JsonClassDescription(
+    "Observed state, written by the operator: the conditions of each step (Ready aggregates them), what the spec resolved to (store, endpoint, scope, Secret) and the result of the last access verification.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3IntegrationStatus {
 

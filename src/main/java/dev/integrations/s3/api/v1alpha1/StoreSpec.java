@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -14,6 +15,8 @@ import java.util.List;
  * Where an S3-compatible storage is, how to reach it, whether the operator may administer it, and
  * who may use it. The spec of both ClusterS3Store and S3Store.
  */
+@JsonClassDescription(
+    "Desired state: the endpoint and how to reach it (port, region, addressing style, TLS), the admin keys the operator creates users with, key rotation and which buckets may be used.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StoreSpec {
 

@@ -1,5 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Observed state of a ClusterS3Store or S3Store. */
+@JsonClassDescription(
+    "Observed state, written by the operator: whether the endpoint answers and the admin keys work (Ready), the endpoint URL and how many S3Integrations use the store.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StoreStatus {
 
