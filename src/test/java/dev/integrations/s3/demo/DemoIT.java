@@ -32,9 +32,10 @@ class DemoIT {
         .contains("team-c/viz: Ready=True (Ready)")
         .contains("every integration is Ready")
         .containsPattern("clusters3store.s3.integrations.dev/minio-prod +True +http://\\S+ +2 ")
-        .containsPattern("team-a +viz +True +minio-prod +http://\\S+ +all")
-        .containsPattern("team-b +viz-medical +True +minio-prod +http://\\S+ +medical-images")
-        .containsPattern("team-c +viz +True +minio +http://\\S+ +all")
+        .containsPattern("team-a +viz +True +minio-prod +http://\\S+ +viz-s3 ")
+        .containsPattern(
+            "team-b +viz-medical +True +minio-prod +http://\\S+ +medical-images +viz-medical-s3 ")
+        .containsPattern("team-c +viz +True +minio +http://\\S+ +viz-s3 ")
         .contains("MinIO user k8s.team-a.viz exists")
         .contains("AWS_SECRET_ACCESS_KEY  <redacted: 40 characters>")
         .contains("GET -> HTTP 200");

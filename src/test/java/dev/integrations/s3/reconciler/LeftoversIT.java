@@ -124,7 +124,13 @@ class LeftoversIT {
                   .containsEntry(ResolvedConfigSecret.SUPERSEDED_BY_ANNOTATION, "viz-config");
             });
     assertThat(op.secretValue(ns, "viz-config", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
-    assertThat(op.integration(ns, "viz").getStatus().getSecretName()).isEqualTo("viz-config");
+    // the status is written after the Secrets, in the same reconcile
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(op.integration(ns, "viz").getStatus().getSecretName())
+                    .isEqualTo("viz-config"));
     op.awaitReady(ns, "viz", "True", "Ready");
   }
 
