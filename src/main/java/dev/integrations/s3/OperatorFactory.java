@@ -89,7 +89,7 @@ public final class OperatorFactory {
         new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
         o -> {
           OperatorFactory.<S3Integration>namespaces(effective).accept(o);
-          o.withItemStore(new PrunedItemStore<>()); // the biggest cache: no managedFields in it
+          o.withItemStore(PrunedItemStore.integrations()); // the biggest cache: no managedFields
         });
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),

@@ -57,7 +57,7 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
                     .withName("output-secrets")
                     .withLabelSelector(SELECTOR)
                     // no managedFields: OwnedFields matches without them
-                    .withItemStore(new PrunedItemStore<>())
+                    .withItemStore(new PrunedItemStore<>(Interning::secret))
                     .build())
             .build());
   }

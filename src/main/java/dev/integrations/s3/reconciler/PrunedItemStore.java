@@ -1,5 +1,6 @@
 package dev.integrations.s3.reconciler;
 
+import dev.integrations.s3.api.v1alpha1.S3Integration;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -21,7 +22,12 @@ public final class PrunedItemStore<V extends HasMetadata> extends BasicItemStore
   private final Consumer<V> pruner;
 
   public PrunedItemStore() {
-    this(v -> {});
+    this(Interning::metadata);
+  }
+
+  /** The integration controller's cache: whole integrations, with their common strings shared. */
+  public static PrunedItemStore<S3Integration> integrations() {
+    return new PrunedItemStore<>(Interning::integration);
   }
 
   public PrunedItemStore(Consumer<V> pruner) {

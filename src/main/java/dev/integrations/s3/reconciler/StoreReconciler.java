@@ -125,6 +125,7 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       i.setSpec(kept);
     }
     i.setStatus(null);
+    Interning.integration(i);
   }
 
   /** The store's primary id for an integration's store key, when it is a store of this kind. */

@@ -517,6 +517,8 @@ public final class Benchmark {
 
   private void memory(OperatorProcess op, String key) throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    // what a pod's memory limit sees: the RSS as the collector left it, before a forced GC
+    long rssBeforeGc = op.rssMib();
     new ProcessBuilder(jcmd, String.valueOf(op.pid()), "GC.run")
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -536,8 +538,27 @@ public final class Benchmark {
         .redirectOutput(histogram.toFile())
         .start()
         .waitFor(120, TimeUnit.SECONDS);
+    // where the rest of the RSS goes, when the operator runs with -XX:NativeMemoryTracking=summary
+    // (scripts/bench: BENCH_JAVA_OPTS=-Doperator.jvmOptions=-XX:NativeMemoryTracking=summary)
+    new ProcessBuilder(jcmd, String.valueOf(op.pid()), "VM.native_memory", "summary")
+        .redirectErrorStream(true)
+        .redirectOutput(histogram.resolveSibling("nmt-" + key + ".txt").toFile())
+        .start()
+        .waitFor(60, TimeUnit.SECONDS);
+    if (Boolean.getBoolean("bench.heapDump")) { // for a closer look: -Dbench.heapDump=true
+      new ProcessBuilder(
+              jcmd,
+              String.valueOf(op.pid()),
+              "GC.heap_dump",
+              histogram.resolveSibling("heap-" + key + ".hprof").toAbsolutePath().toString())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(300, TimeUnit.SECONDS);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rss_mib", op.rssMib());
+    m.put("rss_mib_before_gc", rssBeforeGc);
     m.put(
         "heap_used_mib_after_gc",
         Math.round(sumMetric(op.metrics(), "jvm_memory_used_bytes", "area=\"heap\"") / 1048576));

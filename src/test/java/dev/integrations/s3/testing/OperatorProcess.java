@@ -61,7 +61,8 @@ public final class OperatorProcess implements AutoCloseable {
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-Xlog:gc:file=" + gcLog.toAbsolutePath());
     // more JVM options, e.g. to compare collectors in the benchmark: -Doperator.jvmOptions="..."
-    for (String option : System.getProperty("operator.jvmOptions", "").trim().split("\\s+")) {
+    // (spaces or commas between them: scripts/bench splits BENCH_JAVA_OPTS on spaces)
+    for (String option : System.getProperty("operator.jvmOptions", "").trim().split("[\\s,]+")) {
       if (!option.isEmpty()) {
         cmd.add(option);
       }
