@@ -267,6 +267,7 @@ class HelmChartIT {
             entry(OperatorConfig.RECONCILE_THREADS, "10"));
     assertThat(env.get("JAVA_TOOL_OPTIONS"))
         .contains("-XX:MaxRAMPercentage=75")
+        .contains(dev.integrations.s3.testing.OperatorProcess.CHART_GC)
         .doesNotContain("-Xmx");
 
     for (String fromPod :
