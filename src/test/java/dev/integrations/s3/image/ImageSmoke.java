@@ -137,7 +137,7 @@ public final class ImageSmoke {
       step("Waiting for Ready");
       ready = awaitReady(client, integrations, Duration.ofMinutes(3));
       step("kubectl get s3i -A (as the API server has it)");
-      say("%-8s %-12s %-6s %-11s %s", "NAMESPACE", "NAME", "READY", "STORE", "SECRET");
+      say("%-10s %-12s %-6s %-11s %s", "NAMESPACE", "NAME", "READY", "STORE", "SECRET");
       for (String name : integrations) {
         S3Integration i = integration(client, name);
         String secretName = i.getStatus() == null ? null : i.getStatus().getSecretName();
@@ -150,7 +150,7 @@ public final class ImageSmoke {
                     .withName(secretName)
                     .get();
         say(
-            "%-8s %-12s %-6s %-11s %s",
+            "%-10s %-12s %-6s %-11s %s",
             i.getMetadata().getNamespace(),
             i.getMetadata().getName(),
             readyCondition(i).map(Condition::getStatus).orElse("-"),
