@@ -253,7 +253,7 @@ class HelmChartIT {
   }
 
   @Test
-  void environmentIsWhatTheOperatorReads() {
+  void environmentIsWhatTheOperatorReads() throws IOException {
     Deployment deployment = one(template(), Deployment.class);
     Container c = operatorContainer(deployment);
     Map<String, String> env = plainEnv(c);
@@ -268,7 +268,9 @@ class HelmChartIT {
     assertThat(env.get("JAVA_TOOL_OPTIONS"))
         .contains("-XX:MaxRAMPercentage=75")
         .contains(dev.integrations.s3.testing.OperatorProcess.CHART_GC)
-        .doesNotContain("-Xmx");
+        .doesNotContain("-Xmx")
+        .as("the image's own default, so both ways of running it start the same JVM")
+        .isEqualTo(dev.integrations.s3.image.ImageLayoutTest.layout().get("JAVA_TOOL_OPTIONS"));
 
     for (String fromPod :
         List.of(OperatorConfig.LEADER_ELECTION_NAMESPACE, OperatorConfig.OPERATOR_NAMESPACE)) {

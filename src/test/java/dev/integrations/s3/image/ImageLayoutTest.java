@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * Dockerfile (for users' CI) must declare the same base packages, paths, user, port, environment
  * and entrypoint; the chart runs that user and port. A change to one without the others fails here.
  */
-class ImageLayoutTest {
+public class ImageLayoutTest {
   private static final Path ROOT = Path.of(System.getProperty("project.basedir", "."));
 
   /** scripts/image.layout: KEY=VALUE lines, the value taken as it is. */
-  static Map<String, String> layout() throws IOException {
+  public static Map<String, String> layout() throws IOException {
     Map<String, String> result = new LinkedHashMap<>();
     for (String line : Files.readAllLines(ROOT.resolve("scripts/image.layout"))) {
       if (line.isBlank() || line.startsWith("#")) {
