@@ -197,14 +197,7 @@ class ChartRbacIT {
             .as("Events the operator recorded")
             .isNotEmpty();
 
-        admin.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    admin.resources(S3Integration.class).inNamespace(ns).withName("viz").get()
-                        == null);
-        assertThat(minio.rootAdmin().listCannedPolicies()).doesNotContainKey("s3i-" + ns + ".viz");
+        deleteAndAwaitCleanup(admin, minio, ns);
         assertThat(
                 admin
                     .secrets()
@@ -394,15 +387,7 @@ class ChartRbacIT {
               .until(() -> ready(admin.resources(S3Integration.class), tenant, "viz"));
           assertThat(admin.secrets().inNamespace(tenant).withName("viz-s3").get()).isNotNull();
 
-          admin.resources(S3Integration.class).inNamespace(tenant).withName("viz").delete();
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () ->
-                      admin.resources(S3Integration.class).inNamespace(tenant).withName("viz").get()
-                          == null);
-          assertThat(minio.rootAdmin().listCannedPolicies())
-              .doesNotContainKey("s3i-" + tenant + ".viz");
+          deleteAndAwaitCleanup(admin, minio, tenant);
         } finally {
           stop(operator);
         }
@@ -617,5 +602,17 @@ class ChartRbacIT {
         }
       }
     }
+  }
+
+  /** Deletes the integration viz in {@code ns}; the operator removes it and its MinIO policy. */
+  private static void deleteAndAwaitCleanup(KubernetesClient admin, MinioServer minio, String ns)
+      throws Exception {
+    admin.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin.resources(S3Integration.class).inNamespace(ns).withName("viz").get() == null);
+    assertThat(minio.rootAdmin().listCannedPolicies()).doesNotContainKey("s3i-" + ns + ".viz");
   }
 }
