@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalDemo {
   /** The operator's namespace in the examples: ClusterS3Store Secrets and records live there. */
-  static final String OPERATOR_NS = "s3-operator";
+  public static final String OPERATOR_NS = "s3-operator";
 
   /** The tenant namespace whose Secrets serve the sample locator. */
   static final String NS = "team-a";
@@ -68,7 +68,7 @@ public final class LocalDemo {
   static final String SAMPLE_LOCATOR = "s3://share-with-kolena/cats/001.png";
 
   /** The scenarios of examples/ the demo brings to Ready on the local MinIO. */
-  static final List<String> SCENARIOS = List.of("platform", "single-team");
+  public static final List<String> SCENARIOS = List.of("platform", "single-team");
 
   private final Path root;
   private final Path dir;
@@ -131,19 +131,8 @@ public final class LocalDemo {
         "Applying examples/"
             + String.join(", examples/", SCENARIOS)
             + " (stores and admin keys pointed at the local MinIO)");
-    // the operator's namespace, as its install (helm install -n s3-operator) creates it
-    client
-        .namespaces()
-        .resource(
-            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata()
-                .withName(OPERATOR_NS)
-                .endMetadata()
-                .build())
-        .serverSideApply();
     List<String> integrations = new ArrayList<>();
-    for (HasMetadata r : examples(minio)) {
-      client.resource(r).forceConflicts().serverSideApply();
+    for (HasMetadata r : applyExamples(client, root, minio)) {
       String ns = r.getMetadata().getNamespace();
       say(
           "%s %s",
@@ -232,7 +221,23 @@ public final class LocalDemo {
   }
 
   /** The demo's scenarios, with the stores and admin keys pointed at the local server. */
-  private List<HasMetadata> examples(MinioServer minio) throws IOException {
+  /**
+   * Applies the demo's scenarios, with the stores and admin keys pointed at the local MinIO, into
+   * an API server that has the operator's namespace as its install creates it; returns what it
+   * applied, in order. The demo and the image's smoke run (ImageSmoke) start from the same state.
+   */
+  public static List<HasMetadata> applyExamples(
+      KubernetesClient client, Path root, MinioServer minio) throws IOException {
+    // the operator's namespace, as its install (helm install -n s3-operator) creates it
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(OPERATOR_NS)
+                .endMetadata()
+                .build())
+        .serverSideApply();
     List<HasMetadata> result = new ArrayList<>();
     for (String scenario : SCENARIOS) {
       for (HasMetadata r : Examples.load(root.resolve("examples").resolve(scenario))) {
@@ -243,6 +248,7 @@ public final class LocalDemo {
         } else if (r instanceof Secret s && s.getMetadata().getName().equals("minio-admin")) {
           s.setStringData(Map.of("accessKey", minio.accessKey(), "secretKey", minio.secretKey()));
         }
+        client.resource(r).forceConflicts().serverSideApply();
         result.add(r);
       }
     }
@@ -257,7 +263,8 @@ public final class LocalDemo {
     spec.setTls(tls);
   }
 
-  private static S3Integration integration(KubernetesClient client, String nsName) {
+  /** The integration {@code namespace/name}, or null. */
+  public static S3Integration integration(KubernetesClient client, String nsName) {
     String[] p = nsName.split("/");
     return client.resources(S3Integration.class).inNamespace(p[0]).withName(p[1]).get();
   }

@@ -1,11 +1,7 @@
 package dev.integrations.s3.image;
 
-import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
-import dev.integrations.s3.api.v1alpha1.S3Store;
-import dev.integrations.s3.api.v1alpha1.StoreSpec;
-import dev.integrations.s3.api.v1alpha1.TlsSpec;
-import dev.integrations.s3.testing.Examples;
+import dev.integrations.s3.demo.LocalDemo;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -49,8 +45,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: the image name (for the report), then the command that runs the image.
  */
 public final class ImageSmoke {
-  static final String OPERATOR_NS = "s3-operator";
-  static final List<String> SCENARIOS = List.of("platform", "single-team");
+  static final String OPERATOR_NS = LocalDemo.OPERATOR_NS;
+  static final List<String> SCENARIOS = LocalDemo.SCENARIOS;
 
   /** One object in each bucket, under the prefixes the examples allow. */
   static final Map<String, String> OBJECTS =
@@ -111,8 +107,7 @@ public final class ImageSmoke {
 
     step("Applying examples/" + String.join(", examples/", SCENARIOS) + " (pointed at that MinIO)");
     List<String> integrations = new ArrayList<>();
-    for (HasMetadata r : examples(root, minio)) {
-      client.resource(r).forceConflicts().serverSideApply();
+    for (HasMetadata r : LocalDemo.applyExamples(client, root, minio)) {
       if (r instanceof S3Integration) {
         integrations.add(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
       }
@@ -139,7 +134,7 @@ public final class ImageSmoke {
       step("kubectl get s3i -A (as the API server has it)");
       say("%-10s %-12s %-6s %-11s %s", "NAMESPACE", "NAME", "READY", "STORE", "SECRET");
       for (String name : integrations) {
-        S3Integration i = integration(client, name);
+        S3Integration i = LocalDemo.integration(client, name);
         String secretName = i.getStatus() == null ? null : i.getStatus().getSecretName();
         Secret secret =
             secretName == null
@@ -325,39 +320,6 @@ public final class ImageSmoke {
         .orElse("?");
   }
 
-  /**
-   * The scenarios, with the stores and admin keys pointed at the local MinIO (as the demo does).
-   */
-  private static List<HasMetadata> examples(Path root, MinioServer minio) throws IOException {
-    List<HasMetadata> result = new ArrayList<>();
-    for (String scenario : SCENARIOS) {
-      for (HasMetadata r : Examples.load(root.resolve("examples").resolve(scenario))) {
-        if (r instanceof ClusterS3Store s) {
-          pointAt(s.getSpec(), minio);
-        } else if (r instanceof S3Store s) {
-          pointAt(s.getSpec(), minio);
-        } else if (r instanceof Secret s && s.getMetadata().getName().equals("minio-admin")) {
-          s.setStringData(Map.of("accessKey", minio.accessKey(), "secretKey", minio.secretKey()));
-        }
-        result.add(r);
-      }
-    }
-    return result;
-  }
-
-  private static void pointAt(StoreSpec spec, MinioServer minio) {
-    spec.setEndpoint(minio.host());
-    spec.setPort(minio.port());
-    TlsSpec tls = new TlsSpec();
-    tls.setEnabled(false);
-    spec.setTls(tls);
-  }
-
-  private static S3Integration integration(KubernetesClient client, String nsName) {
-    String[] p = nsName.split("/");
-    return client.resources(S3Integration.class).inNamespace(p[0]).withName(p[1]).get();
-  }
-
   private static Optional<Condition> readyCondition(S3Integration i) {
     return i == null || i.getStatus() == null
         ? Optional.empty()
@@ -373,7 +335,7 @@ public final class ImageSmoke {
     while (Instant.now().isBefore(deadline)) {
       boolean all = true;
       for (String name : names) {
-        Optional<Condition> c = readyCondition(integration(client, name));
+        Optional<Condition> c = readyCondition(LocalDemo.integration(client, name));
         String state =
             c.map(x -> "Ready=" + x.getStatus() + " (" + x.getReason() + ") " + x.getMessage())
                 .orElse("waiting for the operator");
