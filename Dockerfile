@@ -36,5 +36,5 @@ WORKDIR /app
 # the same UID with a read-only root filesystem and an emptyDir at /tmp.
 USER 65532:65532
 EXPOSE 8080
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app/app.jar:/app/lib/*", "dev.integrations.s3.Main"]

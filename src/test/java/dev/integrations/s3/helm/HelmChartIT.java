@@ -232,7 +232,7 @@ class HelmChartIT {
 
     assertThat(c.getImage()).isEqualTo("s3-integration-operator:0.1.0");
     assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("256Mi"));
-    assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
+    assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"));
   }
 
   @Test
@@ -266,7 +266,7 @@ class HelmChartIT {
             entry(OperatorConfig.LEADER_ELECTION, "false"),
             entry(OperatorConfig.RECONCILE_THREADS, "10"));
     assertThat(env.get("JAVA_TOOL_OPTIONS"))
-        .contains("-XX:MaxRAMPercentage=75")
+        .contains("-XX:MaxRAMPercentage=60")
         .contains(dev.integrations.s3.testing.OperatorProcess.CHART_GC)
         .doesNotContain("-Xmx")
         .as("the image's own default, so both ways of running it start the same JVM")
@@ -323,7 +323,7 @@ class HelmChartIT {
               entry(OperatorConfig.VERIFICATION_INTERVAL, "1h30m"),
               entry(OperatorConfig.RECONCILE_THREADS, "4"),
               entry("HTTPS_PROXY", "http://proxy:3128"));
-      assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75", "-Xss512k");
+      assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=60", "-Xss512k");
       assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
           .containsEntry("team", "storage");
       assertThat(deployment.getSpec().getTemplate().getSpec().getNodeSelector())

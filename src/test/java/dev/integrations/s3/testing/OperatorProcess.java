@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * started again; its output goes to a log file under target/.
  */
 public final class OperatorProcess implements AutoCloseable {
-  /** The chart's heap: 75 % (MaxRAMPercentage) of its 512 MiB memory limit. */
+  /** The chart's heap: 60 % (MaxRAMPercentage) of its 640 MiB memory limit. */
   public static final String CHART_HEAP = "384m";
 
   /**
