@@ -97,7 +97,10 @@ public final class OperatorFactory {
     // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched.
     operator.register(
         new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
-        o -> o.watchingAllNamespaces());
+        o -> {
+          o.watchingAllNamespaces();
+          o.withItemStore(new PrunedItemStore<>());
+        });
     return operator;
   }
 
@@ -152,6 +155,10 @@ public final class OperatorFactory {
         false);
   }
 
+  /**
+   * The namespaces a controller watches, and its cache without managedFields (the operator never
+   * reads them; with server-side apply they are the largest part of every cached object).
+   */
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
       Consumer<ControllerConfigurationOverrider<R>> namespaces(OperatorConfig config) {
     return o -> {
@@ -160,6 +167,7 @@ public final class OperatorFactory {
       } else {
         o.settingNamespaces(config.watchNamespaces());
       }
+      o.withItemStore(new PrunedItemStore<>()); // no managedFields: nothing reads them
     };
   }
 }

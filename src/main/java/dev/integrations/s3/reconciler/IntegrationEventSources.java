@@ -71,6 +71,7 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
                 .withName("policies")
+                .withItemStore(new PrunedItemStore<>())
                 .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
                 .withPrimaryToSecondaryMapper(
                     (S3Integration i) ->
@@ -83,6 +84,7 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ClusterS3Store.class, S3Integration.class)
                 .withName("cluster-stores")
+                .withItemStore(new PrunedItemStore<>())
                 .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
                 .withSecondaryToPrimaryMapper(
                     s ->
@@ -96,6 +98,7 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(S3Store.class, S3Integration.class)
                 .withName("stores")
+                .withItemStore(new PrunedItemStore<>())
                 .withSecondaryToPrimaryMapper(
                     s ->
                         referencing(
@@ -111,6 +114,7 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Namespace.class, S3Integration.class)
                 .withName("namespaces")
+                .withItemStore(new PrunedItemStore<>())
                 .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
                 .withOnUpdateFilter(
                     (n, o) ->

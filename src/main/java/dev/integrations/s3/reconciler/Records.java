@@ -44,6 +44,8 @@ final class Records {
                 .withName("records")
                 .withNamespaces(Set.of(namespace))
                 .withLabelSelector(OwnershipRecords.SELECTOR)
+                // one record per managed integration: kept without managedFields (never read)
+                .withItemStore(new PrunedItemStore<>())
                 .withSecondaryToPrimaryMapper(
                     s ->
                         OwnershipRecords.fromSecret(s)
