@@ -271,23 +271,31 @@ public final class LocalDemo {
 
   private boolean awaitReady(KubernetesClient client, List<String> names, Duration timeout)
       throws InterruptedException {
+    return awaitReady(client, names, timeout, line -> say("%s", line));
+  }
+
+  /**
+   * Waits until every integration {@code namespace/name} in {@code names} is Ready=True, printing
+   * each one's Ready condition whenever it changes; false when {@code timeout} passes first. The
+   * demo and the image's smoke run (ImageSmoke) wait the same way.
+   */
+  public static boolean awaitReady(
+      KubernetesClient client,
+      List<String> names,
+      Duration timeout,
+      java.util.function.Consumer<String> print)
+      throws InterruptedException {
     Map<String, String> last = new TreeMap<>();
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       boolean all = true;
       for (String name : names) {
-        S3Integration i = integration(client, name);
-        Optional<Condition> c =
-            i == null || i.getStatus() == null
-                ? Optional.empty()
-                : i.getStatus().getConditions().stream()
-                    .filter(x -> "Ready".equals(x.getType()))
-                    .findFirst();
+        Optional<Condition> c = readyCondition(integration(client, name));
         String state =
             c.map(x -> "Ready=" + x.getStatus() + " (" + x.getReason() + ") " + x.getMessage())
                 .orElse("waiting for the operator");
         if (!state.equals(last.get(name))) {
-          say("%s: %s", name, state);
+          print.accept(name + ": " + state);
           last.put(name, state);
         }
         all &= c.map(x -> "True".equals(x.getStatus())).orElse(false);
@@ -298,6 +306,15 @@ public final class LocalDemo {
       Thread.sleep(300);
     }
     return false;
+  }
+
+  /** The Ready condition of an integration, if it has one. */
+  public static Optional<Condition> readyCondition(S3Integration i) {
+    return i == null || i.getStatus() == null
+        ? Optional.empty()
+        : i.getStatus().getConditions().stream()
+            .filter(x -> "Ready".equals(x.getType()))
+            .findFirst();
   }
 
   private void printSecret(Secret secret) throws IOException {

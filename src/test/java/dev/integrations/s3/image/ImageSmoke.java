@@ -4,6 +4,7 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.demo.LocalDemo;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
+import dev.integrations.s3.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,10 +17,6 @@ import io.minio.PutObjectArgs;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,28 +251,7 @@ public final class ImageSmoke {
   }
 
   private static void waitReadyz(Process process, int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the image exited with " + process.exitValue());
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(500);
-    }
-    throw new IllegalStateException("no /readyz 200 on port " + port + " within 180 s");
+    OperatorProcess.awaitReadyz(process, port, Duration.ofSeconds(180), "the image");
   }
 
   /** Who the operator's JVM runs as and what its root is, from the host's /proc. */
@@ -321,36 +297,12 @@ public final class ImageSmoke {
   }
 
   private static Optional<Condition> readyCondition(S3Integration i) {
-    return i == null || i.getStatus() == null
-        ? Optional.empty()
-        : i.getStatus().getConditions().stream()
-            .filter(x -> "Ready".equals(x.getType()))
-            .findFirst();
+    return LocalDemo.readyCondition(i);
   }
 
   private static boolean awaitReady(KubernetesClient client, List<String> names, Duration timeout)
       throws InterruptedException {
-    Map<String, String> last = new TreeMap<>();
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      boolean all = true;
-      for (String name : names) {
-        Optional<Condition> c = readyCondition(LocalDemo.integration(client, name));
-        String state =
-            c.map(x -> "Ready=" + x.getStatus() + " (" + x.getReason() + ") " + x.getMessage())
-                .orElse("waiting for the operator");
-        if (!state.equals(last.get(name))) {
-          say("%s: %s", name, state);
-          last.put(name, state);
-        }
-        all &= c.map(x -> "True".equals(x.getStatus())).orElse(false);
-      }
-      if (all) {
-        return true;
-      }
-      Thread.sleep(300);
-    }
-    return false;
+    return LocalDemo.awaitReady(client, names, timeout, line -> say("%s", line));
   }
 
   private static void step(String text) {

@@ -91,15 +91,21 @@ public final class OperatorProcess implements AutoCloseable {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator.log").toFile()));
     process = pb.start();
+    awaitReadyz(process, port, Duration.ofSeconds(90), "the operator (log: " + dir + ")");
+  }
+
+  /**
+   * Waits until the operator in {@code process} answers 200 on {@code /readyz} at {@code port}.
+   *
+   * @throws IllegalStateException when the process exits first or {@code timeout} passes
+   */
+  public static void awaitReadyz(Process process, int port, Duration timeout, String what)
+      throws InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the operator exited with "
-                + process.exitValue()
-                + "; see "
-                + dir.resolve("operator.log"));
+        throw new IllegalStateException(what + " exited with " + process.exitValue());
       }
       try {
         HttpResponse<String> r =
@@ -116,7 +122,8 @@ public final class OperatorProcess implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("the operator did not become ready in 90 s; see " + dir);
+    throw new IllegalStateException(
+        what + ": no /readyz 200 on port " + port + " within " + timeout.toSeconds() + " s");
   }
 
   /** SIGKILL: no shutdown hook, no last write; as the kernel's OOM killer or a node loss would. */
