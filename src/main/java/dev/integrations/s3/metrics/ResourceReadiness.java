@@ -5,6 +5,7 @@ import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.prometheus.metrics.model.registry.Collector;
@@ -100,14 +101,6 @@ public final class ResourceReadiness implements Collector {
     } else if (resource instanceof ClusterS3Store s && s.getStatus() != null) {
       conditions = s.getStatus().getConditions();
     }
-    if (conditions == null) {
-      return null;
-    }
-    for (Condition c : conditions) {
-      if (ConditionTypes.READY.equals(c.getType())) {
-        return c;
-      }
-    }
-    return null;
+    return Conditions.find(conditions, ConditionTypes.READY).orElse(null);
   }
 }

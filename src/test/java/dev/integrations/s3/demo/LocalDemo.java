@@ -14,6 +14,8 @@ import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.resolver.LocatorResolver;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.testing.Examples;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
@@ -312,9 +314,7 @@ public final class LocalDemo {
   public static Optional<Condition> readyCondition(S3Integration i) {
     return i == null || i.getStatus() == null
         ? Optional.empty()
-        : i.getStatus().getConditions().stream()
-            .filter(x -> "Ready".equals(x.getType()))
-            .findFirst();
+        : Conditions.find(i.getStatus().getConditions(), ConditionTypes.READY);
   }
 
   private void printSecret(Secret secret) throws IOException {
