@@ -1,6 +1,5 @@
 package dev.integrations.s3;
 
-import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.metrics.OperatorMetrics;
 import dev.integrations.s3.metrics.ResourceReadiness;
@@ -84,16 +83,15 @@ public final class OperatorFactory {
     Events events = new Events(client, clock);
     MeteredMinioAdmin admins = new MeteredMinioAdmin(adminFactory, registry);
     AccessProber prober = new AccessProber();
-    operator.register(new S3AccessPolicyReconciler(conditions, events), namespaces(effective));
+    operator.register(
+        new S3AccessPolicyReconciler(conditions, events),
+        namespaces(effective, new PrunedItemStore<>()));
     operator.register(
         new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
-        o -> {
-          OperatorFactory.<S3Integration>namespaces(effective).accept(o);
-          o.withItemStore(PrunedItemStore.integrations()); // the biggest cache: no managedFields
-        });
+        namespaces(effective, PrunedItemStore.integrations())); // the biggest cache
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),
-        namespaces(effective));
+        namespaces(effective, new PrunedItemStore<>()));
     // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched.
     operator.register(
         new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
@@ -156,18 +154,20 @@ public final class OperatorFactory {
   }
 
   /**
-   * The namespaces a controller watches, and its cache without managedFields (the operator never
-   * reads them; with server-side apply they are the largest part of every cached object).
+   * The namespaces a controller watches, and its cache: a {@link PrunedItemStore}, without
+   * managedFields (the operator never reads them; with server-side apply they are the largest part
+   * of every cached object).
    */
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      Consumer<ControllerConfigurationOverrider<R>> namespaces(OperatorConfig config) {
+      Consumer<ControllerConfigurationOverrider<R>> namespaces(
+          OperatorConfig config, PrunedItemStore<R> cache) {
     return o -> {
       if (config.watchesAllNamespaces()) {
         o.watchingAllNamespaces();
       } else {
         o.settingNamespaces(config.watchNamespaces());
       }
-      o.withItemStore(new PrunedItemStore<>()); // no managedFields: nothing reads them
+      o.withItemStore(cache);
     };
   }
 }
