@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * turning SSA off.
  */
 public final class OperatorFactory {
-  public static final String LEASE_NAME = "s3-integration-operator";
+  public static final String LEASE_NAME = OperatorConfig.DEFAULT_LEASE_NAME;
 
   /**
    * Set by Main's shutdown hook before {@code operator.stop()}: giving up the lease then is
@@ -92,13 +92,16 @@ public final class OperatorFactory {
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),
         namespaces(effective, new PrunedItemStore<>()));
-    // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched.
-    operator.register(
-        new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
-        o -> {
-          o.watchingAllNamespaces();
-          o.withItemStore(new PrunedItemStore<>());
-        });
+    // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched; and one
+    // operator in the cluster (shards of a platform turn it off in all releases but one).
+    if (effective.clusterStoreController()) {
+      operator.register(
+          new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
+          o -> {
+            o.watchingAllNamespaces();
+            o.withItemStore(new PrunedItemStore<>());
+          });
+    }
     return operator;
   }
 
@@ -135,7 +138,7 @@ public final class OperatorFactory {
    */
   static LeaderElectionConfiguration leaderElection(OperatorConfig config) {
     return new LeaderElectionConfiguration(
-        LEASE_NAME,
+        config.leaseName(),
         config.leaderElectionNamespace().isEmpty() ? null : config.leaderElectionNamespace(),
         config.leaseDuration(),
         config.leaseDuration().multipliedBy(2).dividedBy(3),

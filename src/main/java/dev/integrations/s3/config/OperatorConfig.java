@@ -28,6 +28,12 @@ import java.util.stream.Collectors;
  * @param adminBodyEncryption how MinIO admin request bodies that carry a new secret are encrypted:
  *     {@code pbkdf2} (madmin's PBKDF2-SHA256, what MinIO's FIPS builds send; milliseconds) or
  *     {@code argon2id} (64 MiB and 0.1 to 0.25 s of CPU per call on each side); see the README
+ * @param leaseName name of the leader-election Lease; releases that share a namespace (shards) each
+ *     need their own
+ * @param clusterStoreController whether this instance reconciles ClusterS3Stores (their checks,
+ *     status and in-use finalizer). Exactly one operator in a cluster should: shards of one
+ *     platform turn it off in all releases but one, and keep reading ClusterS3Stores for their
+ *     integrations
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -41,7 +47,9 @@ public record OperatorConfig(
     int reconcileThreads,
     String operatorNamespace,
     String consumerMountPath,
-    String adminBodyEncryption) {
+    String adminBodyEncryption,
+    String leaseName,
+    boolean clusterStoreController) {
 
   /** Log output format. */
   public enum LogFormat {
@@ -61,6 +69,11 @@ public record OperatorConfig(
   public static final String OPERATOR_NAMESPACE = "OPERATOR_NAMESPACE";
   public static final String CONSUMER_MOUNT_PATH = "CONSUMER_MOUNT_PATH";
   public static final String ADMIN_BODY_ENCRYPTION = "ADMIN_BODY_ENCRYPTION";
+  public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
+  public static final String CLUSTER_STORE_CONTROLLER = "CLUSTER_STORE_CONTROLLER";
+
+  /** The Lease's name when LEADER_ELECTION_LEASE_NAME is not set. */
+  public static final String DEFAULT_LEASE_NAME = "s3-integration-operator";
 
   /** The documented mount convention (docs/consumers.md). */
   public static final String DEFAULT_CONSUMER_MOUNT_PATH = "/var/run/s3-integration";
@@ -94,7 +107,9 @@ public record OperatorConfig(
         parseInt(RECONCILE_THREADS, env.getOrDefault(RECONCILE_THREADS, "10"), 1, 200),
         env.getOrDefault(OPERATOR_NAMESPACE, "").trim(),
         parseMountPath(env.getOrDefault(CONSUMER_MOUNT_PATH, DEFAULT_CONSUMER_MOUNT_PATH)),
-        parseBodyEncryption(env.getOrDefault(ADMIN_BODY_ENCRYPTION, "pbkdf2")));
+        parseBodyEncryption(env.getOrDefault(ADMIN_BODY_ENCRYPTION, "pbkdf2")),
+        parseLeaseName(env.getOrDefault(LEADER_ELECTION_LEASE_NAME, DEFAULT_LEASE_NAME)),
+        parseBoolean(CLUSTER_STORE_CONTROLLER, env.getOrDefault(CLUSTER_STORE_CONTROLLER, "true")));
   }
 
   /** The same settings in another operator namespace. */
@@ -120,7 +135,22 @@ public record OperatorConfig(
         reconcileThreads,
         namespace,
         mountPath,
-        adminBodyEncryption);
+        adminBodyEncryption,
+        leaseName,
+        clusterStoreController);
+  }
+
+  /** A Lease name is a DNS subdomain: lower-case alphanumerics, '-' and '.', at most 253. */
+  private static String parseLeaseName(String value) {
+    String v = value.trim();
+    if (!v.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+      throw new IllegalArgumentException(
+          LEADER_ELECTION_LEASE_NAME
+              + "=\""
+              + value
+              + "\" must be a DNS subdomain (lower-case letters, digits, - and ., at most 253)");
+    }
+    return v;
   }
 
   private static String parseBodyEncryption(String value) {

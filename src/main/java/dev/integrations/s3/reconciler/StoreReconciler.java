@@ -88,10 +88,11 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
                     IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()
                         .collect(Collectors.toSet()));
     if (kind == StoreKind.ClusterS3Store) {
+      // Every integration in the cluster that names the store counts and keeps it, whichever
+      // operator serves it: with shards (disjoint WATCH_NAMESPACES, one CLUSTER_STORE_CONTROLLER),
+      // a view of this release's namespaces alone would let a store in use elsewhere go.
       builder.withNamespaces(
-          config.watchNamespaces().isEmpty()
-              ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
-              : config.watchNamespaces());
+          io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET);
     }
     integrations = new InformerEventSource<>(builder.build(), context);
     integrations.addIndexers(

@@ -17,6 +17,8 @@ class OperatorConfigTest {
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.logFormat()).isEqualTo(OperatorConfig.LogFormat.TEXT);
     assertThat(c.leaderElection()).isFalse();
+    assertThat(c.leaseName()).isEqualTo("s3-integration-operator");
+    assertThat(c.clusterStoreController()).isTrue();
   }
 
   @Test
@@ -30,7 +32,9 @@ class OperatorConfigTest {
                 "LOG_FORMAT", "JSON",
                 "LEADER_ELECTION", "true",
                 "LEADER_ELECTION_NAMESPACE", "ops",
-                "RECONCILE_THREADS", "4"));
+                "RECONCILE_THREADS", "4",
+                "LEADER_ELECTION_LEASE_NAME", "shard-b",
+                "CLUSTER_STORE_CONTROLLER", "false"));
     assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(c.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(90));
     assertThat(c.httpPort()).isEqualTo(9090);
@@ -38,6 +42,8 @@ class OperatorConfigTest {
     assertThat(c.leaderElection()).isTrue();
     assertThat(c.leaderElectionNamespace()).isEqualTo("ops");
     assertThat(c.reconcileThreads()).isEqualTo(4);
+    assertThat(c.leaseName()).isEqualTo("shard-b");
+    assertThat(c.clusterStoreController()).isFalse();
   }
 
   @Test
@@ -53,6 +59,13 @@ class OperatorConfigTest {
         .hasMessage("LEADER_ELECTION=\"yes\" must be true or false");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LOG_FORMAT", "xml")))
         .hasMessage("LOG_FORMAT=\"xml\" must be text or json");
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION_LEASE_NAME", "Shard_B")))
+        .hasMessage(
+            "LEADER_ELECTION_LEASE_NAME=\"Shard_B\" must be a DNS subdomain (lower-case letters,"
+                + " digits, - and ., at most 253)");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("CLUSTER_STORE_CONTROLLER", "no")))
+        .hasMessage("CLUSTER_STORE_CONTROLLER=\"no\" must be true or false");
   }
 
   @Test

@@ -480,6 +480,8 @@ class HelmChartIT {
                 "s3.integrations.dev/clusters3stores", primary,
                 "s3.integrations.dev/clusters3stores/status", Set.of("patch", "update"),
                 "s3.integrations.dev/clusters3stores/finalizers", Set.of("update"),
+                // a ClusterS3Store counts and is kept by every integration naming it
+                "s3.integrations.dev/s3integrations", Set.of("get", "list", "watch"),
                 "/namespaces", Set.of("get", "list", "watch"),
                 "/events", Set.of("create", "patch")));
 
@@ -660,6 +662,67 @@ class HelmChartIT {
                 assertThat(r.getMetadata().getName())
                     .startsWith(longNs + "-")
                     .hasSizeLessThanOrEqualTo(253));
+  }
+
+  /**
+   * The README's sharding recipe: releases in one namespace, each with its own namespaces and
+   * Lease; only the first reconciles ClusterS3Stores, the others may only read them and read no
+   * S3Integration outside their namespaces.
+   */
+  @Test
+  void shardsInOneNamespaceShareNoObjectOrLeaseAndOnlyOneOwnsClusterStores() {
+    List<HasMetadata> first =
+        parse(
+            helm(
+                "template",
+                "shard-a",
+                CHART.toString(),
+                "--namespace",
+                NAMESPACE,
+                "--set",
+                "watchNamespaces={team-a},leaderElection.enabled=true"));
+    List<HasMetadata> second =
+        parse(
+            helm(
+                "template",
+                "shard-b",
+                CHART.toString(),
+                "--namespace",
+                NAMESPACE,
+                "--set",
+                "watchNamespaces={team-b},leaderElection.enabled=true,clusterStoreController=false"));
+    assertThat(identities(first)).doesNotContainAnyElementsOf(identities(second));
+    OperatorConfig a =
+        OperatorConfig.fromEnv(plainEnv(operatorContainer(one(first, Deployment.class))));
+    OperatorConfig b =
+        OperatorConfig.fromEnv(plainEnv(operatorContainer(one(second, Deployment.class))));
+    assertThat(a.leaseName()).isEqualTo("shard-a-s3-integration-operator");
+    assertThat(b.leaseName()).isEqualTo("shard-b-s3-integration-operator");
+    assertThat(a.clusterStoreController()).isTrue();
+    assertThat(b.clusterStoreController()).isFalse();
+
+    ClusterRole readOnly =
+        all(second, ClusterRole.class).stream()
+            .filter(r -> r.getMetadata().getName().endsWith("-cluster"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(verbsByResource(readOnly.getRules()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "s3.integrations.dev/clusters3stores", Set.of("get", "list", "watch"),
+                "/namespaces", Set.of("get", "list", "watch"),
+                "/events", Set.of("create", "patch")));
+    // An explicit Lease name wins over the release's.
+    assertThat(
+            OperatorConfig.fromEnv(
+                    plainEnv(
+                        operatorContainer(
+                            one(
+                                template(
+                                    "--set", "leaderElection.leaseName=s3-integration-operator"),
+                                Deployment.class))))
+                .leaseName())
+        .isEqualTo("s3-integration-operator");
   }
 
   /** Kind, namespace (empty when cluster-scoped) and name of each object. */
