@@ -46,6 +46,11 @@ class BenchQuickIT {
       assertThat(figures.get(key).isNumber()).as(key + " is a number").isTrue();
     }
     assertThat(figures.get("after_ready_validate_only").get("rss_mib").asLong()).isPositive();
+    // two shards ran, each to the end of its first pass over its half
+    for (String shard : new String[] {"shard_a", "shard_b"}) {
+      assertThat(figures.get(shard).get("rss_mib_before_gc").asLong()).as(shard).isPositive();
+      assertThat(figures.get("shards").get(shard + "_start_s").isNumber()).as(shard).isTrue();
+    }
     assertThat(figures.get("operator_errors").asLong())
         .as(
             "ERROR lines in the operator's logs; the first: %s",

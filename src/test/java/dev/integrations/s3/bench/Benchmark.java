@@ -1,6 +1,8 @@
 package dev.integrations.s3.bench;
 
 import static dev.integrations.s3.testing.Fixtures.adminSecret;
+import static dev.integrations.s3.testing.Fixtures.allow;
+import static dev.integrations.s3.testing.Fixtures.clusterStore;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
@@ -16,6 +18,8 @@ import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.minio.MeteredMinioAdmin;
 import dev.integrations.s3.testing.InstallScript;
 import dev.integrations.s3.testing.KubeApiServer;
@@ -180,7 +184,8 @@ public final class Benchmark {
             "LOG_FORMAT",
             "json");
     kube.createNamespaceNamed("s3-operator");
-    List<String> namespaces = prepareManaged(bucket);
+    String platformStore = "bench-" + MinioServer.randomSuffix();
+    List<String> namespaces = prepareManaged(bucket, platformStore);
     try (Counting writes = new Counting(client);
         OperatorProcess op =
             new OperatorProcess(kubeconfig, env, OperatorProcess.CHART_HEAP, "bench")) {
@@ -190,7 +195,14 @@ public final class Benchmark {
           size.n(),
           i ->
               client
-                  .resource(labelled(managed(namespaces.get(i), "viz", "minio", "read"), "managed"))
+                  .resource(
+                      labelled(
+                          managed(
+                              namespaces.get(i),
+                              "viz",
+                              new StoreRef(StoreKind.ClusterS3Store, platformStore),
+                              "read"),
+                          "managed"))
                   .create());
       awaitReady("managed", size.n(), Duration.ofMinutes(60));
       long operatorMs = millis(t0);
@@ -318,8 +330,31 @@ public final class Benchmark {
 
   // ------------------------------------------------------------------ the operator
 
-  private List<String> prepareManaged(String bucket) throws Exception {
-    progress("preparing " + size.n() + " namespaces (admin Secret, S3Store, S3AccessPolicy)");
+  /**
+   * The platform case: one ClusterS3Store (admin keys in the operator's namespace) whose allow rule
+   * selects the bench's tenant namespaces by label, and a namespace per integration with its own
+   * S3AccessPolicy.
+   */
+  private List<String> prepareManaged(String bucket, String platformStore) throws Exception {
+    progress(
+        "preparing "
+            + size.n()
+            + " tenant namespaces (an S3AccessPolicy each) and the ClusterS3Store "
+            + platformStore);
+    client
+        .resource(
+            adminSecret(
+                "s3-operator", platformStore + "-admin", minio.accessKey(), minio.secretKey()))
+        .create();
+    client
+        .resource(
+            clusterStore(
+                platformStore,
+                minio.host(),
+                minio.port(),
+                platformStore + "-admin",
+                allow(Map.of("bench-tenant", platformStore), bucket)))
+        .create();
     List<String> namespaces = new ArrayList<>();
     for (int i = 0; i < size.n(); i++) {
       namespaces.add("bench-" + i + "-" + MinioServer.randomSuffix());
@@ -328,11 +363,16 @@ public final class Benchmark {
         size.n(),
         i -> {
           String ns = namespaces.get(i);
-          kube.createNamespaceNamed(ns);
           client
-              .resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey()))
+              .namespaces()
+              .resource(
+                  new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                      .withNewMetadata()
+                      .withName(ns)
+                      .withLabels(Map.of("bench-tenant", platformStore))
+                      .endMetadata()
+                      .build())
               .create();
-          client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
           client.resource(policy(ns, "read", bucket)).create();
         });
     return namespaces;
@@ -494,16 +534,7 @@ public final class Benchmark {
     quiet.put("VERIFICATION_INTERVAL", "10m");
     try (OperatorProcess op =
         new OperatorProcess(kubeconfig, quiet, OperatorProcess.CHART_HEAP, "bench-vo")) {
-      long t0 = System.nanoTime();
-      op.start();
-      double started = 0;
-      while (started == 0 && millis(t0) < 600_000) {
-        started = metric(op.metrics(), "operator_sdk_reconciliations_started_total");
-        if (started == 0) {
-          Thread.sleep(20);
-        }
-      }
-      results.put("start_s", round2(millis(t0) / 1000.0));
+      results.put("start_s", startToFirstReconcile(op));
       long t1 = System.nanoTime();
       awaitReady("validate-only", v, Duration.ofMinutes(60));
       results.put("validate_only", v);
@@ -511,6 +542,75 @@ public final class Benchmark {
       memory(op, "after_ready_validate_only");
       errors(op);
     }
+    shards(kubeconfig, quiet, nss);
+  }
+
+  /**
+   * The same cluster served by two shards, as two Helm releases in one namespace would serve it
+   * (README, "Sharding"): each watches half of the validate-only namespaces, and only the first
+   * reconciles ClusterS3Stores. Each starts alone, then both run together until their first pass
+   * over their integrations is over; then their memory, each as its own pod would see it.
+   */
+  private void shards(Path kubeconfig, Map<String, String> env, List<String> nss) throws Exception {
+    int half = nss.size() / 2;
+    progress("two shards: " + half + " and " + (nss.size() - half) + " validate-only namespaces");
+    Map<String, String> a = new LinkedHashMap<>(env);
+    a.put("WATCH_NAMESPACES", String.join(",", nss.subList(0, half)));
+    Map<String, String> b = new LinkedHashMap<>(env);
+    b.put("WATCH_NAMESPACES", String.join(",", nss.subList(half, nss.size())));
+    b.put("CLUSTER_STORE_CONTROLLER", "false");
+    int perNamespace = Math.min(100, size.validateOnly());
+    try (OperatorProcess shardA =
+            new OperatorProcess(kubeconfig, a, OperatorProcess.CHART_HEAP, "bench-shard-a");
+        OperatorProcess shardB =
+            new OperatorProcess(kubeconfig, b, OperatorProcess.CHART_HEAP, "bench-shard-b")) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("shard_a_start_s", startToFirstReconcile(shardA));
+      out.put("shard_b_start_s", startToFirstReconcile(shardB));
+      awaitFirstPass(shardA, half * perNamespace);
+      awaitFirstPass(shardB, (nss.size() - half) * perNamespace);
+      results.put("shards", out);
+      memory(shardA, "shard_a");
+      memory(shardB, "shard_b");
+      errors(shardA);
+      errors(shardB);
+    }
+  }
+
+  /** Starts the operator; seconds from the process start until its first reconcile started. */
+  private static double startToFirstReconcile(OperatorProcess op) throws Exception {
+    long t0 = System.nanoTime();
+    op.start();
+    double started = 0;
+    while (started == 0 && millis(t0) < 600_000) {
+      started = metric(op.metrics(), "operator_sdk_reconciliations_started_total");
+      if (started == 0) {
+        Thread.sleep(20);
+      }
+    }
+    return round2(millis(t0) / 1000.0);
+  }
+
+  /**
+   * Until the operator has reconciled at least {@code integrations} resources and has been idle (no
+   * reconcile started) for five seconds: its start-up pass is over.
+   */
+  private static void awaitFirstPass(OperatorProcess op, int integrations) throws Exception {
+    long t0 = System.nanoTime();
+    double last = -1;
+    long stableSince = System.nanoTime();
+    while (millis(t0) < 1_800_000) {
+      double started = metric(op.metrics(), "operator_sdk_reconciliations_started_total");
+      if (started != last) {
+        last = started;
+        stableSince = System.nanoTime();
+      } else if (started >= integrations && millis(stableSince) >= 5_000) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(
+        "a shard did not finish its first pass in 30 minutes: " + last + " reconciles started");
   }
 
   // ------------------------------------------------------------------ measuring
@@ -854,6 +954,15 @@ public final class Benchmark {
     row(t, "start to first reconcile (everything present)", results.get("start_s") + " s");
     row(
         t,
+        "two shards (half the validate-only namespaces each): start",
+        String.valueOf(results.get("shards")));
+    row(
+        t,
+        "  memory of shard A (also reconciles ClusterS3Stores)",
+        String.valueOf(results.get("shard_a")));
+    row(t, "  memory of shard B", String.valueOf(results.get("shard_b")));
+    row(
+        t,
         "operator ERROR log lines (none expected)",
         String.valueOf(results.get("operator_errors")));
     row(t, "whole run", results.get("bench_s") + " s");
@@ -869,7 +978,7 @@ public final class Benchmark {
         results.get("steady_writes"),
         results.get("reads_per_integration"),
         results.get("fanout_s"),
-        vo.get("rss_mib"),
+        vo.get("rss_mib_before_gc"), // what the pod's limit sees, before a forced collection
         results.get("start_s"));
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.testing.InstallScript;
+import dev.integrations.s3.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -233,6 +234,9 @@ class HelmChartIT {
     assertThat(c.getImage()).isEqualTo("s3-integration-operator:0.1.0");
     assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("256Mi"));
     assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"));
+    // the operator JVMs of the tests and the benchmark see the same memory as this pod
+    assertThat(new Quantity(OperatorProcess.CHART_MEMORY.replace("m", "Mi")))
+        .isEqualTo(c.getResources().getLimits().get("memory"));
   }
 
   @Test
@@ -266,7 +270,7 @@ class HelmChartIT {
             entry(OperatorConfig.LEADER_ELECTION, "false"),
             entry(OperatorConfig.RECONCILE_THREADS, "10"));
     assertThat(env.get("JAVA_TOOL_OPTIONS"))
-        .contains("-XX:MaxRAMPercentage=60")
+        .contains(dev.integrations.s3.testing.OperatorProcess.CHART_RAM_PERCENTAGE)
         .contains(dev.integrations.s3.testing.OperatorProcess.CHART_GC)
         .doesNotContain("-Xmx")
         .as("the image's own default, so both ways of running it start the same JVM")

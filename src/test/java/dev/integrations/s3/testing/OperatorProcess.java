@@ -26,6 +26,17 @@ public final class OperatorProcess implements AutoCloseable {
   public static final String CHART_HEAP = "384m";
 
   /**
+   * The chart's memory limit. In its pod the JVM takes the limit for the machine's memory: the heap
+   * starts at 1/64 of it and grows only as the live set needs. {@code -XX:MaxRAM} gives this JVM
+   * the same view; with {@code -Xmx} alone on a 24 GiB machine the heap would start at its maximum
+   * (1/64 of 24 GiB is 384 MiB), and the RSS measured would be a pod's worst case, not its own.
+   */
+  public static final String CHART_MEMORY = "640m";
+
+  /** The chart's JAVA_TOOL_OPTIONS heap setting; with {@link #CHART_MEMORY}, a 384 MiB heap. */
+  public static final String CHART_RAM_PERCENTAGE = "-XX:MaxRAMPercentage=60";
+
+  /**
    * The chart's collector. The JVM would pick it by itself in a pod under 1,792 MiB, but not on a
    * larger test machine, where it picks G1 (45 MiB of native memory for its own structures at this
    * heap, scripts/bench with native memory tracking).
@@ -64,7 +75,12 @@ public final class OperatorProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.add("-Xmx" + heap);
+    if (heap.equals(CHART_HEAP)) {
+      cmd.add("-XX:MaxRAM=" + CHART_MEMORY); // the pod's view of memory: see CHART_MEMORY
+      cmd.add(CHART_RAM_PERCENTAGE);
+    } else {
+      cmd.add("-Xmx" + heap);
+    }
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-Xlog:gc:file=" + gcLog.toAbsolutePath());
     // more JVM options, e.g. to compare collectors in the benchmark: -Doperator.jvmOptions="..."
