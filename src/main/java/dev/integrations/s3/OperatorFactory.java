@@ -85,13 +85,13 @@ public final class OperatorFactory {
     AccessProber prober = new AccessProber();
     operator.register(
         new S3AccessPolicyReconciler(conditions, events),
-        namespaces(effective, new PrunedItemStore<>()));
+        namespaces(effective, PrunedItemStore::new));
     operator.register(
         new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
-        namespaces(effective, PrunedItemStore.integrations())); // the biggest cache
+        namespaces(effective, PrunedItemStore::integrations)); // the biggest cache
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),
-        namespaces(effective, new PrunedItemStore<>()));
+        namespaces(effective, PrunedItemStore::new));
     // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched; and one
     // operator in the cluster (shards of a platform turn it off in all releases but one).
     if (effective.clusterStoreController()) {
@@ -159,18 +159,22 @@ public final class OperatorFactory {
   /**
    * The namespaces a controller watches, and its cache: a {@link PrunedItemStore}, without
    * managedFields (the operator never reads them; with server-side apply they are the largest part
-   * of every cached object).
+   * of every cached object), when one informer serves them all (see {@link
+   * PrunedItemStore#ifOneInformer}).
    */
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
       Consumer<ControllerConfigurationOverrider<R>> namespaces(
-          OperatorConfig config, PrunedItemStore<R> cache) {
+          OperatorConfig config, java.util.function.Supplier<PrunedItemStore<R>> cache) {
     return o -> {
       if (config.watchesAllNamespaces()) {
         o.watchingAllNamespaces();
       } else {
         o.settingNamespaces(config.watchNamespaces());
       }
-      o.withItemStore(cache);
+      PrunedItemStore<R> store = PrunedItemStore.ifOneInformer(config.watchNamespaces(), cache);
+      if (store != null) {
+        o.withItemStore(store);
+      }
     };
   }
 }

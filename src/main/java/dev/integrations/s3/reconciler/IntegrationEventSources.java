@@ -71,7 +71,8 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
                 .withName("policies")
-                .withItemStore(new PrunedItemStore<>())
+                .withItemStore(
+                    PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
                 .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
                 .withPrimaryToSecondaryMapper(
                     (S3Integration i) ->
@@ -98,7 +99,8 @@ final class IntegrationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(S3Store.class, S3Integration.class)
                 .withName("stores")
-                .withItemStore(new PrunedItemStore<>())
+                .withItemStore(
+                    PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
                 .withSecondaryToPrimaryMapper(
                     s ->
                         referencing(

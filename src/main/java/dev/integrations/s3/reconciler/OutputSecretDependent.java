@@ -47,7 +47,10 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
 
   private final SecretFights fights;
 
-  OutputSecretDependent(SecretFights fights) {
+  /**
+   * @param namespaces the operator's watched namespaces (empty: all)
+   */
+  OutputSecretDependent(SecretFights fights, java.util.Set<String> namespaces) {
     super(Secret.class, "output-secrets");
     this.fights = fights;
     configureWith(
@@ -57,7 +60,9 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
                     .withName("output-secrets")
                     .withLabelSelector(SELECTOR)
                     // no managedFields: OwnedFields matches without them
-                    .withItemStore(new PrunedItemStore<>(Interning::secret))
+                    .withItemStore(
+                        PrunedItemStore.ifOneInformer(
+                            namespaces, () -> new PrunedItemStore<>(Interning::secret)))
                     .build())
             .build());
   }

@@ -30,6 +30,21 @@ public final class PrunedItemStore<V extends HasMetadata> extends BasicItemStore
     return new PrunedItemStore<>(Interning::integration);
   }
 
+  /**
+   * {@code store}'s result when the informer it is for runs alone, else null (fabric8's own store
+   * in each informer). JOSDK runs one informer per namespace when an informer spans several (the
+   * operator's WATCH_NAMESPACES), and hands every one of them the configured ItemStore instance:
+   * shared, each informer would list the others' objects as its own (so the cache holds every
+   * object once per namespace) and, when it lists again, remove them.
+   *
+   * @param namespaces the informer's namespaces: empty, or JOSDK's all-namespaces marker, when it
+   *     is one informer over all of them
+   */
+  public static <V extends HasMetadata> PrunedItemStore<V> ifOneInformer(
+      java.util.Set<String> namespaces, java.util.function.Supplier<PrunedItemStore<V>> store) {
+    return namespaces.size() <= 1 ? store.get() : null;
+  }
+
   public PrunedItemStore(Consumer<V> pruner) {
     super(Cache::metaNamespaceKeyFunc);
     this.pruner = pruner;

@@ -85,7 +85,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final SecretFights fights;
   private final KeyAges keyAges;
   private final OutputSecretDependent outputSecrets;
-  private final TrustStoreDependent trustStores = new TrustStoreDependent();
+  private final TrustStoreDependent trustStores;
   private final IntegrationCleanup cleanup;
   private final VerificationClock verifications = new VerificationClock();
   private final Records records;
@@ -106,7 +106,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.clock = clock;
     this.fights = new SecretFights(clock);
     this.keyAges = new KeyAges(registry, clock);
-    this.outputSecrets = new OutputSecretDependent(fights);
+    this.outputSecrets = new OutputSecretDependent(fights, config.watchNamespaces());
+    this.trustStores = new TrustStoreDependent(config.watchNamespaces());
     this.announcer = new Announcer(events);
     this.reporter = new Reporter(events, registry);
     this.adminFactory = adminFactory;

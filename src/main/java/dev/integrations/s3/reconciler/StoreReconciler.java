@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -82,7 +83,10 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
         InformerEventSourceConfiguration.from(S3Integration.class, type)
             .withName("store-users")
             // A store needs to know only which integrations use it: its cache keeps nothing else.
-            .withItemStore(new PrunedItemStore<>(StoreReconciler::keepStoreUse))
+            .withItemStore(
+                PrunedItemStore.ifOneInformer(
+                    kind == StoreKind.ClusterS3Store ? Set.of() : config.watchNamespaces(),
+                    () -> new PrunedItemStore<>(StoreReconciler::keepStoreUse)))
             .withSecondaryToPrimaryMapper(
                 i ->
                     IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()

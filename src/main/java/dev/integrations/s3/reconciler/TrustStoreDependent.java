@@ -33,7 +33,10 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
   private static final String DESIRED = TrustStoreDependent.class.getName() + ".desired";
   private static final String OWNER_INDEX = "owner-uid";
 
-  TrustStoreDependent() {
+  /**
+   * @param namespaces the operator's watched namespaces (empty: all)
+   */
+  TrustStoreDependent(java.util.Set<String> namespaces) {
     super(ConfigMap.class, "truststores");
     configureWith(
         new KubernetesDependentResourceConfigBuilder<ConfigMap>()
@@ -42,7 +45,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
                     .withName("truststores")
                     .withLabelSelector(OutputSecretDependent.SELECTOR)
                     // no managedFields: OwnedFields matches without them
-                    .withItemStore(new PrunedItemStore<>())
+                    .withItemStore(PrunedItemStore.ifOneInformer(namespaces, PrunedItemStore::new))
                     .build())
             .build());
   }

@@ -64,11 +64,14 @@ class ShardingIT {
                 allow(Map.of("shard-it", suffix), "shard-*")))
         .create();
     String nsA = tenant(kube, admin, "shard-a", suffix);
+    String nsA2 = tenant(kube, admin, "shard-a2", suffix);
     String nsB = tenant(kube, admin, "shard-b", suffix);
 
-    try (Shard a = new Shard(kube, "a", nsA, true, "shard-a-" + suffix);
+    // Shard A serves two namespaces: one informer per namespace and kind, each with a cache of its
+    // own (a cache shared by them lost one namespace's objects whenever another's was listed).
+    try (Shard a = new Shard(kube, "a", nsA + "," + nsA2, true, "shard-a-" + suffix);
         Shard b = new Shard(kube, "b", nsB, false, "shard-b-" + suffix)) {
-      for (String ns : new String[] {nsA, nsB}) {
+      for (String ns : new String[] {nsA, nsA2, nsB}) {
         admin.resource(policy(ns, "read", bucket)).create();
         admin
             .resource(managed(ns, "viz", new StoreRef(StoreKind.ClusterS3Store, store), "read"))
@@ -77,15 +80,20 @@ class ShardingIT {
       // Each shard serves its namespace (A watches only nsA, B only nsB), both at once: each
       // holds its own Lease in the operator namespace.
       a.harness.awaitReady(nsA, "viz", "True", "Ready");
+      a.harness.awaitReady(nsA2, "viz", "True", "Ready");
       b.harness.awaitReady(nsB, "viz", "True", "Ready");
+      assertThat(a.harness.cachedIntegrations())
+          .as("integrations in shard A's cache (two namespaces, one each)")
+          .isEqualTo(2);
       assertThat(holder(admin, "shard-a-" + suffix)).isEqualTo("a");
       assertThat(holder(admin, "shard-b-" + suffix)).isEqualTo("b");
-      assertThat(minio.rootAdmin().listUsers()).containsKeys(nsA + ".viz", nsB + ".viz");
+      assertThat(minio.rootAdmin().listUsers())
+          .containsKeys(nsA + ".viz", nsA2 + ".viz", nsB + ".viz");
       assertThat(a.harness.minioAdmin.count("createUser", nsB + ".viz")).isZero();
       assertThat(b.harness.minioAdmin.count("createUser", nsA + ".viz")).isZero();
 
       // Only shard A reconciles the ClusterS3Store, and it counts shard B's integration too.
-      await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 3);
       assertThat(a.harness.minioAdmin.count("user", minio.accessKey()))
           .as("shard A checks the ClusterS3Store's admin keys")
           .isPositive();
@@ -95,6 +103,7 @@ class ShardingIT {
 
       // The store is kept while shard B's integration uses it, though shard A has none left.
       admin.resources(S3Integration.class).inNamespace(nsA).withName("viz").delete();
+      admin.resources(S3Integration.class).inNamespace(nsA2).withName("viz").delete();
       await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 1);
       admin.resources(ClusterS3Store.class).withName(store).delete();
       await()
@@ -113,7 +122,8 @@ class ShardingIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> admin.resources(ClusterS3Store.class).withName(store).get() == null);
-      assertThat(minio.rootAdmin().listUsers()).doesNotContainKeys(nsA + ".viz", nsB + ".viz");
+      assertThat(minio.rootAdmin().listUsers())
+          .doesNotContainKeys(nsA + ".viz", nsA2 + ".viz", nsB + ".viz");
     }
   }
 
@@ -152,13 +162,13 @@ class ShardingIT {
     final KubernetesClient client;
     final OperatorHarness harness;
 
-    Shard(KubeApiServer kube, String name, String namespace, boolean clusterStores, String lease) {
+    Shard(KubeApiServer kube, String name, String namespaces, boolean clusterStores, String lease) {
       client =
           new KubernetesClientBuilder()
               .withConfig(Config.fromKubeconfig(kube.kubeConfigYaml()))
               .build();
       Map<String, String> env = new HashMap<>();
-      env.put(OperatorConfig.WATCH_NAMESPACES, namespace);
+      env.put(OperatorConfig.WATCH_NAMESPACES, namespaces);
       env.put(OperatorConfig.OPERATOR_NAMESPACE, Fixtures.OPERATOR_NAMESPACE);
       env.put(OperatorConfig.LEADER_ELECTION, "true");
       env.put(OperatorConfig.LEADER_ELECTION_NAMESPACE, Fixtures.OPERATOR_NAMESPACE);

@@ -81,6 +81,17 @@ public final class OperatorHarness implements AutoCloseable {
     operator.stop();
   }
 
+  /** How many integrations the integration controller's cache holds (each once, if correct). */
+  public long cachedIntegrations() {
+    for (RegisteredController<?> rc : operator.getRegisteredControllers()) {
+      Controller<?> c = (Controller<?>) rc;
+      if (c.getConfiguration().getResourceClass() == S3Integration.class) {
+        return c.getEventSourceManager().getControllerEventSource().list().count();
+      }
+    }
+    throw new IllegalStateException("no S3Integration controller");
+  }
+
   /**
    * How many Secrets the operator's informers hold, over every controller and every informer of
    * Secrets: what grows with the Secrets of the watched namespaces if the operator caches them.
