@@ -73,6 +73,7 @@ final class IntegrationEventSources {
                 .withName("policies")
                 .withItemStore(
                     PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
+                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
                 .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
                 .withPrimaryToSecondaryMapper(
                     (S3Integration i) ->
@@ -86,6 +87,7 @@ final class IntegrationEventSources {
             InformerEventSourceConfiguration.from(ClusterS3Store.class, S3Integration.class)
                 .withName("cluster-stores")
                 .withItemStore(new PrunedItemStore<>())
+                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
                 .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
                 .withSecondaryToPrimaryMapper(
                     s ->
@@ -101,6 +103,7 @@ final class IntegrationEventSources {
                 .withName("stores")
                 .withItemStore(
                     PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
+                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
                 .withSecondaryToPrimaryMapper(
                     s ->
                         referencing(
@@ -156,6 +159,18 @@ final class IntegrationEventSources {
 
   List<EventSource<?, S3Integration>> all() {
     return all;
+  }
+
+  /**
+   * Whether an update of a policy or store concerns its integrations: a new spec (generation) or
+   * the start of its deletion. Their status never does (integrations read only the spec), and a
+   * store's status changes with every integration it gains or loses: without this filter, each new
+   * integration on a ClusterS3Store shared by thousands re-reconciled all of them.
+   */
+  static boolean specOrDeletionChanged(HasMetadata now, HasMetadata before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !Objects.equals(
+            now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp());
   }
 
   /** The S3AccessPolicy of that name in the integration's namespace, from the informer. */

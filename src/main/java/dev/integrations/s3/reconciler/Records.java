@@ -87,11 +87,15 @@ final class Records {
   }
 
   Applied write(KubernetesClient client, OwnershipRecord record) {
+    // Marked as this informer's own write: its watch event can arrive before create() returns,
+    // and handleRecentResourceCreate alone would then come too late to keep the integration from
+    // reconciling again (16 of 20 records in SharedStoreIT did).
     Secret created =
         client
             .secrets()
             .inNamespace(namespace)
-            .resource(OwnershipRecords.toSecret(record, namespace))
+            .resource(
+                informer.addPreviousAnnotation(null, OwnershipRecords.toSecret(record, namespace)))
             .create();
     informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
     return new Applied(
@@ -109,6 +113,9 @@ final class Records {
     Secret desired = OwnershipRecords.toSecret(record, namespace);
     ResourceID id = ResourceID.fromResource(desired);
     Secret before = informer.get(id).orElse(null);
+    if (before != null) {
+      informer.addPreviousAnnotation(before.getMetadata().getResourceVersion(), desired);
+    }
     Secret updated = client.secrets().inNamespace(namespace).resource(desired).update();
     if (before != null) {
       // the next reconcile must see this version, not the cached one

@@ -47,6 +47,26 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   /** Integrations going away reconcile the store at once; this is only the fallback. */
   private static final long IN_USE_WAIT = Duration.ofMinutes(2).toMillis();
 
+  /**
+   * The shortest time between two status writes that change only the count of integrations: a store
+   * shared by thousands would otherwise write its status once per integration added.
+   */
+  static final Duration COUNT_WRITE_SPACING = Duration.ofSeconds(5);
+
+  /**
+   * The last passing check of each store, with the generation it checked: reused until the
+   * verification interval has passed or the spec changes, so that integrations coming and going
+   * (which reconcile the store to count them) cost no storage calls. A failing check is never
+   * reused: every reconcile tries again.
+   */
+  private final Map<ResourceID, Passed> passed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** When each store's status was last written with nothing but a new count. */
+  private final Map<ResourceID, Long> countWrittenAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Passed(Long generation, long atNanos) {}
+
   private final StoreKind kind;
   private final Class<S> type;
   private final OperatorConfig config;
@@ -179,26 +199,62 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
             ? "the admin keys administer " + resolved.endpoint().url()
             : resolved.endpoint().url()
                 + " answers (validate-only: integrations bring their own keys)";
+    ResourceID id = ResourceID.fromResource(store);
+    Duration interval = config.defaultVerificationInterval();
+    Duration nextCheck = interval;
     try {
       List<String> problems = StoreSpecs.problems(kind, store.getSpec());
       if (!problems.isEmpty()) {
         throw StepFailure.permanent(
             ConditionTypes.READY, Reasons.INVALID_SPEC, String.join("; ", problems));
       }
-      check(resolved);
+      Passed last = passed.get(id);
+      Duration age = last == null ? null : Duration.ofNanos(System.nanoTime() - last.atNanos());
+      if (last != null
+          && java.util.Objects.equals(last.generation(), generation)
+          && age.compareTo(interval) < 0) {
+        nextCheck = interval.minus(age); // the check still stands: no storage call
+      } else {
+        passed.remove(id);
+        check(resolved);
+        passed.put(id, new Passed(generation, System.nanoTime()));
+      }
     } catch (StepFailure f) {
+      passed.remove(id);
       ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
     }
     desired.setConditions(ready.conditions(readyReason, readyMessage));
     UpdateControl<S> control;
     if (Statuses.same(desired, current)) {
       control = UpdateControl.noUpdate();
+    } else if (onlyCountDiffers(desired, current) && !countWait(id).isZero()) {
+      // a count only, written moments ago: the next write carries the count as it is then
+      return UpdateControl.<S>noUpdate().rescheduleAfter(countWait(id));
     } else {
+      if (onlyCountDiffers(desired, current)) {
+        countWrittenAt.put(id, System.nanoTime());
+      }
       announcer.announce(store, current.getConditions(), desired.getConditions());
       store.setStatus(desired);
       control = UpdateControl.patchStatus(store);
     }
-    return control.rescheduleAfter(config.defaultVerificationInterval());
+    return control.rescheduleAfter(nextCheck);
+  }
+
+  private static boolean onlyCountDiffers(StoreStatus desired, StoreStatus current) {
+    StoreStatus counted = Statuses.copy(desired, StoreStatus.class);
+    counted.setIntegrations(current.getIntegrations());
+    return Statuses.same(counted, current);
+  }
+
+  /** How long until a count-only write is due again for this store (zero: now). */
+  private Duration countWait(ResourceID id) {
+    Long at = countWrittenAt.get(id);
+    Duration left =
+        at == null
+            ? Duration.ZERO
+            : COUNT_WRITE_SPACING.minus(Duration.ofNanos(System.nanoTime() - at));
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   /** Reachable, and with admin keys: they administer the storage. */
@@ -220,6 +276,8 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   public DeleteControl cleanup(S store, Context<S> context) {
     List<S3Integration> users = users(store);
     if (users.isEmpty()) {
+      passed.remove(ResourceID.fromResource(store));
+      countWrittenAt.remove(ResourceID.fromResource(store));
       return DeleteControl.defaultDelete();
     }
     events.warning(
