@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HealthServer {
   private final HttpServer server;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthServer.class);
   private final AtomicBoolean started = new AtomicBoolean();
 
   private HealthServer(HttpServer server) {
@@ -41,7 +42,19 @@ public final class HealthServer {
           });
       http.createContext(
           "/metrics",
-          ex -> respond(ex, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+          ex -> {
+            String body;
+            try {
+              body = registry.scrape();
+            } catch (RuntimeException e) {
+              // an answer, not a dropped connection (what the JDK's server does on an exception)
+              LOG.error("/metrics failed: {}", e.toString());
+              respond(
+                  ex, 500, "scrape failed: " + e.getClass().getSimpleName() + "\n", "text/plain");
+              return;
+            }
+            respond(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
+          });
       http.start();
       return health;
     } catch (IOException e) {
