@@ -3,7 +3,6 @@ package dev.integrations.s3;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -35,7 +34,7 @@ public final class Main {
     Logging.configure(config.logFormat());
     Logger log = LoggerFactory.getLogger(Main.class);
 
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = OperatorClient.create();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // heap, GC and threads: what an SRE sizes the memory limit by (jvm_memory_used_bytes, ...)
     new JvmMemoryMetrics().bindTo(registry);

@@ -75,7 +75,13 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   private final Announcer announcer;
   private final MinioAdminFactory adminFactory;
   private final AccessProber prober;
-  private volatile InformerEventSource<S3Integration, S> integrations;
+
+  /** Key of the one informer of users when a single one serves every watched namespace. */
+  private static final String ALL = "";
+
+  /** The informers of the stores' users: one, or one per watched namespace. */
+  private volatile Map<String, InformerEventSource<S3Integration, S>> integrations;
+
   private volatile Observer observer;
 
   StoreReconciler(
@@ -99,34 +105,55 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   @Override
   public List<EventSource<?, S>> prepareEventSources(EventSourceContext<S> context) {
     observer = new Observer(new InputSecrets(context.getClient()), adminFactory, prober);
-    var builder =
-        InformerEventSourceConfiguration.from(S3Integration.class, type)
-            .withName("store-users")
-            // A store needs to know only which integrations use it: its cache keeps nothing else.
-            .withItemStore(
-                PrunedItemStore.ifOneInformer(
-                    kind == StoreKind.ClusterS3Store ? Set.of() : config.watchNamespaces(),
-                    () -> new PrunedItemStore<>(StoreReconciler::keepStoreUse)))
-            .withSecondaryToPrimaryMapper(
-                i ->
-                    IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()
-                        .collect(Collectors.toSet()));
-    if (kind == StoreKind.ClusterS3Store) {
-      // Every integration in the cluster that names the store counts and keeps it, whichever
-      // operator serves it: with shards (disjoint WATCH_NAMESPACES, one CLUSTER_STORE_CONTROLLER),
-      // a view of this release's namespaces alone would let a store in use elsewhere go.
-      builder.withNamespaces(
-          io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET);
+    if (kind == StoreKind.ClusterS3Store || config.watchNamespaces().size() <= 1) {
+      // Every integration in the cluster that names a ClusterS3Store counts and keeps it,
+      // whichever operator serves it: with shards (disjoint WATCH_NAMESPACES, one
+      // CLUSTER_STORE_CONTROLLER), a view of this release's namespaces alone would let a store in
+      // use elsewhere go. An S3Store's users are in its own namespace.
+      Set<String> namespaces =
+          kind == StoreKind.ClusterS3Store
+              ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
+              : config.watchesAllNamespaces()
+                  ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
+                  : config.watchNamespaces();
+      integrations = Map.of(ALL, users(context, "store-users", namespaces));
+    } else {
+      // One informer per namespace, each with a pruned cache of its own (JOSDK would give one
+      // event source over several namespaces a single, shared cache: see PrunedItemStore).
+      Map<String, InformerEventSource<S3Integration, S>> byNamespace = new java.util.TreeMap<>();
+      for (String ns : config.watchNamespaces()) {
+        byNamespace.put(ns, users(context, "store-users-" + ns, Set.of(ns)));
+      }
+      integrations = Map.copyOf(byNamespace);
     }
-    integrations = new InformerEventSource<>(builder.build(), context);
-    integrations.addIndexers(
+    return List.copyOf(integrations.values());
+  }
+
+  /** An informer of the integrations in these namespaces, indexed by the store they use. */
+  private InformerEventSource<S3Integration, S> users(
+      EventSourceContext<S> context, String name, Set<String> namespaces) {
+    InformerEventSource<S3Integration, S> users =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(S3Integration.class, type)
+                .withName(name)
+                .withNamespaces(namespaces)
+                // A store needs to know only which integrations use it: its cache keeps nothing
+                // else.
+                .withItemStore(new PrunedItemStore<>(StoreReconciler::keepStoreUse))
+                .withSecondaryToPrimaryMapper(
+                    i ->
+                        IntegrationEventSources.storeKey(i).flatMap(this::storeId).stream()
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    users.addIndexers(
         Map.of(
             USERS_INDEX,
             i ->
                 i.getMetadata().getDeletionTimestamp() == null
                     ? IntegrationEventSources.storeKey(i).map(List::of).orElse(List.of())
                     : List.of()));
-    return List.of(integrations);
+    return users;
   }
 
   /**
@@ -177,7 +204,11 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
 
   private List<S3Integration> users(S store) {
     ResolvedStore r = resolved(store);
-    return integrations.byIndex(USERS_INDEX, r.id());
+    InformerEventSource<S3Integration, S> users =
+        integrations.containsKey(ALL)
+            ? integrations.get(ALL)
+            : integrations.get(store.getMetadata().getNamespace()); // an S3Store's namespace
+    return users == null ? List.of() : users.byIndex(USERS_INDEX, r.id());
   }
 
   @Override

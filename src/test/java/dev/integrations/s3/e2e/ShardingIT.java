@@ -9,9 +9,11 @@ import static dev.integrations.s3.testing.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.integrations.s3.OperatorClient;
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
@@ -22,7 +24,6 @@ import dev.integrations.s3.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,14 +72,24 @@ class ShardingIT {
     // own (a cache shared by them lost one namespace's objects whenever another's was listed).
     try (Shard a = new Shard(kube, "a", nsA + "," + nsA2, true, "shard-a-" + suffix);
         Shard b = new Shard(kube, "b", nsB, false, "shard-b-" + suffix)) {
-      for (String ns : new String[] {nsA, nsA2, nsB}) {
+      for (String ns : new String[] {nsA, nsB}) {
         admin.resource(policy(ns, "read", bucket)).create();
         admin
             .resource(managed(ns, "viz", new StoreRef(StoreKind.ClusterS3Store, store), "read"))
             .create();
       }
-      // Each shard serves its namespace (A watches only nsA, B only nsB), both at once: each
-      // holds its own Lease in the operator namespace.
+      // nsA2's integration uses an S3Store of its namespace, counted by shard A's informer of
+      // that namespace.
+      admin
+          .resource(adminSecret(nsA2, "minio-admin", minio.accessKey(), minio.secretKey()))
+          .create();
+      admin
+          .resource(Fixtures.store(nsA2, "minio", minio.host(), minio.port(), "minio-admin"))
+          .create();
+      admin.resource(policy(nsA2, "read", bucket)).create();
+      admin.resource(managed(nsA2, "viz", "minio", "read")).create();
+      // Each shard serves its namespaces (A: nsA and nsA2, B: nsB), both at once: each holds its
+      // own Lease in the operator namespace.
       a.harness.awaitReady(nsA, "viz", "True", "Ready");
       a.harness.awaitReady(nsA2, "viz", "True", "Ready");
       b.harness.awaitReady(nsB, "viz", "True", "Ready");
@@ -93,7 +104,16 @@ class ShardingIT {
       assertThat(b.harness.minioAdmin.count("createUser", nsA + ".viz")).isZero();
 
       // Only shard A reconciles the ClusterS3Store, and it counts shard B's integration too.
-      await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                S3Store s =
+                    admin.resources(S3Store.class).inNamespace(nsA2).withName("minio").get();
+                return s.getStatus() != null
+                    && Integer.valueOf(1).equals(s.getStatus().getIntegrations());
+              });
       assertThat(a.harness.minioAdmin.count("user", minio.accessKey()))
           .as("shard A checks the ClusterS3Store's admin keys")
           .isPositive();
@@ -163,10 +183,8 @@ class ShardingIT {
     final OperatorHarness harness;
 
     Shard(KubeApiServer kube, String name, String namespaces, boolean clusterStores, String lease) {
-      client =
-          new KubernetesClientBuilder()
-              .withConfig(Config.fromKubeconfig(kube.kubeConfigYaml()))
-              .build();
+      // the operator's own client, as Main builds it
+      client = OperatorClient.create(Config.fromKubeconfig(kube.kubeConfigYaml()));
       Map<String, String> env = new HashMap<>();
       env.put(OperatorConfig.WATCH_NAMESPACES, namespaces);
       env.put(OperatorConfig.OPERATOR_NAMESPACE, Fixtures.OPERATOR_NAMESPACE);
