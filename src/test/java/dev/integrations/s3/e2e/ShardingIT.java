@@ -125,15 +125,7 @@ class ShardingIT {
       admin.resources(S3Integration.class).inNamespace(nsA).withName("viz").delete();
       admin.resources(S3Integration.class).inNamespace(nsA2).withName("viz").delete();
       await().atMost(Duration.ofSeconds(30)).until(() -> integrations(admin, store) == 1);
-      admin.resources(ClusterS3Store.class).withName(store).delete();
-      await()
-          .during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(6))
-          .until(() -> admin.resources(ClusterS3Store.class).withName(store).get() != null);
-      assertThat(
-              admin.v1().events().inNamespace("default").list().getItems().stream()
-                  .filter(e -> store.equals(e.getInvolvedObject().getName()))
-                  .map(e -> e.getMessage()))
+      assertThat(Fixtures.deleteAndSeeItKeptInUse(admin, store))
           .anySatisfy(m -> assertThat(m).contains("1 S3Integration(s)").contains(nsB + "/viz"));
       b.harness.awaitReady(nsB, "viz", "True", "Ready");
 

@@ -474,16 +474,7 @@ class TenantIsolationIT {
                   && Integer.valueOf(1).equals(c.getStatus().getIntegrations());
             });
 
-    admin.resources(ClusterS3Store.class).withName(other).delete();
-    await()
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(6))
-        .until(() -> admin.resources(ClusterS3Store.class).withName(other).get() != null);
-    assertThat(
-            admin.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> other.equals(e.getInvolvedObject().getName()))
-                .map(e -> e.getReason()))
-        .contains("StoreInUse");
+    Fixtures.deleteAndSeeItKeptInUse(admin, other);
     // The integration keeps working while its store waits.
     op.awaitReady(ns, "viz", "True", "Ready");
 

@@ -181,4 +181,27 @@ public final class Fixtures {
                 new ByteArrayInputStream(bytes), bytes.length, -1)
             .build());
   }
+
+  /**
+   * Deletes the ClusterS3Store and checks that it stays, because an integration still uses it: its
+   * finalizer holds, and the operator says why in Events (in "default", a ClusterS3Store's).
+   *
+   * @return the messages of the store's Events
+   */
+  public static List<String> deleteAndSeeItKeptInUse(
+      io.fabric8.kubernetes.client.KubernetesClient admin, String store) {
+    admin.resources(ClusterS3Store.class).withName(store).delete();
+    org.awaitility.Awaitility.await()
+        .during(java.time.Duration.ofSeconds(3))
+        .atMost(java.time.Duration.ofSeconds(6))
+        .until(() -> admin.resources(ClusterS3Store.class).withName(store).get() != null);
+    List<io.fabric8.kubernetes.api.model.Event> events =
+        admin.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> store.equals(e.getInvolvedObject().getName()))
+            .toList();
+    org.assertj.core.api.Assertions.assertThat(events)
+        .extracting(io.fabric8.kubernetes.api.model.Event::getReason)
+        .contains("StoreInUse");
+    return events.stream().map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
+  }
 }
