@@ -2,7 +2,6 @@ package dev.integrations.s3.e2e;
 
 import static dev.integrations.s3.testing.Fixtures.adminSecret;
 import static dev.integrations.s3.testing.Fixtures.allow;
-import static dev.integrations.s3.testing.Fixtures.clusterStore;
 import static dev.integrations.s3.testing.Fixtures.managed;
 import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
@@ -47,23 +46,13 @@ class ShardingIT {
     String bucket = "shard-" + suffix;
     object(minio.rootS3(), bucket, "a.txt", "a");
     kube.createNamespaceNamed(Fixtures.OPERATOR_NAMESPACE); // where both shards keep their Leases
-    admin
-        .resource(
-            adminSecret(
-                Fixtures.OPERATOR_NAMESPACE,
-                store + "-admin",
-                minio.accessKey(),
-                minio.secretKey()))
-        .create();
-    admin
-        .resource(
-            clusterStore(
-                store,
-                minio.host(),
-                minio.port(),
-                store + "-admin",
-                allow(Map.of("shard-it", suffix), "shard-*")))
-        .create();
+    Fixtures.createClusterStore(
+        admin,
+        Fixtures.OPERATOR_NAMESPACE,
+        store,
+        minio,
+        allow(Map.of("shard-it", suffix), "shard-*"),
+        s -> {});
     String nsA = tenant(kube, admin, "shard-a", suffix);
     String nsA2 = tenant(kube, admin, "shard-a2", suffix);
     String nsB = tenant(kube, admin, "shard-b", suffix);

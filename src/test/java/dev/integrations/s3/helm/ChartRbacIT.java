@@ -21,6 +21,7 @@ import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.store.OwnershipRecords;
+import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -104,21 +105,13 @@ class ChartRbacIT {
                 return n;
               });
       String store = "rbac-" + MinioServer.randomSuffix();
-      String adminSecretName = store + "-admin";
-      admin
-          .resource(
-              adminSecret(
-                  HelmChartIT.NAMESPACE, adminSecretName, minio.accessKey(), minio.secretKey()))
-          .create();
-      admin
-          .resource(
-              clusterStore(
-                  store,
-                  minio.host(),
-                  minio.port(),
-                  adminSecretName,
-                  allow(Map.of("team", "rbac-it"), "rbac-*")))
-          .create();
+      Fixtures.createClusterStore(
+          admin,
+          HelmChartIT.NAMESPACE,
+          store,
+          minio,
+          allow(Map.of("team", "rbac-it"), "rbac-*"),
+          s -> {});
       // Least privilege, checked by the server: the operator may not delete a tenant's Secrets.
       admin.resource(adminSecret(ns, "someones", "a", "b")).create();
       assertThatThrownBy(() -> asOperator.secrets().inNamespace(ns).withName("someones").delete())

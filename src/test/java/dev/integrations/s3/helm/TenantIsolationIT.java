@@ -89,23 +89,13 @@ class TenantIsolationIT {
     team = "team-" + suffix;
     prefix = "t" + suffix;
     store = "shared-" + suffix;
-    admin
-        .resource(
-            adminSecret(
-                Fixtures.OPERATOR_NAMESPACE,
-                store + "-admin",
-                minio.accessKey(),
-                minio.secretKey()))
-        .create();
-    ClusterS3Store s =
-        clusterStore(
-            store,
-            minio.host(),
-            minio.port(),
-            store + "-admin",
-            allow(Map.of("team", team), prefix + "-*"));
-    s.getSpec().getAdmin().setUserPrefix("k8s.");
-    admin.resource(s).create();
+    Fixtures.createClusterStore(
+        admin,
+        Fixtures.OPERATOR_NAMESPACE,
+        store,
+        minio,
+        allow(Map.of("team", team), prefix + "-*"),
+        s -> s.getSpec().getAdmin().setUserPrefix("k8s."));
 
     Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
     config.setImpersonateUsername("alice");

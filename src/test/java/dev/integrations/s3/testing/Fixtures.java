@@ -86,6 +86,28 @@ public final class Fixtures {
     return s;
   }
 
+  /**
+   * A platform's ClusterS3Store on this MinIO, created with its admin Secret ({@code
+   * <store>-admin}, the root keys) in {@code secretNamespace}, the operator's namespace.
+   *
+   * @param adjust changes to the store before it is created (a user prefix, ...)
+   */
+  public static ClusterS3Store createClusterStore(
+      io.fabric8.kubernetes.client.KubernetesClient admin,
+      String secretNamespace,
+      String store,
+      MinioServer minio,
+      AllowRule rule,
+      java.util.function.Consumer<ClusterS3Store> adjust) {
+    admin
+        .resource(
+            adminSecret(secretNamespace, store + "-admin", minio.accessKey(), minio.secretKey()))
+        .create();
+    ClusterS3Store s = clusterStore(store, minio.host(), minio.port(), store + "-admin", rule);
+    adjust.accept(s);
+    return admin.resource(s).create();
+  }
+
   /** An allow rule: namespaces with these labels may read buckets matching these globs. */
   public static AllowRule allow(Map<String, String> labels, String... bucketGlobs) {
     AllowRule r = new AllowRule();
