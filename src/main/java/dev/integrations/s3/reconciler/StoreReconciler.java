@@ -111,11 +111,9 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       // CLUSTER_STORE_CONTROLLER), a view of this release's namespaces alone would let a store in
       // use elsewhere go. An S3Store's users are in its own namespace.
       Set<String> namespaces =
-          kind == StoreKind.ClusterS3Store
+          kind == StoreKind.ClusterS3Store || config.watchesAllNamespaces()
               ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
-              : config.watchesAllNamespaces()
-                  ? io.javaoperatorsdk.operator.api.reconciler.Constants.DEFAULT_NAMESPACES_SET
-                  : config.watchNamespaces();
+              : config.watchNamespaces();
       integrations = Map.of(ALL, users(context, "store-users", namespaces));
     } else {
       // One informer per namespace, each with a pruned cache of its own (JOSDK would give one
@@ -246,7 +244,6 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
           && age.compareTo(interval) < 0) {
         nextCheck = interval.minus(age); // the check still stands: no storage call
       } else {
-        passed.remove(id);
         check(resolved);
         passed.put(id, new Passed(generation, System.nanoTime()));
       }
@@ -255,21 +252,20 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
     }
     desired.setConditions(ready.conditions(readyReason, readyMessage));
-    UpdateControl<S> control;
     if (Statuses.same(desired, current)) {
-      control = UpdateControl.noUpdate();
-    } else if (onlyCountDiffers(desired, current) && !countWait(id).isZero()) {
-      // a count only, written moments ago: the next write carries the count as it is then
-      return UpdateControl.<S>noUpdate().rescheduleAfter(countWait(id));
-    } else {
-      if (onlyCountDiffers(desired, current)) {
-        countWrittenAt.put(id, System.nanoTime());
-      }
-      announcer.announce(store, current.getConditions(), desired.getConditions());
-      store.setStatus(desired);
-      control = UpdateControl.patchStatus(store);
+      return UpdateControl.<S>noUpdate().rescheduleAfter(nextCheck);
     }
-    return control.rescheduleAfter(nextCheck);
+    if (onlyCountDiffers(desired, current)) {
+      Duration wait = countWait(id);
+      if (!wait.isZero()) {
+        // a count only, written moments ago: the next write carries the count as it is then
+        return UpdateControl.<S>noUpdate().rescheduleAfter(wait);
+      }
+      countWrittenAt.put(id, System.nanoTime());
+    }
+    announcer.announce(store, current.getConditions(), desired.getConditions());
+    store.setStatus(desired);
+    return UpdateControl.patchStatus(store).rescheduleAfter(nextCheck);
   }
 
   private static boolean onlyCountDiffers(StoreStatus desired, StoreStatus current) {
