@@ -1,7 +1,8 @@
 package dev.integrations.s3;
 
 import dev.integrations.s3.config.OperatorConfig;
-import dev.integrations.s3.minio.MinioAdminClientAdapter;
+import dev.integrations.s3.informers.OperatorClient;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

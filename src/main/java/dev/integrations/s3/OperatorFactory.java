@@ -1,17 +1,17 @@
 package dev.integrations.s3;
 
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.controller.accesspolicy.S3AccessPolicyReconciler;
+import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.integration.S3IntegrationReconciler;
+import dev.integrations.s3.controller.store.ClusterS3StoreReconciler;
+import dev.integrations.s3.controller.store.S3StoreReconciler;
+import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.metrics.OperatorMetrics;
 import dev.integrations.s3.metrics.ResourceReadiness;
-import dev.integrations.s3.minio.MeteredMinioAdmin;
-import dev.integrations.s3.minio.MinioAdminFactory;
-import dev.integrations.s3.reconciler.ClusterS3StoreReconciler;
-import dev.integrations.s3.reconciler.Events;
-import dev.integrations.s3.reconciler.PrunedItemStore;
-import dev.integrations.s3.reconciler.S3AccessPolicyReconciler;
-import dev.integrations.s3.reconciler.S3IntegrationReconciler;
-import dev.integrations.s3.reconciler.S3StoreReconciler;
 import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.storage.minio.MeteredMinioAdmin;
+import dev.integrations.s3.storage.minio.MinioAdminFactory;
 import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;

@@ -1,7 +1,9 @@
 package dev.integrations.s3.store;
 
 import dev.integrations.s3.api.v1alpha1.AddressingStyle;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.storage.StorageEndpoint;
@@ -25,6 +27,19 @@ public record ResolvedStore(
    */
   public String id() {
     return id(kind, namespace, name);
+  }
+
+  /**
+   * The id of the store an integration names ({@code storeRef}, ClusterS3Store when no kind is
+   * given), or empty when it names none.
+   */
+  public static java.util.Optional<String> idOf(S3Integration i) {
+    StoreRef ref = i.getSpec() == null ? null : i.getSpec().getStoreRef();
+    if (ref == null || ref.getName() == null) {
+      return java.util.Optional.empty();
+    }
+    StoreKind kind = ref.getKind() == null ? StoreKind.ClusterS3Store : ref.getKind();
+    return java.util.Optional.of(id(kind, i.getMetadata().getNamespace(), ref.getName()));
   }
 
   public static String id(StoreKind kind, String namespace, String name) {

@@ -9,9 +9,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package boundaries DESIGN.md describes, checked on the compiled main classes: pure packages
- * (naming, policy, secret, status, store) do no I/O, the MinIO adapter and the prober know nothing
- * of custom resources or reconcilers, and the resolver stands on the API alone.
+ * The package rules of the layout (see the root DESIGN notes in each package), checked on the
+ * compiled main classes:
+ *
+ * <ul>
+ *   <li>one package per controller under {@code controller/}: controllers do not import each other,
+ *       only {@code controller.common}, which imports no controller;
+ *   <li>every cache and memory decision in {@code informers/}, which knows the API (and the output
+ *       Secret's key names) and nothing of controllers, storage or verification;
+ *   <li>pure packages (naming, policy, secret, status, store, ownership) do no I/O;
+ *   <li>the storage adapters and the prober know nothing of custom resources or controllers;
+ *   <li>the consumer API stands on the API alone; the API holds data only;
+ *   <li>nothing below the controllers reaches up into them.
+ * </ul>
  */
 class BoundariesTest {
   static final String ROOT = "dev.integrations.s3";
@@ -35,12 +45,19 @@ class BoundariesTest {
     "io.javaoperatorsdk.."
   };
 
+  static final String[] CONTROLLERS = {
+    ROOT + ".controller.integration..",
+    ROOT + ".controller.store..",
+    ROOT + ".controller.accesspolicy.."
+  };
+
   @Test
-  void namingPolicySecretStatusAndStoreDoNoIo() {
+  void pureDomainPackagesDoNoIo() {
     noClasses()
         .that()
         .resideInAnyPackage(
             ROOT + ".naming..",
+            ROOT + ".ownership..",
             ROOT + ".policy..",
             ROOT + ".secret..",
             ROOT + ".status..",
@@ -55,13 +72,102 @@ class BoundariesTest {
   }
 
   @Test
-  void minioKnowsNoCustomResourceOrReconciler() {
+  void theIntegrationControllerImportsNoOtherController() {
     noClasses()
         .that()
-        .resideInAPackage(ROOT + ".minio..")
+        .resideInAPackage(ROOT + ".controller.integration..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(ROOT + ".api..", ROOT + ".reconciler..", "io.javaoperatorsdk..")
+        .resideInAnyPackage(ROOT + ".controller.store..", ROOT + ".controller.accesspolicy..")
+        .check(classes);
+  }
+
+  @Test
+  void theStoreControllerImportsNoOtherController() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".controller.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".controller.integration..", ROOT + ".controller.accesspolicy..")
+        .check(classes);
+  }
+
+  @Test
+  void theAccessPolicyControllerImportsNoOtherController() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".controller.accesspolicy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".controller.integration..", ROOT + ".controller.store..")
+        .check(classes);
+  }
+
+  @Test
+  void whatControllersShareImportsNoController() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".controller.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(CONTROLLERS)
+        .check(classes);
+  }
+
+  @Test
+  void cachesKnowTheApiAndNothingOfControllersStorageOrVerification() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".informers..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            ROOT + ".controller..",
+            ROOT + ".consumer..",
+            ROOT + ".metrics..",
+            ROOT + ".ownership..",
+            ROOT + ".policy..",
+            ROOT + ".status..",
+            ROOT + ".storage..",
+            ROOT + ".store..",
+            ROOT + ".verify..")
+        .check(classes);
+  }
+
+  @Test
+  void nothingBelowTheControllersReachesUpIntoThem() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            ROOT + ".api..",
+            ROOT + ".config..",
+            ROOT + ".consumer..",
+            ROOT + ".informers..",
+            ROOT + ".metrics..",
+            ROOT + ".naming..",
+            ROOT + ".ownership..",
+            ROOT + ".policy..",
+            ROOT + ".secret..",
+            ROOT + ".status..",
+            ROOT + ".storage..",
+            ROOT + ".store..",
+            ROOT + ".verify..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".controller..")
+        .check(classes);
+  }
+
+  @Test
+  void storageAdaptersKnowNoCustomResourceOrController() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            ROOT + ".api..", ROOT + ".controller..", ROOT + ".informers..", "io.javaoperatorsdk..")
         .check(classes);
   }
 
@@ -72,25 +178,28 @@ class BoundariesTest {
         .resideInAPackage(ROOT + ".verify..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(ROOT + ".api..", ROOT + ".reconciler..", "io.javaoperatorsdk..")
+        .resideInAnyPackage(ROOT + ".api..", ROOT + ".controller..", "io.javaoperatorsdk..")
         .check(classes);
   }
 
   @Test
-  void resolverImportsNothingOfTheOperatorButTheApi() {
+  void theConsumerApiImportsNothingOfTheOperatorButTheApi() {
     noClasses()
         .that()
-        .resideInAPackage(ROOT + ".resolver..")
+        .resideInAPackage(ROOT + ".consumer..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
             ROOT + ".config..",
-            ROOT + ".minio..",
+            ROOT + ".controller..",
+            ROOT + ".informers..",
+            ROOT + ".metrics..",
+            ROOT + ".ownership..",
             ROOT + ".policy..",
-            ROOT + ".reconciler..",
             ROOT + ".secret..",
             ROOT + ".status..",
             ROOT + ".storage..",
+            ROOT + ".store..",
             ROOT + ".verify..",
             "io.javaoperatorsdk..")
         .check(classes);
@@ -115,7 +224,7 @@ class BoundariesTest {
         .orShould()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            ROOT + ".reconciler..", ROOT + ".minio..", ROOT + ".storage..", ROOT + ".verify..")
+            ROOT + ".controller..", ROOT + ".informers..", ROOT + ".storage..", ROOT + ".verify..")
         .check(classes);
   }
 }

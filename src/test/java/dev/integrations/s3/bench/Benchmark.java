@@ -20,7 +20,7 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
-import dev.integrations.s3.minio.MeteredMinioAdmin;
+import dev.integrations.s3.storage.minio.MeteredMinioAdmin;
 import dev.integrations.s3.testing.InstallScript;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
@@ -444,8 +444,8 @@ public final class Benchmark {
           client.resource(in).create();
         });
     awaitReady("fanout", f, Duration.ofMinutes(30));
-    dev.integrations.s3.minio.MinioAdmin root =
-        dev.integrations.s3.minio.MinioAdminClientAdapter.connect(
+    dev.integrations.s3.storage.minio.MinioAdmin root =
+        dev.integrations.s3.storage.minio.MinioAdminClientAdapter.connect(
             minio.storageEndpoint(), minio.accessKey(), minio.secretKey());
     long t0 = System.nanoTime();
     client
@@ -465,7 +465,8 @@ public final class Benchmark {
     while (true) {
       int carrying = 0;
       for (String user : users) {
-        String doc = root.policy(dev.integrations.s3.minio.MinioNames.policyName(user)).orElse("");
+        String doc =
+            root.policy(dev.integrations.s3.storage.minio.MinioNames.policyName(user)).orElse("");
         if (doc.contains("v2/")) {
           carrying++;
         }
@@ -488,8 +489,8 @@ public final class Benchmark {
     int perNamespace = Math.min(100, v);
     int namespaces = (v + perNamespace - 1) / perNamespace;
     progress("validate-only: " + v + " integrations in " + namespaces + " namespaces");
-    dev.integrations.s3.minio.MinioAdmin root =
-        dev.integrations.s3.minio.MinioAdminClientAdapter.connect(
+    dev.integrations.s3.storage.minio.MinioAdmin root =
+        dev.integrations.s3.storage.minio.MinioAdminClientAdapter.connect(
             minio.storageEndpoint(), minio.accessKey(), minio.secretKey());
     root.putPolicy("bench-reader", FloorLoop.readPolicy("vo-*"));
     root.createUser("bench-reader", "benchReaderSecret0123456789");

@@ -1,9 +1,9 @@
 package dev.integrations.s3.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.integrations.s3.minio.MinioAdmin;
-import dev.integrations.s3.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.minio.MinioAdmin;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.consumer.LocatorResolver;
 import dev.integrations.s3.naming.Names;
-import dev.integrations.s3.resolver.LocatorResolver;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.secret.TrustStore;
 import dev.integrations.s3.storage.HttpClients;

@@ -15,8 +15,8 @@ import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.VerificationSpec;
+import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
-import dev.integrations.s3.store.OwnershipRecords;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
@@ -87,7 +87,7 @@ class BoundsIT {
     return client
         .secrets()
         .inNamespace(Fixtures.OPERATOR_NAMESPACE)
-        .withLabel(OwnershipRecords.LABEL)
+        .withLabel(OwnershipRecordSecret.LABEL)
         .list()
         .getItems()
         .stream()
@@ -96,7 +96,7 @@ class BoundsIT {
                 ns.equals(
                     r.getMetadata()
                         .getAnnotations()
-                        .getOrDefault(OwnershipRecords.INTEGRATION_ANNOTATION, "")
+                        .getOrDefault(OwnershipRecordSecret.INTEGRATION_ANNOTATION, "")
                         .split("/")[0]))
         .toList();
   }

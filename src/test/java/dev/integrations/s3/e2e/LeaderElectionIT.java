@@ -11,7 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.config.OperatorConfig;
-import dev.integrations.s3.minio.MinioAdminClientAdapter;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.testing.CountingMinioAdmin;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;

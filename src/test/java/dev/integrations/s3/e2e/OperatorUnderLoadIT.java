@@ -11,8 +11,8 @@ import static org.awaitility.Awaitility.await;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
-import dev.integrations.s3.store.OwnershipRecords;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorProcess;
@@ -141,7 +141,7 @@ class OperatorUnderLoadIT {
     return client
         .secrets()
         .inNamespace(operatorNs)
-        .withLabel(OwnershipRecords.LABEL)
+        .withLabel(OwnershipRecordSecret.LABEL)
         .list()
         .getItems();
   }
@@ -300,7 +300,7 @@ class OperatorUnderLoadIT {
       List<Secret> records = records();
       Set<String> recordedUsers =
           records.stream()
-              .map(r -> r.getMetadata().getAnnotations().get(OwnershipRecords.USER_ANNOTATION))
+              .map(r -> r.getMetadata().getAnnotations().get(OwnershipRecordSecret.USER_ANNOTATION))
               .collect(Collectors.toCollection(TreeSet::new));
       int lostSecrets = 0;
       int unreadable = 0;

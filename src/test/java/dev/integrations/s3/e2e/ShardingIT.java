@@ -8,7 +8,6 @@ import static dev.integrations.s3.testing.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.integrations.s3.OperatorClient;
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
@@ -16,6 +15,7 @@ import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.informers.OperatorClient;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;

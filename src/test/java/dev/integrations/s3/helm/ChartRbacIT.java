@@ -19,8 +19,8 @@ import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
-import dev.integrations.s3.minio.MinioAdminClientAdapter;
-import dev.integrations.s3.store.OwnershipRecords;
+import dev.integrations.s3.ownership.OwnershipRecordSecret;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
@@ -160,13 +160,13 @@ class ChartRbacIT {
                 admin
                     .secrets()
                     .inNamespace(HelmChartIT.NAMESPACE)
-                    .withLabel(OwnershipRecords.LABEL)
+                    .withLabel(OwnershipRecordSecret.LABEL)
                     .list()
                     .getItems())
             .anySatisfy(
                 r ->
                     assertThat(r.getMetadata().getAnnotations())
-                        .containsEntry(OwnershipRecords.USER_ANNOTATION, ns + ".viz"));
+                        .containsEntry(OwnershipRecordSecret.USER_ANNOTATION, ns + ".viz"));
 
         // Leadership holds beyond several lease durations: renewals are allowed (they PATCH).
         Instant acquiredBy = Instant.now();
@@ -195,13 +195,13 @@ class ChartRbacIT {
                 admin
                     .secrets()
                     .inNamespace(HelmChartIT.NAMESPACE)
-                    .withLabel(OwnershipRecords.LABEL)
+                    .withLabel(OwnershipRecordSecret.LABEL)
                     .list()
                     .getItems())
             .noneSatisfy(
                 r ->
                     assertThat(r.getMetadata().getAnnotations())
-                        .containsEntry(OwnershipRecords.USER_ANNOTATION, ns + ".viz"));
+                        .containsEntry(OwnershipRecordSecret.USER_ANNOTATION, ns + ".viz"));
         admin.resources(ClusterS3Store.class).withName(store).delete();
       } finally {
         OperatorFactory.SHUTTING_DOWN.set(true);

@@ -17,8 +17,8 @@ import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.policy.PolicyDocument;
-import dev.integrations.s3.store.OwnershipRecords;
 import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
@@ -427,13 +427,13 @@ class TenantIsolationIT {
             admin
                 .secrets()
                 .inNamespace(Fixtures.OPERATOR_NAMESPACE)
-                .withLabel(OwnershipRecords.LABEL)
+                .withLabel(OwnershipRecordSecret.LABEL)
                 .list()
                 .getItems())
         .noneSatisfy(
             r ->
                 assertThat(r.getMetadata().getAnnotations())
-                    .containsEntry(OwnershipRecords.USER_ANNOTATION, user(ns, "viz")));
+                    .containsEntry(OwnershipRecordSecret.USER_ANNOTATION, user(ns, "viz")));
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.integrations.s3.testing;
 
-import dev.integrations.s3.minio.MinioAdmin;
-import dev.integrations.s3.minio.MinioAdminFactory;
 import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.minio.MinioAdmin;
+import dev.integrations.s3.storage.minio.MinioAdminFactory;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.integrations.s3.testing;
 
 import dev.integrations.s3.OperatorFactory;
 import dev.integrations.s3.config.OperatorConfig;
-import dev.integrations.s3.minio.MinioAdminClientAdapter;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,0 +1,24 @@
+package dev.integrations.s3.controller.integration;
+
+/**
+ * What an applier did: the step it belongs to, the outcome, and the Event that reports it (no Event
+ * for {@link Outcome#NOOP}).
+ *
+ * @param type the condition type of the step
+ * @param outcome what happened
+ * @param event CamelCase Event reason
+ * @param message Event message, without secrets
+ */
+record Applied(String type, Outcome outcome, String event, String message) {
+  /** The result of one write. */
+  enum Outcome {
+    NOOP,
+    CREATED,
+    UPDATED,
+    DELETED
+  }
+
+  static Applied noop(String type) {
+    return new Applied(type, Outcome.NOOP, null, null);
+  }
+}

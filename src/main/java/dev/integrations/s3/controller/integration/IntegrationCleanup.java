@@ -1,0 +1,214 @@
+package dev.integrations.s3.controller.integration;
+
+import dev.integrations.s3.api.v1alpha1.ApiGroup;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.store.ResolvedStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Deletion of an S3Integration: for each record it owns, what {@link Decider#cleanup} asks for, on
+ * the store the record names. It needs only the store and the record, never the tenant's namespace
+ * or Secrets, so a namespace deletion finishes. A store that is gone (or a namespaced store whose
+ * namespace is being deleted with its admin Secret) releases the deletion with a Warning Event and
+ * a metric naming the user left behind; an unreachable store retries with backoff; the skip-cleanup
+ * annotation releases the deletion without touching the storage.
+ */
+final class IntegrationCleanup {
+  /** Prometheus: s3_operator_users_left_behind_total{store,user}. Rare by nature. */
+  static final String LEFT_BEHIND_METRIC = "s3.operator.users.left.behind";
+
+  private static final long WAIT = Duration.ofMinutes(1).toMillis();
+
+  private final Events events;
+  private final Reporter reporter;
+  private final OwnershipRecords records;
+  private final MeterRegistry registry;
+
+  IntegrationCleanup(
+      Events events, Reporter reporter, OwnershipRecords records, MeterRegistry registry) {
+    this.events = events;
+    this.reporter = reporter;
+    this.records = records;
+    this.registry = registry;
+  }
+
+  DeleteControl cleanup(
+      S3Integration resource,
+      KubernetesClient client,
+      StoreLookup stores,
+      StorageConnections connections,
+      IntegrationEventSources sources) {
+    Map<String, String> annotations =
+        resource.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : resource.getMetadata().getAnnotations();
+    List<OwnershipRecord> owned = records.ownedBy(resource.getMetadata().getUid());
+    if ("true".equals(annotations.get(ApiGroup.SKIP_CLEANUP_ANNOTATION))) {
+      owned.forEach(r -> records.delete(client, r)); // forget them; the storage stays as it is
+      events.normal(
+          resource, "CleanupSkipped", "skip-cleanup annotation set: storage left as it is");
+      return DeleteControl.defaultDelete();
+    }
+    if (owned.isEmpty()) {
+      return DeleteControl.defaultDelete();
+    }
+    if ("true".equals(annotations.get(ApiGroup.PAUSED_ANNOTATION))) {
+      events.warning(
+          resource,
+          Reasons.PAUSED,
+          "deletion waits: the resource is paused; remove the paused annotation or set"
+              + " s3.integrations.dev/skip-cleanup: \"true\"");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
+    }
+    List<Applied> results = new ArrayList<>();
+    try {
+      for (OwnershipRecord record : owned) {
+        Optional<StepFailure> waiting =
+            retire(resource, client, record, stores, connections, sources, results);
+        if (waiting.isPresent()) {
+          waits(resource, waiting.get(), record, "fix it, or set");
+          return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
+        }
+      }
+    } catch (StepFailure f) {
+      // The SDK retries the clean-up with backoff; say why deletion waits.
+      events.warning(
+          resource,
+          f.reason,
+          "cannot clean up yet: "
+              + f.getMessage()
+              + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" leaves the"
+              + " storage as it is)");
+      throw f;
+    } finally {
+      reporter.applied(resource, results);
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * After an identity change (another store, another user name, or managed → validate-only): the
+   * integration's other records are retired as a deletion would, once the new identity is in place,
+   * so the previous user does not stay enabled with keys consumers already hold. A previous store
+   * that cannot be reached keeps its record, and is tried again at the next reconcile.
+   *
+   * @param store the store in use
+   * @param user the managed user in use (null: none, validate-only)
+   * @param results what was written, for the caller to report
+   */
+  void retireStale(
+      S3Integration resource,
+      KubernetesClient client,
+      String store,
+      String user,
+      StoreLookup stores,
+      StorageConnections connections,
+      IntegrationEventSources sources,
+      List<Applied> results) {
+    try {
+      for (OwnershipRecord record : records.ownedBy(resource.getMetadata().getUid())) {
+        if (record.store().equals(store) && record.user().equals(user)) {
+          continue;
+        }
+        retire(resource, client, record, stores, connections, sources, results)
+            .ifPresent(f -> waits(resource, f, record, "it is tried again later; or set"));
+      }
+    } catch (StepFailure f) {
+      events.warning(
+          resource, f.reason, "cannot remove the previous MinIO user yet: " + f.getMessage());
+    }
+  }
+
+  /**
+   * Removes what one record names, as {@link Decider#cleanup} asks, then the record.
+   *
+   * @return why the store cannot be reached (the record stays), or empty when done
+   */
+  private Optional<StepFailure> retire(
+      S3Integration resource,
+      KubernetesClient client,
+      OwnershipRecord record,
+      StoreLookup stores,
+      StorageConnections connections,
+      IntegrationEventSources sources,
+      List<Applied> results) {
+    List<Change> actions = Decider.cleanup(resource, record);
+    boolean storage = actions.stream().anyMatch(a -> !(a instanceof Change.DeleteRecord));
+    StorageConnections.Connection connection = null;
+    if (storage) {
+      Optional<ResolvedStore> store = stores.byId(record.store());
+      if (store.isEmpty() || !store.get().managed()) {
+        leftBehind(resource, record, record.store() + " is gone");
+        results.add(records.delete(client, record));
+        return Optional.empty();
+      }
+      try {
+        connection = connections.admin(store.get());
+      } catch (StepFailure f) {
+        if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
+          leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
+          results.add(records.delete(client, record));
+          return Optional.empty();
+        }
+        return Optional.of(f);
+      }
+    }
+    for (Change action : actions) {
+      results.add(
+          action instanceof Change.DeleteRecord
+              ? records.delete(client, record)
+              : MinioUserApplier.handles(action)
+                  ? MinioUserApplier.apply(connection.admin(), action, null, null, null)
+                  : MinioPolicyApplier.apply(connection.admin(), action));
+    }
+    return Optional.empty();
+  }
+
+  private void leftBehind(S3Integration resource, OwnershipRecord record, String why) {
+    events.warning(
+        resource,
+        "UserLeftBehind",
+        "MinIO user "
+            + record.user()
+            + " and policy "
+            + record.policy()
+            + " are left on "
+            + record.store()
+            + ": "
+            + why);
+    Counter.builder(LEFT_BEHIND_METRIC)
+        .description("Managed users a deletion had to leave on a store that was gone")
+        .tag("store", record.store())
+        .tag("user", record.user())
+        .register(registry)
+        .increment();
+  }
+
+  /** Says why the deletion waits and how to release it. */
+  private void waits(S3Integration resource, StepFailure f, OwnershipRecord r, String remedy) {
+    events.warning(
+        resource,
+        f.reason,
+        "cannot clean up MinIO user "
+            + r.user()
+            + ": "
+            + f.getMessage()
+            + "; "
+            + remedy
+            + " s3.integrations.dev/skip-cleanup: \"true\" to leave the storage as it is");
+  }
+}

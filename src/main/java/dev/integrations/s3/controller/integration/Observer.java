@@ -1,0 +1,113 @@
+package dev.integrations.s3.controller.integration;
+
+import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
+import static dev.integrations.s3.status.ConditionTypes.POLICY_APPLIED;
+
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.common.StorageConnections.Connection;
+import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.storage.minio.MinioAdmin;
+import dev.integrations.s3.verify.AccessProber;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Optional;
+
+/**
+ * The read phase of a reconcile: input Secrets, the storage connection, and what the storage holds
+ * for this integration. Nothing here writes; every failure is a {@link StepFailure} of the step
+ * whose read failed.
+ */
+final class Observer {
+  private final StorageConnections connections;
+  private final AccessProber prober;
+
+  Observer(StorageConnections connections, AccessProber prober) {
+    this.connections = connections;
+    this.prober = prober;
+  }
+
+  /**
+   * Reads the input Secrets (where the store keeps its Secrets, or the tenant's given keys) and
+   * opens the storage connection; nothing is sent yet.
+   */
+  Connection connect(IntegrationModel model) {
+    if (model.managed()) {
+      Connection c = connections.admin(model.store());
+      if (c.keys().accessKey().equals(model.userName())) {
+        throw StepFailure.permanent(
+            CREDENTIALS_READY,
+            Reasons.INVALID_SPEC,
+            "the managed user \""
+                + model.userName()
+                + "\" would be the store's admin itself: rename the integration or change the"
+                + " store's userPrefix");
+      }
+      return c;
+    }
+    return connections.given(model.store(), model.keysNamespace(), model.keysRef());
+  }
+
+  /**
+   * What the storage holds for this integration. In validate-only mode: that the given keys
+   * authenticate at all (CredentialsRejected otherwise).
+   *
+   * @param probeProvesKey a verification follows in this reconcile and its first request proves the
+   *     key the consumers hold: that key is not authenticated separately (one storage request less
+   *     per integration and interval); a rejection there is retried with the authentication
+   */
+  Observation observe(
+      IntegrationModel model,
+      Connection c,
+      Secret output,
+      Optional<OwnershipRecord> record,
+      boolean probeProvesKey) {
+    if (!model.managed()) {
+      authenticateGiven(c);
+      return Observation.of(output);
+    }
+    Optional<MinioAdmin.MinioUser> user =
+        StepFailure.in(CREDENTIALS_READY, () -> c.admin().user(model.userName()));
+    String key =
+        record.filter(r -> r.ownedBy(model.uid())).map(OwnershipRecord::secretKey).orElse(null);
+    OwnershipRecord ours = record.filter(r -> r.ownedBy(model.uid())).orElse(null);
+    boolean consumersHoldUserKey = ours == null || !ours.serviceAccount();
+    Boolean authenticates =
+        user.isPresent() && user.get().enabled() && key != null
+            ? (probeProvesKey && consumersHoldUserKey
+                ? Boolean.TRUE
+                : StepFailure.in(CREDENTIALS_READY, () -> authenticates(c, model.userName(), key)))
+            : null;
+    Boolean consumerAuthenticates =
+        ours != null && ours.serviceAccount() && user.isPresent() && user.get().enabled()
+            ? (probeProvesKey
+                ? Boolean.TRUE
+                : StepFailure.in(
+                    CREDENTIALS_READY, () -> authenticates(c, ours.keyId(), ours.keySecret())))
+            : null;
+    Optional<String> policy =
+        StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.policyName()));
+    return new Observation(output, record, user, authenticates, policy, consumerAuthenticates);
+  }
+
+  private void authenticateGiven(Connection c) {
+    try {
+      prober.authenticate(c.endpoint(), c.keys().accessKey(), c.keys().secretKey());
+    } catch (StorageException e) {
+      throw StepFailure.of(CREDENTIALS_READY, e);
+    }
+  }
+
+  private boolean authenticates(Connection c, String user, String key) {
+    try {
+      prober.authenticate(c.endpoint(), user, key);
+      return true;
+    } catch (StorageException e) {
+      if (Reasons.CREDENTIALS_REJECTED.equals(e.reason())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}

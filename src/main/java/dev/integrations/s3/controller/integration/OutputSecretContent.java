@@ -1,0 +1,84 @@
+package dev.integrations.s3.controller.integration;
+
+import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.controller.common.Failures;
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.secret.ResolvedConfig;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.Reasons;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+
+/** The desired output Secret of a plan, and what a refused write of it means. */
+final class OutputSecretContent {
+  private OutputSecretContent() {}
+
+  /** The Secret the plan asks for: the resolved configuration with the plan's keys. */
+  static Secret build(
+      S3Integration resource,
+      IntegrationModel model,
+      StorageConnections.Connection connection,
+      Decision.Plan plan,
+      String mountPath) {
+    var store = model.store().spec();
+    ResolvedConfig config =
+        new ResolvedConfig(
+            plan.accessKey(),
+            plan.secretKey(),
+            connection.endpoint().url(),
+            connection.endpoint().region(),
+            store.getEndpoint(),
+            store.getPort(),
+            connection.endpoint().virtualHostStyle() ? "virtual" : "path",
+            model.bucket(),
+            connection.caPem(),
+            store.getPublicEndpoint(),
+            mountPath);
+    return ResolvedConfigSecret.build(resource, model.secretName(), config, Map.of());
+  }
+
+  /**
+   * A write the API server refused. Transient answers (conflict, throttling, server error) are
+   * passed on to be retried without touching Ready; anything else (forbidden, invalid) ends in
+   * SecretReady=False with the HTTP status and the fields named, never the values.
+   */
+  static RuntimeException refused(String secretName, KubernetesClientException e) {
+    return refused("Secret", secretName, e);
+  }
+
+  /** The same for another kind the integration writes beside its Secret. */
+  static RuntimeException refused(String kind, String name, KubernetesClientException e) {
+    if (Failures.isControlPlaneBlip(e)) {
+      return e;
+    }
+    StatusDetails details = e.getStatus() == null ? null : e.getStatus().getDetails();
+    String fields =
+        details == null || details.getCauses() == null || details.getCauses().isEmpty()
+            ? ""
+            : " (fields: "
+                + String.join(
+                    ", ",
+                    details.getCauses().stream()
+                        .map(c -> c.getField() == null ? "?" : c.getField())
+                        .distinct()
+                        .toList())
+                + ")";
+    String reason = e.getStatus() == null ? null : e.getStatus().getReason();
+    return StepFailure.permanent(
+        SECRET_READY,
+        Reasons.SECRET_WRITE_FAILED,
+        "the API server refused to write "
+            + kind
+            + " \""
+            + name
+            + "\": HTTP "
+            + e.getCode()
+            + (reason == null ? "" : " " + reason)
+            + fields);
+  }
+}

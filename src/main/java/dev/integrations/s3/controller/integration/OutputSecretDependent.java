@@ -1,0 +1,256 @@
+package dev.integrations.s3.controller.integration;
+
+import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.informers.Interning;
+import dev.integrations.s3.informers.OwnedFields;
+import dev.integrations.s3.informers.PrunedItemStore;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
+import dev.integrations.s3.status.Reasons;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resolved-config Secret as a JOSDK dependent resource: created and updated with server-side
+ * apply (SSA: only the fields we own are compared and written; labels and annotations others add
+ * stay), owned by the integration (so Kubernetes' garbage collector deletes it), and cached by an
+ * informer that sees only Secrets carrying our managed-by label — never the other Secrets of a
+ * namespace.
+ *
+ * <p>Standalone rather than in a managed workflow: the reconciler calls it explicitly after the
+ * decision found no conflict, with the desired Secret put into the context, and reads its outcome
+ * for Events and status.
+ */
+final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret, S3Integration> {
+  /** The label selector of the informer: our output Secrets only (not our records). */
+  static final String SELECTOR =
+      ResolvedConfigSecret.MANAGED_BY_LABEL
+          + "="
+          + ResolvedConfigSecret.MANAGED_BY
+          + ","
+          + ResolvedConfigSecret.INTEGRATION_LABEL;
+
+  private static final String DESIRED = OutputSecretDependent.class.getName() + ".desired";
+
+  private final SecretFights fights;
+
+  /**
+   * @param namespaces the operator's watched namespaces (empty: all)
+   */
+  OutputSecretDependent(SecretFights fights, java.util.Set<String> namespaces) {
+    super(Secret.class, "output-secrets");
+    this.fights = fights;
+    configureWith(
+        new KubernetesDependentResourceConfigBuilder<Secret>()
+            .withKubernetesDependentInformerConfig(
+                InformerConfiguration.builder(Secret.class)
+                    .withName("output-secrets")
+                    .withLabelSelector(SELECTOR)
+                    // no managedFields: OwnedFields matches without them
+                    .withItemStore(
+                        PrunedItemStore.ifOneInformer(
+                            namespaces, () -> new PrunedItemStore<>(Interning::secret)))
+                    .build())
+            .build());
+  }
+
+  /** Index of the cached output Secrets by the UIDs of their owners. */
+  private static final String OWNER_INDEX = "owner-uid";
+
+  /** The informer, created once for the reconciler's event sources. */
+  InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
+    InformerEventSource<Secret, S3Integration> informer = eventSource(context).orElseThrow();
+    informer.addIndexers(Map.of(OWNER_INDEX, OutputSecretDependent::ownerUids));
+    return informer;
+  }
+
+  /** The UIDs of an object's owners: the index both dependents find their objects by. */
+  static List<String> ownerUids(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null
+        ? List.of()
+        : object.getMetadata().getOwnerReferences().stream()
+            .map(r -> r.getUid())
+            .filter(java.util.Objects::nonNull)
+            .toList();
+  }
+
+  /**
+   * The desired object with an annotation map of its own: JOSDK adds its bookkeeping annotation to
+   * it.
+   */
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withOwnAnnotations(T copy) {
+    copy.getMetadata()
+        .setAnnotations(
+            new HashMap<>(
+                copy.getMetadata().getAnnotations() == null
+                    ? java.util.Map.of()
+                    : copy.getMetadata().getAnnotations()));
+    return copy;
+  }
+
+  /**
+   * The integration's own output Secret, or empty when there is none.
+   *
+   * @throws StepFailure SecretConflict when a Secret of that name exists and belongs to someone
+   *     else: it is never overwritten
+   */
+  Optional<Secret> observe(S3Integration primary, Context<S3Integration> context, String name) {
+    String ns = primary.getMetadata().getNamespace();
+    Optional<Secret> mine = getSecondaryResource(primary, context);
+    if (mine.isPresent()) {
+      return mine;
+    }
+    // Not ours in the cache. Labelled by us for another integration, or a Secret the informer
+    // does not see (no label): one read by name, only while our Secret does not exist.
+    Secret other =
+        eventSource()
+            .flatMap(es -> es.get(new ResourceID(name, ns)))
+            .orElseGet(() -> context.getClient().secrets().inNamespace(ns).withName(name).get());
+    if (other == null) {
+      return Optional.empty();
+    }
+    if (ResolvedConfigSecret.isOwnedBy(other, primary)) {
+      return Optional.of(other); // our own write, not in the cache yet
+    }
+    throw StepFailure.permanent(
+        SECRET_READY,
+        Reasons.SECRET_CONFLICT,
+        "Secret \""
+            + name
+            + "\" already exists and is not managed by this S3Integration; choose another"
+            + " spec.secretName or remove that Secret");
+  }
+
+  /**
+   * Creates or updates the Secret so that it is {@code desired}; returns what it did.
+   *
+   * @param actual the Secret {@link #observe} found (null: none), so that the write is decided on
+   *     what the decision saw, not on a second look at a cache our own writes may not have reached
+   * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good;
+   *     SecretContested when a second writer keeps changing it (see {@link SecretFights})
+   */
+  Applied write(
+      S3Integration primary, Context<S3Integration> context, Secret desired, Secret actual) {
+    String name = desired.getMetadata().getName();
+    context.managedWorkflowAndDependentResourceContext().put(DESIRED, desired);
+    if (actual == null || !match(actual, primary, context).matched()) {
+      fights.beforeWrite(primary, name, actual); // a loop with a second writer stops here
+    }
+    ReconcileResult<Secret> result;
+    try {
+      result = reconcile(primary, actual, context);
+    } catch (KubernetesClientException e) {
+      throw OutputSecretContent.refused(name, e);
+    }
+    fights.written(primary, name, result.getSingleResource().orElse(null));
+    return switch (result.getSingleOperation()) {
+      case CREATED ->
+          new Applied(
+              SECRET_READY, Applied.Outcome.CREATED, "SecretWritten", "created Secret " + name);
+      case UPDATED ->
+          new Applied(
+              SECRET_READY, Applied.Outcome.UPDATED, "SecretWritten", "updated Secret " + name);
+      default -> Applied.noop(SECRET_READY);
+    };
+  }
+
+  /**
+   * Retires this integration's earlier output Secrets (after a spec.secretName change): their data
+   * and our labels are removed, so no consumer or resolver uses the keys in them any more, and an
+   * annotation names the Secret that replaced them. The owner reference stays: the garbage
+   * collector deletes them with the integration (the operator has no delete on tenant Secrets).
+   */
+  List<Applied> retireOthers(S3Integration primary, Context<S3Integration> context, String name) {
+    String ns = primary.getMetadata().getNamespace();
+    List<Secret> earlier =
+        eventSource().stream()
+            .flatMap(es -> es.byIndex(OWNER_INDEX, primary.getMetadata().getUid()).stream())
+            .filter(s -> ns.equals(s.getMetadata().getNamespace()))
+            .filter(s -> !s.getMetadata().getName().equals(name))
+            .toList();
+    List<Applied> results = new ArrayList<>();
+    for (Secret old : earlier) {
+      String oldName = old.getMetadata().getName();
+      try {
+        context
+            .getClient()
+            .secrets()
+            .inNamespace(ns)
+            .withName(oldName)
+            .edit(
+                s -> {
+                  s.setData(null);
+                  s.setStringData(null);
+                  if (s.getMetadata().getLabels() != null) {
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.MANAGED_BY_LABEL);
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.INTEGRATION_LABEL);
+                    s.getMetadata().getLabels().remove(ResolvedConfigSecret.SCOPE_LABEL);
+                  }
+                  Map<String, String> annotations =
+                      s.getMetadata().getAnnotations() == null
+                          ? new HashMap<>()
+                          : s.getMetadata().getAnnotations();
+                  annotations.put(ResolvedConfigSecret.SUPERSEDED_BY_ANNOTATION, name);
+                  s.getMetadata().setAnnotations(annotations);
+                  return s;
+                });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          continue; // already gone
+        }
+        throw OutputSecretContent.refused(oldName, e);
+      }
+      results.add(
+          new Applied(
+              SECRET_READY,
+              Applied.Outcome.UPDATED,
+              "SecretRetired",
+              "emptied Secret " + oldName + ": the integration writes " + name + " now"));
+    }
+    return results;
+  }
+
+  /** SSA's match on the fields we own, without managedFields (the cache has none). */
+  @Override
+  public Matcher.Result<Secret> match(
+      Secret actual, Secret desired, S3Integration primary, Context<S3Integration> context) {
+    return Matcher.Result.computed(
+        OwnedFields.match(
+            desired,
+            actual,
+            java.util.Collections.singletonList(desired.getData()),
+            java.util.Collections.singletonList(actual.getData())),
+        desired);
+  }
+
+  @Override
+  protected Secret desired(S3Integration primary, Context<S3Integration> context) {
+    Secret desired =
+        context.managedWorkflowAndDependentResourceContext().getMandatory(DESIRED, Secret.class);
+    return withOwnAnnotations(new SecretBuilder(desired).build());
+  }
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      S3Integration primary, Context<S3Integration> context) {
+    return new ResourceID(
+        IntegrationModel.secretName(primary), primary.getMetadata().getNamespace());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.integrations.s3.controller.integration;
+
+import dev.integrations.s3.controller.common.Events;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns what the appliers did into Events and metrics, so that neither is written inline: every
+ * write to the storage or the Secret is one Event, and no Event is written for a no-op.
+ */
+final class Reporter {
+  /** Prometheus: s3_operator_verifications_total{result=Verified|NoSuchBucket|...}. */
+  static final String VERIFICATIONS_METRIC = "s3.operator.verifications";
+
+  /** Prometheus: s3_operator_writes_total{step,outcome}: writes to MinIO and to Secrets. */
+  static final String WRITES_METRIC = "s3.operator.writes";
+
+  private static final Set<String> WARNINGS = Set.of("AccessWithdrawn");
+
+  private final Events events;
+  private final MeterRegistry registry;
+
+  Reporter(Events events, MeterRegistry registry) {
+    this.events = events;
+    this.registry = registry;
+  }
+
+  void applied(HasMetadata resource, List<Applied> results) {
+    for (Applied a : results) {
+      if (a.outcome() == Applied.Outcome.NOOP) {
+        continue;
+      }
+      if (a.event() == null) {
+        // the operator's own bookkeeping: counted, but no Event in the tenant's namespace
+      } else if (WARNINGS.contains(a.event())) {
+        events.warning(resource, a.event(), a.message());
+      } else {
+        events.normal(resource, a.event(), a.message());
+      }
+      Counter.builder(WRITES_METRIC)
+          .description("Writes to MinIO and to output Secrets, by step and outcome")
+          .tag("step", a.type())
+          .tag("outcome", a.outcome().name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry)
+          .increment();
+    }
+  }
+
+  void verified(String result) {
+    Counter.builder(VERIFICATIONS_METRIC)
+        .description("Verifications with the issued credentials, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+}

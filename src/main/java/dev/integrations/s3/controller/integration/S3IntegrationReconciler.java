@@ -1,0 +1,409 @@
+package dev.integrations.s3.controller.integration;
+
+import dev.integrations.s3.api.v1alpha1.ApiGroup;
+import dev.integrations.s3.api.v1alpha1.BucketStatus;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.controller.common.Announcer;
+import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.Failures;
+import dev.integrations.s3.controller.common.InputSecrets;
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.informers.SpecOrAnnotationsChanged;
+import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.secret.SecretKeys;
+import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.status.Statuses;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.minio.MinioAdminFactory;
+import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.verify.AccessProber;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an S3Integration into a working, verified connection. A thin coordinator of one reconcile:
+ * {@link IntegrationModel} (what is wanted) → {@link Observer} (what is there: reads only) → {@link
+ * Decider} (pure: a conflict or the writes in order) → appliers (the output Secret, the MinIO user,
+ * the MinIO policy) → {@link Verifier} → {@link IntegrationStatus}. See DESIGN.md beside this
+ * class.
+ *
+ * <p>Permanent problems end in Ready=False and wait for an input change or the next verification;
+ * transient storage failures are retried with backoff (without limit); Kubernetes API conflicts and
+ * server errors are retried without touching the status, since consumers do not feel them.
+ */
+@ControllerConfiguration(
+    name = S3IntegrationReconciler.NAME,
+    finalizerName = ApiGroup.FINALIZER,
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SpecOrAnnotationsChanged.class))
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 2000,
+    intervalMultiplier = 2,
+    maxInterval = 120_000)
+public class S3IntegrationReconciler implements Reconciler<S3Integration>, Cleaner<S3Integration> {
+  public static final String NAME = "s3integration";
+
+  /**
+   * How long one reconcile may take before it gives up and retries later: a storage that answers
+   * slowly holds a reconcile thread for this long at most (plus one call's timeout), never for
+   * hours, so integrations on other storage keep their threads.
+   */
+  static final Duration BUDGET = Duration.ofMinutes(2);
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3IntegrationReconciler.class);
+
+  private final OperatorConfig config;
+  private final Conditions conditions;
+  private final Announcer announcer;
+  private final Reporter reporter;
+  private final MinioAdminFactory adminFactory;
+  private final AccessProber prober;
+  private final Verifier verifier;
+  private final Clock clock;
+  private final SecretFights fights;
+  private final KeyAges keyAges;
+  private final OutputSecretDependent outputSecrets;
+  private final TrustStoreDependent trustStores;
+  private final IntegrationCleanup cleanup;
+  private final VerificationClock verifications = new VerificationClock();
+  private final OwnershipRecords records;
+  private volatile IntegrationEventSources sources;
+  private volatile StoreLookup stores;
+  private volatile Observer observer;
+  private volatile StorageConnections connections;
+
+  public S3IntegrationReconciler(
+      OperatorConfig config,
+      Conditions conditions,
+      Events events,
+      MinioAdminFactory adminFactory,
+      AccessProber prober,
+      Clock clock,
+      MeterRegistry registry) {
+    this.config = config;
+    this.conditions = conditions;
+    this.clock = clock;
+    this.fights = new SecretFights(clock);
+    this.keyAges = new KeyAges(registry, clock);
+    this.outputSecrets = new OutputSecretDependent(fights, config.watchNamespaces());
+    this.trustStores = new TrustStoreDependent(config.watchNamespaces());
+    this.announcer = new Announcer(events);
+    this.reporter = new Reporter(events, registry);
+    this.adminFactory = adminFactory;
+    this.prober = prober;
+    this.verifier = new Verifier(prober);
+    this.records = new OwnershipRecords(config.operatorNamespace());
+    this.cleanup = new IntegrationCleanup(events, reporter, records, registry);
+  }
+
+  @Override
+  public List<EventSource<?, S3Integration>> prepareEventSources(
+      EventSourceContext<S3Integration> context) {
+    sources =
+        new IntegrationEventSources(
+            context, outputSecrets, trustStores, records, config.watchNamespaces());
+    stores = sources.storeResolver();
+    connections = new StorageConnections(new InputSecrets(context.getClient()), adminFactory);
+    observer = new Observer(connections, prober);
+    return sources.all();
+  }
+
+  @Override
+  public UpdateControl<S3Integration> reconcile(
+      S3Integration resource, Context<S3Integration> context) {
+    S3IntegrationStatus previous =
+        Optional.ofNullable(resource.getStatus()).orElseGet(S3IntegrationStatus::new);
+    IntegrationStatus status = new IntegrationStatus(conditions, resource, previous);
+    if (isPaused(resource)) {
+      status.paused();
+      return finish(resource, previous, status.build(), null);
+    }
+    if (!Objects.equals(previous.getObservedGeneration(), resource.getMetadata().getGeneration())) {
+      sources.triggerScopePeers(resource); // new or edited: its scope may have changed
+    }
+    Duration next = config.defaultVerificationInterval();
+    Instant deadline = Instant.now(clock).plus(BUDGET);
+    try {
+      ResolvedStore store = stores.resolve(resource);
+      IntegrationModel model =
+          IntegrationModel.from(
+              resource,
+              store,
+              stores.access(store, resource),
+              name -> sources.policy(resource, name),
+              config);
+      status.describe(model);
+      next = model.interval();
+      Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
+      if (scope.isPresent()) {
+        throw scope.get();
+      }
+      Optional<OwnershipRecord> record =
+          model.managed()
+              ? records.find(context.getClient(), store.id(), model.userName())
+              : Optional.empty();
+      Optional<Decision.Conflict> refused = Decider.admission(model, record);
+      if (refused.isPresent()) {
+        throw refused.get().failure(); // before any read of the storage
+      }
+      StorageConnections.Connection connection = observer.connect(model);
+      Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
+      ConfigMap trustStore =
+          connection.caPem() == null // a conflict stops us here, before any write
+              ? null
+              : trustStores.observe(resource, context, model.secretName()).orElse(null);
+      Instant now = Instant.now(clock);
+      // when it was last verified: remembered, or recorded in status (after a restart)
+      String uid = resource.getMetadata().getUid();
+      S3IntegrationStatus schedule = verifications.forScheduling(uid, previous);
+      Long generation = resource.getMetadata().getGeneration();
+      // A verification due now proves the probed key with its first request: no separate
+      // authentication for it, unless the last probe found that key rejected.
+      boolean probeProvesKey =
+          Decider.verificationDue(schedule, generation, now, model, false)
+              && !verifications.keyRejected(uid);
+      Observation seen = observer.observe(model, connection, output, record, probeProvesKey);
+      within(deadline, "reading the storage");
+      Decision decision =
+          model.managed()
+              ? Decider.managed(model, seen, schedule, generation, now, SecretKeys::generate)
+              : Decider.validateOnly(model, seen, connection.keys(), schedule, generation, now);
+      if (decision instanceof Decision.Conflict c) {
+        throw c.failure();
+      }
+      Decision.Plan plan = (Decision.Plan) decision;
+      LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
+      apply(
+          resource, context, model, connection, seen.output(), trustStore, plan, status, deadline);
+      if (plan.withdrawn() != null) {
+        throw plan.withdrawn().failure(); // access taken away; the integration stops here
+      }
+      Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
+      if (plan.verify()) {
+        List<BucketStatus> buckets;
+        try {
+          buckets = verifier.probe(model, connection, plan, deadline);
+        } catch (StepFailure f) {
+          if (Reasons.CREDENTIALS_REJECTED.equals(f.reason)) {
+            verifications.rejected(uid); // the next reconcile authenticates before deciding
+          }
+          throw f;
+        }
+        verifications.verified(uid, now);
+        status.verified(buckets);
+        reporter.verified(status.access());
+        publicEndpoint.ifPresent(
+            p -> status.publicEndpoint(verifier.checkPublic(p, model, connection, plan, deadline)));
+      } else {
+        status.access();
+      }
+      if (publicEndpoint.isEmpty()) {
+        status.publicEndpoint(null);
+      }
+      S3IntegrationStatus desired = status.build();
+      Duration wait =
+          Verifier.untilNext(
+              verifications.forScheduling(resource.getMetadata().getUid(), desired),
+              model.interval(),
+              now);
+      if (plan.wakeAt() != null) {
+        // an overlap ends or a rotation is due before the next verification
+        Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
+        wait = rotation.compareTo(wait) < 0 ? rotation : wait;
+      }
+      keyAges.observe(resource, plan.record());
+      return finish(resource, previous, desired, wait);
+    } catch (StepFailure f) {
+      if (f.retry) {
+        throw f; // retried with backoff; updateErrorStatus records the reason
+      }
+      status.failed(f);
+      Duration contested = fights.retryIn(resource);
+      if (contested != null && contested.compareTo(next) < 0) {
+        next = contested; // restore once the other writer had its window
+      }
+      return finish(resource, previous, status.build(), next);
+    }
+  }
+
+  /** Carries out the plan, in order, and reports each write. */
+  private void apply(
+      S3Integration resource,
+      Context<S3Integration> context,
+      IntegrationModel model,
+      StorageConnections.Connection connection,
+      Secret output,
+      ConfigMap trustStore,
+      Decision.Plan plan,
+      IntegrationStatus status,
+      Instant deadline) {
+    List<Applied> results = new ArrayList<>();
+    try {
+      for (Change action : plan.actions()) {
+        within(deadline, "before " + action.getClass().getSimpleName());
+        if (action instanceof Change.WriteRecord r) {
+          results.add(
+              r.update()
+                  ? records.update(context.getClient(), r.record())
+                  : records.write(context.getClient(), r.record()));
+        } else if (action instanceof Change.WriteSecret) {
+          results.add(
+              outputSecrets.write(
+                  resource,
+                  context,
+                  OutputSecretContent.build(
+                      resource, model, connection, plan, config.consumerMountPath()),
+                  output));
+          results.addAll(
+              trustStores.apply(
+                  resource, context, model.secretName(), connection.caPem(), trustStore));
+          status.secretWritten();
+        } else if (MinioUserApplier.handles(action)) {
+          results.add(
+              MinioUserApplier.apply(
+                  connection.admin(),
+                  action,
+                  plan.userSecret(),
+                  plan.secretKey(),
+                  model.secretName()));
+        } else {
+          results.add(MinioPolicyApplier.apply(connection.admin(), action));
+        }
+      }
+      if (plan.withdrawn() == null) {
+        // the new identity and Secret are in place: what the integration used before goes
+        results.addAll(outputSecrets.retireOthers(resource, context, model.secretName()));
+        cleanup.retireStale(
+            resource,
+            context.getClient(),
+            model.store().id(),
+            model.userName(),
+            stores,
+            connections,
+            sources,
+            results);
+      }
+    } finally {
+      reporter.applied(resource, results);
+    }
+    if (plan.withdrawn() != null) {
+      return;
+    }
+    if (model.managed()) {
+      status.userReady(model, plan);
+      status.policyApplied(model, plan);
+    } else {
+      status.keysProvided(model, plan);
+    }
+  }
+
+  private UpdateControl<S3Integration> finish(
+      S3Integration resource,
+      S3IntegrationStatus current,
+      S3IntegrationStatus desired,
+      Duration next) {
+    UpdateControl<S3Integration> control;
+    if (Statuses.same(desired, current)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      announcer.announce(resource, current.getConditions(), desired.getConditions());
+      resource.setStatus(desired);
+      control = UpdateControl.patchStatus(resource);
+    }
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<S3Integration> updateErrorStatus(
+      S3Integration resource, Context<S3Integration> context, Exception e) {
+    S3IntegrationStatus current =
+        Optional.ofNullable(resource.getStatus()).orElseGet(S3IntegrationStatus::new);
+    StepFailure step = Failures.cause(e, StepFailure.class);
+    KubernetesClientException api = Failures.cause(e, KubernetesClientException.class);
+    String name = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    if (Failures.cause(e, InterruptedException.class) != null) {
+      // the operator is stopping mid-reconcile: what it saw says nothing about the integration
+      LOG.info("S3Integration {}: interrupted (stopping); nothing recorded", name);
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    if (step == null && api != null && Failures.isControlPlaneBlip(api)) {
+      LOG.info("S3Integration {}: the API server answered HTTP {}; retrying", name, api.getCode());
+      return ErrorStatusUpdateControl.noStatusUpdate(); // consumers feel nothing: Ready stays
+    }
+    if (step == null) {
+      step =
+          StepFailure.permanent(
+              ConditionTypes.READY,
+              Reasons.RECONCILE_ERROR,
+              "reconcile failed (" + Failures.rootType(e) + ")");
+    }
+    LOG.warn(
+        "S3Integration {}: {}: {}; retrying with backoff", name, step.reason, step.getMessage());
+    IntegrationStatus status = new IntegrationStatus(conditions, resource, current);
+    status.failed(step);
+    S3IntegrationStatus desired = status.build();
+    if (Statuses.same(desired, current)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    announcer.announce(resource, current.getConditions(), desired.getConditions());
+    resource.setStatus(desired);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  @Override
+  public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
+    sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
+    fights.forget(resource);
+    keyAges.forget(resource);
+    verifications.forget(resource.getMetadata().getUid());
+    return cleanup.cleanup(resource, context.getClient(), stores, connections, sources);
+  }
+
+  /** Gives up (to retry later) when the reconcile's time is spent. */
+  private void within(Instant deadline, String where) {
+    if (Instant.now(clock).isAfter(deadline)) {
+      throw StepFailure.transientFailure(
+          dev.integrations.s3.status.ConditionTypes.READY,
+          Reasons.RECONCILE_TIMEOUT,
+          "the reconcile took longer than "
+              + BUDGET.toMinutes()
+              + " minutes ("
+              + where
+              + "): the storage answers slowly; retrying with backoff");
+    }
+  }
+
+  private static boolean isPaused(S3Integration r) {
+    Map<String, String> a = r.getMetadata().getAnnotations();
+    return a != null && "true".equals(a.get(ApiGroup.PAUSED_ANNOTATION));
+  }
+}

@@ -1,0 +1,123 @@
+package dev.integrations.s3.controller.integration;
+
+import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.status.ConditionTypes;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.store.StoreAccess;
+import dev.integrations.s3.store.StoreSpecs;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Which store an integration uses and what it allows the integration's namespace, from the
+ * informers' caches. References never cross namespaces: an S3Store is looked up in the
+ * integration's own namespace; a ClusterS3Store is the only way out, and its rules decide.
+ */
+final class StoreLookup {
+  private final String operatorNamespace;
+  private final Function<String, Optional<ClusterS3Store>> clusterStores;
+  private final BiFunction<String, String, Optional<S3Store>> stores;
+  private final Function<String, Map<String, String>> namespaceLabels;
+
+  StoreLookup(
+      String operatorNamespace,
+      Function<String, Optional<ClusterS3Store>> clusterStores,
+      BiFunction<String, String, Optional<S3Store>> stores,
+      Function<String, Map<String, String>> namespaceLabels) {
+    this.operatorNamespace = operatorNamespace;
+    this.clusterStores = clusterStores;
+    this.stores = stores;
+    this.namespaceLabels = namespaceLabels;
+  }
+
+  /**
+   * The store the integration references.
+   *
+   * <p>A store being deleted still serves its integrations: its deletion waits for them (a
+   * finalizer), so pending decommissioning never cuts consumers off.
+   *
+   * @throws StepFailure StoreNotFound when it does not exist
+   */
+  ResolvedStore resolve(S3Integration i) {
+    StoreRef ref = i.getSpec() == null ? null : i.getSpec().getStoreRef();
+    if (ref == null || ref.getName() == null) {
+      throw StepFailure.permanent(
+          ConditionTypes.READY, Reasons.INVALID_SPEC, "storeRef.name is required");
+    }
+    String ns = i.getMetadata().getNamespace();
+    Optional<ResolvedStore> found =
+        ref.getKind() == StoreKind.S3Store
+            ? stores
+                .apply(ns, ref.getName())
+                .filter(s -> s.getSpec() != null)
+                .map(s -> new ResolvedStore(StoreKind.S3Store, ref.getName(), ns, s.getSpec(), ns))
+            : clusterStores
+                .apply(ref.getName())
+                .filter(s -> s.getSpec() != null)
+                .map(
+                    s ->
+                        new ResolvedStore(
+                            StoreKind.ClusterS3Store,
+                            ref.getName(),
+                            null,
+                            s.getSpec(),
+                            operatorNamespace));
+    ResolvedStore store =
+        found.orElseThrow(
+            () ->
+                StepFailure.permanent(
+                    ConditionTypes.READY,
+                    Reasons.STORE_NOT_FOUND,
+                    (ref.getKind() == StoreKind.S3Store
+                        ? "S3Store \"" + ref.getName() + "\" not found in this namespace"
+                        : "ClusterS3Store \"" + ref.getName() + "\" not found")));
+    List<String> problems = StoreSpecs.problems(store.kind(), store.spec());
+    if (!problems.isEmpty()) {
+      throw StepFailure.permanent(
+          ConditionTypes.READY,
+          Reasons.INVALID_SPEC,
+          store.id() + " is invalid: " + String.join("; ", problems));
+    }
+    return store;
+  }
+
+  /**
+   * The store a record names ({@code ClusterS3Store/<name>} or {@code S3Store/<ns>/<name>}), if it
+   * still exists.
+   */
+  Optional<ResolvedStore> byId(String id) {
+    String[] parts = id.split("/");
+    if (parts.length == 2 && parts[0].equals(StoreKind.ClusterS3Store.name())) {
+      return clusterStores
+          .apply(parts[1])
+          .filter(s -> s.getSpec() != null)
+          .map(
+              s ->
+                  new ResolvedStore(
+                      StoreKind.ClusterS3Store, parts[1], null, s.getSpec(), operatorNamespace));
+    }
+    if (parts.length == 3 && parts[0].equals(StoreKind.S3Store.name())) {
+      return stores
+          .apply(parts[1], parts[2])
+          .filter(s -> s.getSpec() != null)
+          .map(
+              s -> new ResolvedStore(StoreKind.S3Store, parts[2], parts[1], s.getSpec(), parts[1]));
+    }
+    return Optional.empty();
+  }
+
+  /** What the store allows the integration's namespace. */
+  StoreAccess access(ResolvedStore store, S3Integration i) {
+    return StoreAccess.of(
+        store.kind(), store.spec(), namespaceLabels.apply(i.getMetadata().getNamespace()));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.integrations.s3.informers;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.function.Consumer;
+
+/**
+ * An informer cache that drops {@code metadata.managedFields} from what it keeps, and whatever else
+ * its pruner drops. The operator never reads managedFields of what these caches hold (status and
+ * finalizers go out as patches; an update that omits managedFields leaves the server's as they
+ * are), and they were the largest part of the heap: with server-side apply every object carries a
+ * tree of field paths per manager ({@code scripts/bench}, histogram at 2,000 integrations: 14,657
+ * ManagedFieldsEntry and 311,000 LinkedHashMaps).
+ *
+ * <p>The pruner changes the object the informer has just read, before it is cached and handed to
+ * the event handlers: only an informer whose handlers and readers need no more than what is left
+ * may use one.
+ */
+public final class PrunedItemStore<V extends HasMetadata> extends BasicItemStore<V> {
+  private final Consumer<V> pruner;
+
+  public PrunedItemStore() {
+    this(Interning::metadata);
+  }
+
+  /** The integration controller's cache: whole integrations, with their common strings shared. */
+  public static PrunedItemStore<S3Integration> integrations() {
+    return new PrunedItemStore<>(Interning::integration);
+  }
+
+  /**
+   * {@code store}'s result when the informer it is for runs alone, else null (fabric8's own store
+   * in each informer). JOSDK runs one informer per namespace when an informer spans several (the
+   * operator's WATCH_NAMESPACES), and hands every one of them the configured ItemStore instance:
+   * shared, each informer would list the others' objects as its own (so the cache holds every
+   * object once per namespace) and, when it lists again, remove them.
+   *
+   * @param namespaces the informer's namespaces: empty, or JOSDK's all-namespaces marker, when it
+   *     is one informer over all of them
+   */
+  public static <V extends HasMetadata> PrunedItemStore<V> ifOneInformer(
+      java.util.Set<String> namespaces, java.util.function.Supplier<PrunedItemStore<V>> store) {
+    return namespaces.size() <= 1 ? store.get() : null;
+  }
+
+  public PrunedItemStore(Consumer<V> pruner) {
+    super(Cache::metaNamespaceKeyFunc);
+    this.pruner = pruner;
+  }
+
+  @Override
+  public V put(String key, V obj) {
+    if (obj.getMetadata() != null) {
+      obj.getMetadata().setManagedFields(null);
+    }
+    pruner.accept(obj);
+    return super.put(key, obj);
+  }
+}

@@ -1,0 +1,688 @@
+package dev.integrations.s3.storage.minio;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.HttpClients;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
+import io.minio.Digest;
+import io.minio.S3Escaper;
+import io.minio.Signer;
+import io.minio.Time;
+import io.minio.admin.MinioAdminClient;
+import io.minio.admin.UserInfo;
+import io.minio.http.HttpUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+
+/**
+ * {@link MinioAdmin} on top of minio-java's {@link MinioAdminClient}, plus two signed requests the
+ * library lacks (reading one policy, removing a user's policy mapping).
+ *
+ * <h2>Error mapping</h2>
+ *
+ * minio-admin answers every non-2xx response with {@code RuntimeException("Request failed with
+ * response: " + body)}, where the body is MinIO's JSON error {@code {"Code":..,"Message":..}}. We
+ * parse Code and Message (never pass on the raw body) and map:
+ *
+ * <ul>
+ *   <li>{@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch} → {@link
+ *       StorageException#adminCredentialsInvalid} (names the admin access key, never the secret);
+ *   <li>{@code AccessDenied} → {@link StorageException#adminAccessDenied};
+ *   <li>{@code XMinioMalformedIAMPolicy} (bad JSON, unknown action, …), {@code MalformedPolicy} (no
+ *       Version), {@code XMinioMalformedJSON}, {@code PolicyInvalidName}, {@code EntityTooLarge},
+ *       {@code PolicyTooLarge}, and for {@link #putPolicy} also {@code XMinioAdminInvalidArgument}
+ *       (e.g. an empty Statement list) → {@link StorageException#policyRejected};
+ *   <li>{@code XMinioAdminNoSuchUser}: {@link #user} is empty, {@link #deleteUser} and {@link
+ *       #detachAllPolicies} succeed; {@code XMinioAdminNoSuchPolicy}: {@link #policy} is empty
+ *       ({@code remove-canned-policy} of a missing policy already succeeds on the server);
+ *   <li>requests MinIO will refuse again whatever the timing ({@code XMinioAdminInvalidAccessKey},
+ *       {@code XMinioAdminInvalidSecretKey}, {@code XMinioIAMActionNotAllowed} (e.g. a policy for
+ *       the root user), {@code XMinioAdminInvalidRequest} (e.g. a comma in a policy name to read))
+ *       → reason {@code StorageError}, not transient;
+ *   <li>everything else, including {@code XMinioServerNotInitialized} (503 while the server starts)
+ *       and {@code XMinioIAMPolicyInUse} → {@link StorageException#serverError}, transient;
+ *   <li>{@link IOException} → {@link HttpClients#classify}; an answer we cannot parse and the
+ *       library's crypto exceptions → {@link StorageException#serverError}.
+ * </ul>
+ *
+ * <h2>Server behaviour this relies on (checked against MinIO in the integration test)</h2>
+ *
+ * <ul>
+ *   <li>{@link #createUser} on an existing user replaces its secret key and status but <b>keeps</b>
+ *       its attached policies: the policy mapping is stored apart from the identity.
+ *   <li>{@link #attachPolicy} ({@code set-user-or-group-policy}) <b>replaces</b> the user's policy
+ *       set.
+ *   <li>{@link #detachAllPolicies} sends {@code set-user-or-group-policy} with an empty {@code
+ *       policyName}, which MinIO treats as "remove the mapping" (the library refuses an empty name,
+ *       so this is a signed request of our own).
+ *   <li>{@link #deletePolicy} of a policy still attached to a user or group is <b>refused</b> with
+ *       {@code XMinioIAMPolicyInUse} (400) and the policy stays; callers detach first. We report it
+ *       as a transient {@code StorageError} naming the policy.
+ * </ul>
+ *
+ * <h2>Encrypted bodies ({@link BodyEncryption})</h2>
+ *
+ * MinIO wants the bodies of {@code add-user} and {@code add-service-account} encrypted with
+ * madmin's format under a key derived from the sending admin's secret key ({@link MadminCrypto});
+ * its decryption accepts any of madmin's algorithm ids. {@link BodyEncryption#PBKDF2} (the default)
+ * sends them as our own signed requests with madmin's PBKDF2-SHA256 variant (id {@code 0x02}, what
+ * MinIO's FIPS builds send): a few milliseconds and kilobytes per call on each side, so no bound on
+ * concurrency. {@link BodyEncryption#ARGON2ID} keeps minio-admin's calls (id {@code 0x00}, 64 MiB
+ * of Argon2id per call on each side, 0.1 to 0.25 s of CPU here, and for {@code add-service-account}
+ * a second Argon2id to decrypt the answer), bounded by {@link Argon2Gate}. Our own {@code
+ * add-service-account} does not decrypt MinIO's answer (the credentials it echoes are the ones we
+ * chose), so the only Argon2id left on that path is the server's encryption of that answer.
+ *
+ * <p>Cost: every other call is one plain signed request. {@link #policy} reads exactly one policy
+ * ({@code info-canned-policy?v=2}), not the whole list.
+ *
+ * <p>Secrets: the admin secret key is held only to sign requests; it is never part of a message,
+ * log line or {@code toString}.
+ */
+public final class MinioAdminClientAdapter implements MinioAdmin {
+
+  /**
+   * How the bodies of {@code add-user} and {@code add-service-account} are encrypted: see the class
+   * comment. Both protect the body with the admin's secret key; they differ in what a guess of that
+   * key costs an attacker holding a captured body, and in what each call costs us and MinIO.
+   */
+  public enum BodyEncryption {
+    /**
+     * madmin's PBKDF2-HMAC-SHA256 (8192 iterations) + AES-256-GCM, sent by our own signed requests:
+     * cheap for both sides. Sound when the admin secret key is random (e.g. 40 generated
+     * characters) and the endpoint speaks TLS.
+     */
+    PBKDF2,
+    /**
+     * madmin's Argon2id (64 MiB) + AES-256-GCM through minio-admin, bounded by {@link Argon2Gate}:
+     * memory-hard, for an admin secret key a human chose.
+     */
+    ARGON2ID
+  }
+
+  /** What {@link #connect(StorageEndpoint, String, String)} uses. */
+  public static final BodyEncryption DEFAULT_BODY_ENCRYPTION = BodyEncryption.PBKDF2;
+
+  private static final String LIBRARY_ERROR_PREFIX = "Request failed with response: ";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final int MAX_MESSAGE = 300;
+  private static final String SERVICE_ACCOUNT_DESCRIPTION =
+      "s3-integration-operator: consumer key of ";
+  private static final int MAX_SERVICE_ACCOUNT_DESCRIPTION = 256;
+
+  static final String NO_SUCH_USER = "XMinioAdminNoSuchUser";
+  static final String NO_SUCH_POLICY = "XMinioAdminNoSuchPolicy";
+  static final String NO_SUCH_SERVICE_ACCOUNT =
+      "XMinioInvalidIAMCredentials"; // "service account is not found"
+  private static final Set<String> CREDENTIALS_INVALID =
+      Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch");
+  private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied");
+  private static final Set<String> POLICY_REJECTED =
+      Set.of(
+          "XMinioMalformedIAMPolicy",
+          "MalformedPolicy",
+          "XMinioMalformedJSON",
+          "MalformedJSON",
+          "PolicyInvalidName",
+          "PolicyTooLarge",
+          "EntityTooLarge");
+  private static final Set<String> REFUSED_REQUEST =
+      Set.of(
+          "XMinioAdminInvalidAccessKey",
+          "XMinioAdminInvalidSecretKey",
+          "XMinioIAMActionNotAllowed",
+          "XMinioInvalidResource",
+          "XMinioAdminInvalidRequest");
+
+  private final MinioAdminClient client;
+  private final OkHttpClient http;
+  private final HttpUrl baseUrl;
+  private final String url;
+  private final String region;
+  private final String adminAccessKey;
+  private final String adminSecretKey;
+  private final BodyEncryption bodyEncryption;
+
+  private MinioAdminClientAdapter(
+      MinioAdminClient client,
+      OkHttpClient http,
+      StorageEndpoint endpoint,
+      String adminAccessKey,
+      String adminSecretKey,
+      BodyEncryption bodyEncryption) {
+    this.client = client;
+    this.bodyEncryption = bodyEncryption;
+    this.http = http;
+    this.url = endpoint.url();
+    this.baseUrl = HttpUtils.getBaseUrl(url);
+    this.region = endpoint.region();
+    this.adminAccessKey = adminAccessKey;
+    this.adminSecretKey = adminSecretKey;
+  }
+
+  /**
+   * An adapter talking to this endpoint with these admin keys, encrypting bodies with {@link
+   * #DEFAULT_BODY_ENCRYPTION}. Connects lazily: nothing is sent until the first call, so bad keys
+   * or an unreachable server show up there.
+   *
+   * @throws StorageException reason TLSError when the endpoint's CA bundle is unusable
+   */
+  public static MinioAdminClientAdapter connect(
+      StorageEndpoint endpoint, String adminAccessKey, String adminSecretKey) {
+    return connect(endpoint, adminAccessKey, adminSecretKey, DEFAULT_BODY_ENCRYPTION);
+  }
+
+  /**
+   * {@link #connect(StorageEndpoint, String, String)} with this body encryption. As a {@link
+   * MinioAdminFactory}: {@code (e, ak, sk) -> MinioAdminClientAdapter.connect(e, ak, sk, choice)}.
+   */
+  public static MinioAdminClientAdapter connect(
+      StorageEndpoint endpoint,
+      String adminAccessKey,
+      String adminSecretKey,
+      BodyEncryption bodyEncryption) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(bodyEncryption, "bodyEncryption");
+    requireText(adminAccessKey, "admin access key");
+    requireText(adminSecretKey, "admin secret key");
+    OkHttpClient http = HttpClients.forEndpoint(endpoint);
+    MinioAdminClient client =
+        MinioAdminClient.builder()
+            .endpoint(endpoint.url())
+            .region(endpoint.region())
+            .credentials(adminAccessKey, adminSecretKey)
+            .httpClient(http)
+            .build();
+    return new MinioAdminClientAdapter(
+        client, http, endpoint, adminAccessKey, adminSecretKey, bodyEncryption);
+  }
+
+  /**
+   * How this adapter encrypts the bodies of {@link #createUser} and {@link #createServiceAccount}.
+   */
+  public BodyEncryption bodyEncryption() {
+    return bodyEncryption;
+  }
+
+  @Override
+  public Optional<MinioUser> user(String accessKey) {
+    requireText(accessKey, "access key");
+    String what = "reading user \"" + accessKey + "\"";
+    try {
+      UserInfo info = invoke(() -> client.getUserInfo(accessKey));
+      return Optional.of(
+          new MinioUser(
+              accessKey,
+              info.status() == UserInfo.Status.ENABLED,
+              splitPolicies(info.policyName())));
+    } catch (MinioError e) {
+      if (NO_SUCH_USER.equals(e.code)) {
+        return Optional.empty();
+      }
+      throw map(what, e, Set.of());
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On an existing user MinIO keeps the attached policies (only the identity — secret key and
+   * status — is replaced). One {@code PUT add-user?accessKey=<ak>} whose body is madmin-go's {@code
+   * AddOrUpdateUserReq} {@code {"secretKey":..,"status":"enabled"}}, encrypted: see the class
+   * comment for the cost of each {@link BodyEncryption}.
+   */
+  @Override
+  public void createUser(String accessKey, String secretKey) {
+    requireText(accessKey, "access key");
+    requireText(secretKey, "secret key");
+    String what = "creating user \"" + accessKey + "\"";
+    if (bodyEncryption == BodyEncryption.PBKDF2) {
+      ObjectNode request = JSON.createObjectNode();
+      request.put("secretKey", secretKey);
+      request.put("status", "enabled");
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("accessKey", accessKey);
+      call(what, Set.of(), () -> signed("PUT", "add-user", query, encrypted(request)));
+      return;
+    }
+    Argon2Gate.shared()
+        .run(
+            () ->
+                call(
+                    what,
+                    Set.of(),
+                    () -> {
+                      client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
+                      return null;
+                    }));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code PUT add-service-account} whose body is madmin-go's {@code AddServiceAccountReq}
+   * ({@code accessKey}, {@code secretKey}, {@code targetUser}, {@code description}, {@code
+   * expiration}), encrypted. MinIO answers with the new credentials encrypted with Argon2id under
+   * the admin's key; with {@link BodyEncryption#PBKDF2} we check the status and do not decrypt that
+   * answer.
+   */
+  @Override
+  public void createServiceAccount(
+      String parent, String accessKey, String secretKey, Instant expiration) {
+    requireText(parent, "parent user");
+    requireText(accessKey, "access key");
+    requireText(secretKey, "secret key");
+    Objects.requireNonNull(expiration, "expiration");
+    String what = "creating service account \"" + accessKey + "\" of \"" + parent + "\"";
+    String description = SERVICE_ACCOUNT_DESCRIPTION + parent;
+    if (description.length() > MAX_SERVICE_ACCOUNT_DESCRIPTION) {
+      // minio-admin's own check, kept for both paths
+      throw new IllegalArgumentException("description must be at most 256 characters long");
+    }
+    ZonedDateTime expires = expiration.atZone(ZoneOffset.UTC);
+    if (bodyEncryption == BodyEncryption.PBKDF2) {
+      ObjectNode request = JSON.createObjectNode();
+      request.put("accessKey", accessKey);
+      request.put("secretKey", secretKey);
+      request.put("targetUser", parent);
+      request.put("description", description);
+      request.put("expiration", expires.format(Time.EXPIRATION_DATE_FORMAT));
+      call(
+          what, Set.of(), () -> signed("PUT", "add-service-account", Map.of(), encrypted(request)));
+      return;
+    }
+    Argon2Gate.shared()
+        .run(
+            () ->
+                call(
+                    what,
+                    Set.of(),
+                    () -> {
+                      client.addServiceAccount(
+                          accessKey, secretKey, parent, null, null, description, expires);
+                      return null;
+                    }));
+  }
+
+  @Override
+  public void deleteServiceAccount(String accessKey) {
+    requireText(accessKey, "access key");
+    deleteIfPresent(
+        "deleting service account \"" + accessKey + "\"",
+        Set.of(NO_SUCH_USER, NO_SUCH_SERVICE_ACCOUNT),
+        () -> {
+          client.deleteServiceAccount(accessKey);
+          return null;
+        });
+  }
+
+  @Override
+  public void deleteUser(String accessKey) {
+    requireText(accessKey, "access key");
+    deleteIfPresent(
+        "deleting user \"" + accessKey + "\"",
+        Set.of(NO_SUCH_USER),
+        () -> {
+          client.deleteUser(accessKey);
+          return null;
+        });
+  }
+
+  /** A delete where an answer with one of {@code absentCodes} means: already gone. */
+  private void deleteIfPresent(String what, Set<String> absentCodes, AdminCall<Void> delete) {
+    try {
+      invoke(delete);
+    } catch (MinioError e) {
+      if (e.code == null || !absentCodes.contains(e.code)) { // Set.of refuses null
+        throw map(what, e, Set.of());
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One signed {@code GET /minio/admin/v3/info-canned-policy?name=<name>&v=2}; returns the
+   * {@code Policy} member of the answer (or the whole answer from a server that sends the bare
+   * document), re-serialized compactly, so compare with {@code PolicyDocument.equivalent}.
+   */
+  @Override
+  public Optional<String> policy(String name) {
+    requireText(name, "policy name");
+    String what = "reading policy \"" + name + "\"";
+    byte[] body;
+    try {
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("name", name);
+      query.put("v", "2");
+      body = invoke(() -> signed("GET", "info-canned-policy", query));
+    } catch (MinioError e) {
+      if (NO_SUCH_POLICY.equals(e.code)) {
+        return Optional.empty();
+      }
+      throw map(what, e, Set.of());
+    }
+    try {
+      JsonNode answer = JSON.readTree(body);
+      JsonNode doc = answer != null && answer.has("Policy") ? answer.get("Policy") : answer;
+      if (doc == null || !doc.isObject()) {
+        throw StorageException.serverError(
+            "MinIO at " + url + " answered " + what + " with something that is not a policy", null);
+      }
+      return Optional.of(JSON.writeValueAsString(doc));
+    } catch (IOException e) {
+      throw StorageException.serverError(
+          "MinIO at " + url + " answered " + what + " with something that is not JSON", e);
+    }
+  }
+
+  @Override
+  public void putPolicy(String name, String document) {
+    requireText(name, "policy name");
+    requireText(document, "policy document");
+    call(
+        "storing policy \"" + name + "\"",
+        Set.of("XMinioAdminInvalidArgument"),
+        () -> {
+          client.addCannedPolicy(name, document);
+          return null;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>MinIO refuses to delete a policy that is still attached to a user or group ({@code
+   * XMinioIAMPolicyInUse}); that surfaces as a transient {@code StorageError}. Detach first.
+   */
+  @Override
+  public void deletePolicy(String name) {
+    requireText(name, "policy name");
+    call(
+        "deleting policy \"" + name + "\"",
+        Set.of(),
+        () -> {
+          client.removeCannedPolicy(name);
+          return null;
+        });
+  }
+
+  @Override
+  public void attachPolicy(String accessKey, String policyName) {
+    requireText(accessKey, "access key");
+    requireText(policyName, "policy name");
+    call(
+        "attaching policy \"" + policyName + "\" to user \"" + accessKey + "\"",
+        Set.of(),
+        () -> {
+          client.setPolicy(accessKey, false, policyName);
+          return null;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A user that does not exist has no policies: that counts as success.
+   */
+  @Override
+  public void detachAllPolicies(String accessKey) {
+    requireText(accessKey, "access key");
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("policyName", "");
+    query.put("userOrGroup", accessKey);
+    query.put("isGroup", "false");
+    try {
+      invoke(() -> signed("PUT", "set-user-or-group-policy", query));
+    } catch (MinioError e) {
+      if (!NO_SUCH_USER.equals(e.code)) {
+        throw map("detaching the policies of user \"" + accessKey + "\"", e, Set.of());
+      }
+    }
+  }
+
+  // ---- plumbing ----
+
+  @FunctionalInterface
+  private interface AdminCall<T> {
+    T call() throws Exception;
+  }
+
+  /** A MinIO error answer: the parsed code (null when unparseable) and message. */
+  private static final class MinioError extends Exception {
+    final int status;
+    final String code;
+    final String detail;
+
+    MinioError(int status, String code, String detail) {
+      super(code == null ? "unparseable MinIO error" : code, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.detail = detail;
+    }
+  }
+
+  private <T> T call(String what, Set<String> policyCodes, AdminCall<T> c) {
+    try {
+      return invoke(c);
+    } catch (MinioError e) {
+      throw map(what, e, policyCodes);
+    }
+  }
+
+  /**
+   * Runs a library or signed call; transport and crypto failures become {@link StorageException},
+   * MinIO's error answers become {@link MinioError} for the caller to interpret.
+   */
+  private <T> T invoke(AdminCall<T> c) throws MinioError {
+    try {
+      return c.call();
+    } catch (MinioError | StorageException e) {
+      throw e;
+    } catch (JacksonException e) {
+      // Jackson's exceptions are IOExceptions, but they mean "answer not understood", not
+      // "network down". Their messages may quote the answer: keep them out of ours.
+      throw StorageException.serverError(
+          "MinIO at " + url + " sent an answer that could not be parsed", e);
+    } catch (IOException e) {
+      throw HttpClients.classify(e, url);
+    } catch (GeneralSecurityException | InvalidCipherTextException e) {
+      throw StorageException.serverError(
+          "cannot sign or encrypt a request to MinIO at "
+              + url
+              + ": "
+              + e.getClass().getSimpleName(),
+          e);
+    } catch (RuntimeException e) {
+      String m = e.getMessage();
+      if (m != null && m.startsWith(LIBRARY_ERROR_PREFIX)) {
+        throw parseError(-1, m.substring(LIBRARY_ERROR_PREFIX.length()));
+      }
+      throw e;
+    } catch (Exception e) {
+      throw StorageException.serverError(
+          "unexpected failure talking to MinIO at " + url + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static MinioError parseError(int status, String body) {
+    String code = null;
+    String message = null;
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n != null && n.isObject()) {
+        code = text(n, "Code");
+        message = text(n, "Message");
+      }
+    } catch (IOException | RuntimeException e) {
+      // not MinIO's JSON: leave code null, never quote the body
+    }
+    return new MinioError(status, code, message);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      return null;
+    }
+    String s = v.asText().strip().replaceAll("\\p{Cntrl}", " ");
+    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "…" : s;
+  }
+
+  private StorageException map(String what, MinioError e, Set<String> policyCodes) {
+    if (e.code == null) {
+      return StorageException.serverError(
+          "MinIO at "
+              + url
+              + " answered "
+              + what
+              + " with an error that is not a MinIO error response"
+              + (e.status > 0 ? " (HTTP " + e.status + ")" : ""),
+          null);
+    }
+    String detail = e.code + (e.detail == null ? "" : ": " + e.detail);
+    if (CREDENTIALS_INVALID.contains(e.code)) {
+      return StorageException.adminCredentialsInvalid(
+          "MinIO at "
+              + url
+              + " rejected the admin credentials (access key \""
+              + adminAccessKey
+              + "\"): "
+              + detail);
+    }
+    if (ACCESS_DENIED.contains(e.code)) {
+      return StorageException.adminAccessDenied(
+          "MinIO at "
+              + url
+              + " denied "
+              + what
+              + " to the admin access key \""
+              + adminAccessKey
+              + "\" (it needs MinIO admin rights, e.g. the consoleAdmin policy): "
+              + detail);
+    }
+    if (POLICY_REJECTED.contains(e.code) || policyCodes.contains(e.code)) {
+      return StorageException.policyRejected(
+          "MinIO at " + url + " rejected " + what + ": " + detail);
+    }
+    if (REFUSED_REQUEST.contains(e.code)) {
+      return new StorageException(
+          Reasons.STORAGE_ERROR, false, "MinIO at " + url + " refused " + what + ": " + detail);
+    }
+    if ("XMinioIAMPolicyInUse".equals(e.code)) {
+      return StorageException.serverError(
+          "MinIO at "
+              + url
+              + " refused "
+              + what
+              + " because the policy is still attached to a user or group: "
+              + detail,
+          null);
+    }
+    return StorageException.serverError(
+        "MinIO at " + url + " failed " + what + ": " + detail, null);
+  }
+
+  /** The request, as JSON, encrypted for MinIO with madmin's PBKDF2 variant. */
+  private byte[] encrypted(ObjectNode request) throws GeneralSecurityException {
+    byte[] plaintext;
+    try {
+      plaintext = JSON.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      // an object of strings always serializes; never report this as MinIO's answer
+      throw new IllegalStateException("cannot serialize an admin request", e);
+    }
+    try {
+      return MadminCrypto.encrypt(MadminCrypto.Algorithm.PBKDF2_AES_GCM, adminSecretKey, plaintext);
+    } finally {
+      Arrays.fill(plaintext, (byte) 0); // it holds a secret key
+    }
+  }
+
+  private byte[] signed(String method, String command, Map<String, String> query)
+      throws IOException, GeneralSecurityException, MinioError {
+    return signed(method, command, query, "GET".equals(method) ? null : new byte[0]);
+  }
+
+  /**
+   * One signed admin request, the way {@code MinioAdminClient} builds its own: same client, same
+   * Signature V4 signing (the body's SHA-256 signed), query values escaped with {@link S3Escaper}.
+   * Returns the body of a 2xx answer.
+   */
+  private byte[] signed(String method, String command, Map<String, String> query, byte[] body)
+      throws IOException, GeneralSecurityException, MinioError {
+    HttpUrl.Builder ub =
+        baseUrl
+            .newBuilder()
+            .addEncodedPathSegments(S3Escaper.encodePath("minio/admin/v3/" + command));
+    query.forEach((k, v) -> ub.addEncodedQueryParameter(S3Escaper.encode(k), S3Escaper.encode(v)));
+    HttpUrl target = ub.build();
+    String sha = body == null ? Digest.ZERO_SHA256_HASH : Digest.sha256Hash(body, body.length);
+    Request request =
+        new Request.Builder()
+            .url(target)
+            .header("Host", HttpUtils.getHostHeader(target))
+            .header("Accept-Encoding", "identity")
+            .header("x-amz-date", ZonedDateTime.now(Time.UTC).format(Time.AMZ_DATE_FORMAT))
+            .header("x-amz-content-sha256", sha)
+            .method(method, body == null ? null : RequestBody.create(body, OCTET_STREAM))
+            .build();
+    request = Signer.signV4S3(request, region, adminAccessKey, adminSecretKey, sha);
+    try (Response response = http.newCall(request).execute()) {
+      ResponseBody rb = response.body();
+      if (response.isSuccessful()) {
+        return rb.bytes();
+      }
+      throw parseError(response.code(), readLimited(rb));
+    }
+  }
+
+  private static String readLimited(ResponseBody rb) throws IOException {
+    try (InputStream in = rb.byteStream()) {
+      return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static List<String> splitPolicies(String policyName) {
+    if (policyName == null || policyName.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(policyName.split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static void requireText(String s, String what) {
+    if (s == null || s.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.integrations.s3.storage.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
+import dev.integrations.s3.storage.minio.MinioAdminClientAdapter.BodyEncryption;
+import dev.integrations.s3.testing.Endpoints;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Answers a real MinIO rarely gives on demand (server still starting, a proxy's HTML page, garbage
+ * with status 200), served by a local HTTP stub, through both the library's and our own requests.
+ */
+class MinioAdminClientAdapterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private HttpServer server;
+  private final AtomicInteger status = new AtomicInteger(200);
+  private final AtomicReference<String> body = new AtomicReference<>("{}");
+  private final List<Received> requests = new CopyOnWriteArrayList<>();
+  private MinioAdmin admin;
+  private MinioAdmin argon2;
+
+  record Received(
+      String method, String path, String query, String contentSha256, String auth, byte[] body) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          byte[] received = ex.getRequestBody().readAllBytes();
+          requests.add(
+              new Received(
+                  ex.getRequestMethod(),
+                  ex.getRequestURI().getRawPath(),
+                  ex.getRequestURI().getRawQuery(),
+                  ex.getRequestHeaders().getFirst("x-amz-content-sha256"),
+                  ex.getRequestHeaders().getFirst("Authorization"),
+                  received));
+          byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status.get(), b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        });
+    server.start();
+    StorageEndpoint ep =
+        Endpoints.of("127.0.0.1", server.getAddress().getPort(), false, "us-east-1");
+    admin = MinioAdminClientAdapter.connect(ep, "admin-ak", "admin-sk-do-not-print");
+    argon2 =
+        MinioAdminClientAdapter.connect(
+            ep, "admin-ak", "admin-sk-do-not-print", BodyEncryption.ARGON2ID);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void serverNotInitializedIsTransientStorageError() {
+    answer(
+        503,
+        "{\"Code\":\"XMinioServerNotInitialized\",\"Message\":\"Server not initialized yet,"
+            + " please try again.\"}");
+    for (StorageException e :
+        new StorageException[] {
+          thrown(() -> admin.user("someone")), // library request
+          thrown(() -> admin.policy("p")), // own signed request
+          thrown(() -> admin.detachAllPolicies("someone"))
+        }) {
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.getMessage()).contains("XMinioServerNotInitialized");
+    }
+  }
+
+  @Test
+  void nonMinioErrorBodyIsNeverQuoted() {
+    answer(502, "<html>Bad Gateway for request with secret=ECHOED-REQUEST-DATA</html>");
+    StorageException lib = thrown(() -> admin.putPolicy("p", "{\"Version\":\"2012-10-17\"}"));
+    StorageException own = thrown(() -> admin.policy("p"));
+    for (StorageException e : new StorageException[] {lib, own}) {
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.getMessage())
+          .contains("not a MinIO error response")
+          .doesNotContain("ECHOED-REQUEST-DATA")
+          .doesNotContain("admin-sk-do-not-print");
+    }
+    assertThat(own.getMessage()).contains("HTTP 502");
+  }
+
+  @Test
+  void unparseableSuccessIsAServerErrorNotAnUnreachableEndpoint() {
+    answer(200, "this is not json ECHOED");
+    for (StorageException e :
+        new StorageException[] {thrown(() -> admin.user("u")), thrown(() -> admin.policy("p"))}) {
+      assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.getMessage()).doesNotContain("ECHOED");
+    }
+  }
+
+  @Test
+  void errorMessagesAreBoundedAndSingleLine() {
+    answer(
+        500, "{\"Code\":\"InternalError\",\"Message\":\"line1\\nline2" + "x".repeat(1000) + "\"}");
+    StorageException e = thrown(() -> admin.user("u"));
+    assertThat(e.getMessage()).contains("InternalError: line1 line2").doesNotContain("\n");
+    assertThat(e.getMessage().length()).isLessThan(500);
+  }
+
+  @Test
+  void pbkdf2IsTheDefault() {
+    assertThat(((MinioAdminClientAdapter) admin).bodyEncryption()).isEqualTo(BodyEncryption.PBKDF2);
+    assertThat(MinioAdminClientAdapter.DEFAULT_BODY_ENCRYPTION).isEqualTo(BodyEncryption.PBKDF2);
+  }
+
+  @Test
+  void createUserSendsMadminsAddOrUpdateUserReqEncryptedWithPbkdf2() throws Exception {
+    answer(200, "");
+    admin.createUser("app-user_1", "the-user-secret");
+
+    Received r = only();
+    assertThat(r.method()).isEqualTo("PUT");
+    assertThat(r.path()).isEqualTo("/minio/admin/v3/add-user");
+    assertThat(r.query()).isEqualTo("accessKey=app-user_1");
+    assertSigned(r);
+    assertThat(r.body()[32]).as("madmin algorithm id").isEqualTo((byte) 0x02);
+    assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("the-user-secret");
+    JsonNode sent = JSON.readTree(MadminCrypto.decrypt("admin-sk-do-not-print", r.body()));
+    assertThat(sent)
+        .isEqualTo(JSON.readTree("{\"secretKey\":\"the-user-secret\",\"status\":\"enabled\"}"));
+  }
+
+  @Test
+  void createServiceAccountSendsMadminsAddServiceAccountReqEncryptedWithPbkdf2() throws Exception {
+    // MinIO answers with the credentials, Argon2id-encrypted: not decrypted, so not even parsed
+    answer(200, "Argon2id-encrypted credentials");
+    admin.createServiceAccount(
+        "parent-user", "SAKEY123", "sa-secret", Instant.parse("2030-01-02T03:04:05.678Z"));
+
+    Received r = only();
+    assertThat(r.method()).isEqualTo("PUT");
+    assertThat(r.path()).isEqualTo("/minio/admin/v3/add-service-account");
+    assertThat(r.query()).isNull();
+    assertSigned(r);
+    assertThat(r.body()[32]).isEqualTo((byte) 0x02);
+    JsonNode sent = JSON.readTree(MadminCrypto.decrypt("admin-sk-do-not-print", r.body()));
+    assertThat(sent)
+        .isEqualTo(
+            JSON.readTree(
+                "{\"accessKey\":\"SAKEY123\",\"secretKey\":\"sa-secret\","
+                    + "\"targetUser\":\"parent-user\","
+                    + "\"description\":\"s3-integration-operator: consumer key of parent-user\","
+                    + "\"expiration\":\"2030-01-02T03:04:05.678Z\"}"));
+  }
+
+  /** Same reason, transience and MinIO detail through our requests as through minio-admin's. */
+  @Test
+  void encryptedCallsMapErrorsAlikeWithEitherEncryption() {
+    String[][] answers = {
+      {"503", "{\"Code\":\"XMinioServerNotInitialized\",\"Message\":\"not yet\"}"},
+      {"403", "{\"Code\":\"AccessDenied\",\"Message\":\"Access Denied.\"}"},
+      {"403", "{\"Code\":\"SignatureDoesNotMatch\",\"Message\":\"bad signature\"}"},
+      {"400", "{\"Code\":\"XMinioAdminInvalidAccessKey\",\"Message\":\"bad name\"}"},
+      {"400", "{\"Code\":\"XMinioAdminConfigBadJSON\",\"Message\":\"cannot decrypt\"}"},
+      {"502", "<html>Bad Gateway ECHOED-REQUEST-DATA</html>"},
+    };
+    Instant exp = Instant.now().plusSeconds(3600);
+    for (String[] a : answers) {
+      answer(Integer.parseInt(a[0]), a[1]);
+      assertSameMapping(
+          a,
+          thrown(() -> admin.createUser("u-1", "user-secret-ZZ")),
+          thrown(() -> argon2.createUser("u-1", "user-secret-ZZ")));
+      assertSameMapping(
+          a,
+          thrown(() -> admin.createServiceAccount("p", "SA1", "user-secret-ZZ", exp)),
+          thrown(() -> argon2.createServiceAccount("p", "SA1", "user-secret-ZZ", exp)));
+    }
+  }
+
+  private static void assertSameMapping(
+      String[] answer, StorageException ours, StorageException lib) {
+    assertThat(ours.reason()).as(answer[1]).isEqualTo(lib.reason());
+    assertThat(ours.isTransient()).as(answer[1]).isEqualTo(lib.isTransient());
+    // ours may add the HTTP status where MinIO's answer is not a MinIO error
+    assertThat(ours.getMessage()).as(answer[1]).startsWith(lib.getMessage());
+    assertThat(ours.getMessage())
+        .doesNotContain("ECHOED-REQUEST-DATA")
+        .doesNotContain("admin-sk-do-not-print")
+        .doesNotContain("user-secret-ZZ");
+  }
+
+  private Received only() {
+    assertThat(requests).hasSize(1);
+    return requests.get(0);
+  }
+
+  private static void assertSigned(Received r) throws Exception {
+    assertThat(r.contentSha256())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())));
+    assertThat(r.auth())
+        .startsWith("AWS4-HMAC-SHA256 Credential=admin-ak/")
+        .contains("x-amz-content-sha256");
+  }
+
+  private void answer(int code, String text) {
+    status.set(code);
+    body.set(text);
+  }
+
+  private static StorageException thrown(Runnable call) {
+    StorageException e = catchThrowableOfType(StorageException.class, call::run);
+    assertThat(e).as("expected a StorageException").isNotNull();
+    return e;
+  }
+}
