@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OperatorMetrics implements Metrics {
   /** Micrometer name; Prometheus: s3_operator_reconcile_duration_seconds_{bucket,count,sum}. */
-  public static final String RECONCILE_DURATION = "s3.operator.reconcile.duration";
+  public static final String RECONCILE_DURATION = MetricNames.RECONCILE_DURATION;
 
   /** Bucket bounds: sub-second steady state up to the reconcile deadline (2 minutes). */
   static final Duration[] BUCKETS = {
@@ -90,9 +90,9 @@ public final class OperatorMetrics implements Metrics {
         .description(
             "Duration of reconcile and cleanup executions, by kind, operation and outcome"
                 + " (error: the execution threw and is retried)")
-        .tag("kind", kind)
-        .tag("operation", operation)
-        .tag("outcome", outcome)
+        .tag(MetricNames.KIND, kind)
+        .tag(MetricNames.OPERATION, operation)
+        .tag(MetricNames.OUTCOME, outcome)
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * same series; alerts aggregate with {@code max by (kind, namespace, name)}.
  */
 public final class ResourceReadiness implements Collector {
-  public static final String METRIC = "s3_operator_resource_ready";
+  public static final String METRIC = MetricNames.prometheus(MetricNames.RESOURCE_READY);
 
   /** The reason of a resource the operator has not written a Ready condition for yet. */
   public static final String NO_STATUS = "NoStatus";
@@ -77,13 +77,13 @@ public final class ResourceReadiness implements Collector {
     String namespace = resource.getMetadata().getNamespace();
     Labels labels =
         Labels.of(
-            "kind",
+            MetricNames.KIND,
             kind,
-            "namespace",
+            MetricNames.NAMESPACE,
             namespace == null ? "" : namespace,
-            "name",
+            MetricNames.NAME,
             resource.getMetadata().getName(),
-            "reason",
+            MetricNames.REASON,
             ready == null || ready.getReason() == null ? NO_STATUS : ready.getReason());
     double value = ready != null && "True".equals(ready.getStatus()) ? 1 : 0;
     return new GaugeDataPointSnapshot(value, labels, null);

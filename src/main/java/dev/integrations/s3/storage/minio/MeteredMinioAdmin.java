@@ -1,5 +1,6 @@
 package dev.integrations.s3.storage.minio;
 
+import dev.integrations.s3.metrics.MetricNames;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * only; any write in it is visible on a dashboard.
  */
 public final class MeteredMinioAdmin implements MinioAdminFactory {
-  public static final String METRIC = "s3.operator.minio.admin.calls";
+  public static final String METRIC = MetricNames.MINIO_ADMIN_CALLS;
 
   private final MinioAdminFactory delegate;
   private final MeterRegistry registry;
@@ -104,8 +105,8 @@ public final class MeteredMinioAdmin implements MinioAdminFactory {
   private void count(String operation, String outcome) {
     Counter.builder(METRIC)
         .description("MinIO admin API calls by operation and outcome")
-        .tag("operation", operation)
-        .tag("outcome", outcome)
+        .tag(MetricNames.OPERATION, operation)
+        .tag(MetricNames.OUTCOME, outcome)
         .register(registry)
         .increment();
   }
