@@ -6,6 +6,7 @@ import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.integration.S3IntegrationReconciler;
 import dev.integrations.s3.controller.store.ClusterS3StoreReconciler;
 import dev.integrations.s3.controller.store.S3StoreReconciler;
+import dev.integrations.s3.informers.PrimaryCaches;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.metrics.OperatorMetrics;
 import dev.integrations.s3.metrics.ResourceReadiness;
@@ -16,21 +17,21 @@ import dev.integrations.s3.verify.AccessProber;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the Operator with both reconcilers, the same way in production and in tests: tests differ
- * only in the client they pass and, on the mock API server (which has no server-side apply), in
- * turning SSA off.
+ * Builds the Operator with its four controllers (S3AccessPolicy, S3Integration, S3Store and, where
+ * CLUSTER_STORE_CONTROLLER is on, ClusterS3Store), the same way in production and in tests: tests
+ * differ only in the client they pass and, on the mock API server (which has no server-side apply),
+ * in turning SSA off.
  */
 public final class OperatorFactory {
   public static final String LEASE_NAME = OperatorConfig.DEFAULT_LEASE_NAME;
@@ -83,24 +84,22 @@ public final class OperatorFactory {
     Events events = new Events(client, clock);
     MeteredMinioAdmin admins = new MeteredMinioAdmin(adminFactory, registry);
     AccessProber prober = new AccessProber();
+    Set<String> watched = effective.watchNamespaces();
     operator.register(
         new S3AccessPolicyReconciler(conditions, events),
-        namespaces(effective, PrunedItemStore::new));
+        PrimaryCaches.watching(watched, PrunedItemStore::new));
     operator.register(
         new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
-        namespaces(effective, PrunedItemStore::integrations)); // the biggest cache
+        PrimaryCaches.watching(watched, PrunedItemStore::integrations)); // the biggest cache
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober),
-        namespaces(effective, PrunedItemStore::new));
+        PrimaryCaches.watching(watched, PrunedItemStore::new));
     // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched; and one
     // operator in the cluster (shards of a platform turn it off in all releases but one).
     if (effective.clusterStoreController()) {
       operator.register(
           new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
-          o -> {
-            o.watchingAllNamespaces();
-            o.withItemStore(new PrunedItemStore<>());
-          });
+          PrimaryCaches.watching(Set.of(), PrunedItemStore::new));
     }
     return operator;
   }
@@ -154,27 +153,5 @@ public final class OperatorFactory {
             },
             leader -> LOG.info("leader is now {}", leader)),
         false);
-  }
-
-  /**
-   * The namespaces a controller watches, and its cache: a {@link PrunedItemStore}, without
-   * managedFields (the operator never reads them; with server-side apply they are the largest part
-   * of every cached object), when one informer serves them all (see {@link
-   * PrunedItemStore#ifOneInformer}).
-   */
-  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      Consumer<ControllerConfigurationOverrider<R>> namespaces(
-          OperatorConfig config, java.util.function.Supplier<PrunedItemStore<R>> cache) {
-    return o -> {
-      if (config.watchesAllNamespaces()) {
-        o.watchingAllNamespaces();
-      } else {
-        o.settingNamespaces(config.watchNamespaces());
-      }
-      PrunedItemStore<R> store = PrunedItemStore.ifOneInformer(config.watchNamespaces(), cache);
-      if (store != null) {
-        o.withItemStore(store);
-      }
-    };
   }
 }

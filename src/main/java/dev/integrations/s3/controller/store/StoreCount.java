@@ -1,0 +1,56 @@
+package dev.integrations.s3.controller.store;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.store.ResolvedStore;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Optional;
+import java.util.Set;
+
+/** Which integrations count for a store (and keep it), and which store an integration wakes. */
+final class StoreCount {
+  private StoreCount() {}
+
+  /**
+   * The namespaces whose integrations count; empty means all. Every integration in the cluster that
+   * names a ClusterS3Store counts and keeps it, whichever operator serves it: with shards (disjoint
+   * WATCH_NAMESPACES, one CLUSTER_STORE_CONTROLLER), a view of this release's namespaces alone
+   * would let a store in use elsewhere go. An S3Store's users are in its own namespace, which this
+   * release watches.
+   */
+  static Set<String> namespaces(StoreKind kind, OperatorConfig config) {
+    return kind == StoreKind.ClusterS3Store ? Set.of() : config.watchNamespaces();
+  }
+
+  /**
+   * The key of the store an integration counts for ({@link ResolvedStore#id}), or empty: it names
+   * no store, or it is being deleted (it no longer keeps its store).
+   */
+  static Optional<String> countsFor(S3Integration i) {
+    return i.getMetadata().getDeletionTimestamp() == null
+        ? ResolvedStore.idOf(i)
+        : Optional.empty();
+  }
+
+  /**
+   * The store of this kind whose count an integration's change may change: the one it names, being
+   * deleted or not (its deletion lowers the count and may let the store go).
+   */
+  static Set<ResourceID> wakes(StoreKind kind, S3Integration i) {
+    return ResolvedStore.idOf(i).flatMap(key -> primaryOf(kind, key)).stream()
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The store's primary id for a store key, when it is a store of this kind. */
+  static Optional<ResourceID> primaryOf(StoreKind kind, String key) {
+    String[] parts = key.split("/");
+    if (!parts[0].equals(kind.name())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        kind == StoreKind.ClusterS3Store
+            ? new ResourceID(parts[1])
+            : new ResourceID(parts[2], parts[1]));
+  }
+}

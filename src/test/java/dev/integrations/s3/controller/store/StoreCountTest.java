@@ -1,0 +1,108 @@
+package dev.integrations.s3.controller.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Which integrations count for a store (and keep it), and which store an integration's change
+ * wakes.
+ */
+class StoreCountTest {
+
+  /** A ClusterS3Store counts the whole cluster, whatever this release (shard) watches. */
+  @ParameterizedTest(name = "{0} with WATCH_NAMESPACES={1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # kind         | WATCH_NAMESPACES | namespaces that count (empty: all)
+          ClusterS3Store | ''               | ''
+          ClusterS3Store | team-a           | ''
+          ClusterS3Store | team-a,team-b    | ''
+          S3Store        | ''               | ''
+          S3Store        | team-a           | team-a
+          S3Store        | team-a,team-b    | team-a,team-b
+          """)
+  void aClusterStoreCountsTheWholeClusterAnS3StoreTheWatchedNamespaces(
+      StoreKind kind, String watched, String counted) {
+    OperatorConfig config =
+        OperatorConfig.fromEnv(Map.of(OperatorConfig.WATCH_NAMESPACES, watched));
+
+    assertThat(StoreCount.namespaces(kind, config)).isEqualTo(set(counted));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          # case                               | storeRef kind  | storeRef name | deleted | counts for               | wakes ClusterS3Store | wakes S3Store
+          a ClusterS3Store named               | ClusterS3Store | shared        | false   | ClusterS3Store/shared    | shared               | -
+          no kind: a ClusterS3Store            | -              | shared        | false   | ClusterS3Store/shared    | shared               | -
+          an S3Store of its namespace          | S3Store        | own           | false   | S3Store/team-a/own       | -                    | team-a/own
+          being deleted: counts for none       | ClusterS3Store | shared        | true    | -                        | shared               | -
+          S3Store, being deleted               | S3Store        | own           | true    | -                        | -                    | team-a/own
+          no store named                       | -              | -             | false   | -                        | -                    | -
+          """)
+  void anIntegrationCountsForTheStoreItNamesUntilItIsDeleted(
+      String name,
+      StoreKind kind,
+      String storeName,
+      boolean deleted,
+      String countsFor,
+      String wakesCluster,
+      String wakesNamespaced) {
+    S3Integration i = integration(kind, storeName, deleted);
+
+    assertThat(StoreCount.countsFor(i)).isEqualTo(Optional.ofNullable(countsFor));
+    assertThat(StoreCount.wakes(StoreKind.ClusterS3Store, i)).isEqualTo(ids(wakesCluster));
+    assertThat(StoreCount.wakes(StoreKind.S3Store, i)).isEqualTo(ids(wakesNamespaced));
+  }
+
+  private static S3Integration integration(StoreKind kind, String store, boolean deleted) {
+    S3Integration i = new S3Integration();
+    ObjectMetaBuilder meta = new ObjectMetaBuilder().withNamespace("team-a").withName("app");
+    if (deleted) {
+      meta.withDeletionTimestamp("2026-01-01T00:00:00Z");
+    }
+    i.setMetadata(meta.build());
+    S3IntegrationSpec spec = new S3IntegrationSpec();
+    if (store != null) {
+      StoreRef ref = new StoreRef();
+      ref.setKind(kind); // null: the kind left out
+      ref.setName(store);
+      spec.setStoreRef(ref);
+    }
+    i.setSpec(spec);
+    return i;
+  }
+
+  /** {@code name} (cluster-scoped) or {@code namespace/name}; null: none. */
+  private static Set<ResourceID> ids(String id) {
+    if (id == null) {
+      return Set.of();
+    }
+    String[] parts = id.split("/");
+    return Set.of(
+        parts.length == 1 ? new ResourceID(parts[0]) : new ResourceID(parts[1], parts[0]));
+  }
+
+  private static Set<String> set(String csv) {
+    return Arrays.stream(csv.split(",")).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+  }
+}
