@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the operator against the cluster of the current {@code KUBECONFIG} (or the in-cluster
- * service account), with both reconcilers, metrics and health endpoints.
+ * service account), with the controllers of all four kinds, metrics and health endpoints.
  */
 public final class Main {
   private Main() {}

@@ -28,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the Operator with its four controllers (S3AccessPolicy, S3Integration, S3Store and, where
- * CLUSTER_STORE_CONTROLLER is on, ClusterS3Store), the same way in production and in tests: tests
- * differ only in the client they pass and, on the mock API server (which has no server-side apply),
- * in turning SSA off.
+ * Builds the Operator with the controllers of all four kinds (S3AccessPolicy, S3Integration,
+ * S3Store and, unless CLUSTER_STORE_CONTROLLER is off, ClusterS3Store), the same way in production
+ * and in tests: tests differ only in the client they pass and, on the mock API server (which has no
+ * server-side apply), in turning SSA off.
  */
 public final class OperatorFactory {
   public static final String LEASE_NAME = OperatorConfig.DEFAULT_LEASE_NAME;

@@ -19,8 +19,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The resolved-config Secret: the contract with consumers (see DESIGN.md). Pure code: builds the
- * desired Secret, reads the keys back, and decides whether an existing Secret needs a write.
+ * The resolved-config Secret: the contract with consumers (docs/consumers.md; how the operator
+ * writes it: controller/integration/DESIGN.md, "Secrets: what the operator holds"). Pure code:
+ * builds the desired Secret, reads the keys back, and decides whether an existing Secret needs a
+ * write.
  *
  * <p>Labels are exactly ours; the integration's own labels are never copied (GitOps tools would
  * otherwise treat the Secret as theirs and prune it). Labels and annotations other tools add to the

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Condition bookkeeping shared by both reconcilers.
+ * Condition bookkeeping shared by the controllers of all four kinds.
  *
  * <p>{@code lastTransitionTime} changes only when a condition's status flips, so that writing the
  * same state twice yields an equal status, which the reconcilers then do not write at all.

@@ -1,8 +1,8 @@
 package dev.integrations.s3.status;
 
 /**
- * The one vocabulary of CamelCase condition reasons, for both kinds and for the storage errors of
- * {@code minio/} and {@code verify/}. Condition types are in {@link ConditionTypes}.
+ * The one vocabulary of CamelCase condition reasons, for all four kinds and for the storage errors
+ * of {@code storage/} and {@code verify/}. Condition types are in {@link ConditionTypes}.
  */
 public final class Reasons {
   // success
@@ -40,7 +40,7 @@ public final class Reasons {
   public static final String ACCESS_DENIED = "AccessDenied";
   public static final String VERIFICATION_FAILED = "VerificationFailed";
 
-  // the storage (minio/ and verify/ classify their errors with these)
+  // the storage (storage/ and verify/ classify their errors with these)
   public static final String ENDPOINT_UNREACHABLE = "EndpointUnreachable";
   public static final String TLS_ERROR = "TLSError";
   public static final String PUBLIC_ENDPOINT_UNREACHABLE = "PublicEndpointUnreachable";

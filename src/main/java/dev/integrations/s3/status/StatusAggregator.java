@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds the conditions of one resource for one reconcile, for both kinds: the steps a kind is made
+ * Builds the conditions of one resource for one reconcile, for every kind: the steps a kind is made
  * of, each True, False or Unknown with a reason, and {@code Ready} aggregated from them in one
  * place. Ready is True only when every step is True for the current generation; otherwise it
  * carries the reason and message of the first step that is not, or of an obstacle that concerns the

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of the layout (see the root DESIGN notes in each package), checked on the
- * compiled main classes:
+ * The package rules of the layout (why, in the DESIGN.md of controller/integration,
+ * controller/store and informers under src/main/java/dev/integrations/s3), checked on the compiled
+ * main classes:
  *
  * <ul>
  *   <li>one package per controller under {@code controller/}: controllers do not import each other,

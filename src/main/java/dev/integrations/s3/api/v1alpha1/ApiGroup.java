@@ -1,6 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
-/** Names shared by both resources and by the objects the operator writes. */
+/** Names shared by all four kinds and by the objects the operator writes. */
 public final class ApiGroup {
   public static final String GROUP = "s3.integrations.dev";
   public static final String VERSION = "v1alpha1";

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says when a resource's Ready changes (status, reason or message): one log line and one Event,
- * Normal when it becomes True and Warning otherwise. Quiet when nothing changed. For both kinds.
+ * Normal when it becomes True and Warning otherwise. Quiet when nothing changed. For every kind.
  */
 public final class Announcer {
   private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);

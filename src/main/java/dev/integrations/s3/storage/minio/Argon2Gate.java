@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * the operator again after every restart. Sized from the heap: {@code (max heap - 128 MiB) / 96
  * MiB}, at least one: two at the chart's 384 MiB heap.
  *
- * <p>Measured with OperatorUnderLoadIT (50 new users at once, -Xmx384m): unbounded, the operator
+ * <p>Measured with OperatorUnderLoadE2E (50 new users at once, -Xmx384m): unbounded, the operator
  * dies of OutOfMemoryError within seconds; at 72 MiB per call (three at once) it survives but runs
  * a full collection every second; at 96 MiB (two) two full collections in all, and the 50 are Ready
  * as fast (the storage's own Argon2 is the other half of the cost).

@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  * makes the operator touch a user that is not its integration's; narrowing a rule withdraws access;
  * deleting a tenant namespace finishes and cleans up; a store in use is kept.
  */
-class TenantIsolationIT {
+class TenantIsolationE2E {
   static KubernetesClient admin;
   static KubernetesClient alice;
   static OperatorHarness op;
@@ -70,8 +70,8 @@ class TenantIsolationIT {
 
   @BeforeAll
   static void platform() throws IOException {
-    HelmChartIT.helm = HelmChartIT.install();
-    HelmChartIT.helmHome = Files.createDirectories(HelmChartIT.ROOT.resolve("target/helm-home"));
+    HelmChartE2E.helm = HelmChartE2E.install();
+    HelmChartE2E.helmHome = Files.createDirectories(HelmChartE2E.ROOT.resolve("target/helm-home"));
     KubeApiServer kube = KubeApiServer.shared();
     admin = kube.client();
     minio = MinioServer.shared();
@@ -79,7 +79,7 @@ class TenantIsolationIT {
     op = new OperatorHarness(admin, true);
 
     // The chart's tenant roles; kube-controller-manager aggregates them into edit and view.
-    for (HasMetadata o : HelmChartIT.all(HelmChartIT.template(), ClusterRole.class)) {
+    for (HasMetadata o : HelmChartE2E.all(HelmChartE2E.template(), ClusterRole.class)) {
       if (o.getMetadata().getName().endsWith("-edit")
           || o.getMetadata().getName().endsWith("-view")) {
         admin.resource(o).forceConflicts().serverSideApply();

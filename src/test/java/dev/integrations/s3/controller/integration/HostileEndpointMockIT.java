@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * hold up integrations on healthy storage.
  */
 @EnableKubernetesMockClient(crud = true)
-class HostileEndpointIT {
+class HostileEndpointMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * the final line and JSON carry every figure. It asserts the shape, not the speed: the numbers are
  * printed for people, and speed targets live in the full run (README, Performance).
  */
-class BenchQuickIT {
+class BenchQuickE2E {
   static final String LINE =
       "bench: n=20 ratio_to_floor=[0-9.]+ ratio_to_mc=[0-9.]+ steady_writes=[0-9]+"
           + " reads_per_integration=[0-9.]+ fanout_100_s=[0-9.]+ rss_mib_10k=[0-9]+"

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The CLI's arguments, output and exit codes, against the mock API server. */
 @EnableKubernetesMockClient(crud = true)
-class ResolveCommandTest {
+class ResolveCommandMockIT {
   static KubernetesClient client;
   static final String NS = "cli";
 

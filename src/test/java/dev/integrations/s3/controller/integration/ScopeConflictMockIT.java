@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** At most one all-buckets integration and one per bucket in a namespace; the later one waits. */
 @EnableKubernetesMockClient(crud = true)
-class ScopeConflictIT {
+class ScopeConflictMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * scripts/install-promtool}: {@code promtool check rules}, and {@code promtool test rules} with
  * src/test/resources/prometheus/rules-test.yaml, which fires and silences every alert.
  */
-class PromtoolIT {
+class PromtoolE2E {
   static final Path ROOT = InstallScript.root();
   static final Path RULES =
       ROOT.resolve("helm/s3-integration-operator/files/prometheus-rules.yaml");

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * Kubernetes API blips (a 409 on the Secret, a 503) leave Ready as it is.
  */
 @EnableKubernetesMockClient(crud = true)
-class S3IntegrationErrorStatusTest {
+class S3IntegrationErrorStatusMockIT {
   KubernetesClient client;
   S3IntegrationReconciler reconciler;
   S3Integration ready;

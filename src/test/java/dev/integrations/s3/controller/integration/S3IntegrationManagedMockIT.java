@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * policy on the server, and whether the issued keys can read.
  */
 @EnableKubernetesMockClient(crud = true)
-class S3IntegrationManagedIT {
+class S3IntegrationManagedMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * output Secret is emptied, the previous MinIO user and policy are removed once the new ones work.
  */
 @EnableKubernetesMockClient(crud = true)
-class LeftoversIT {
+class LeftoversMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;
@@ -100,7 +100,7 @@ class LeftoversIT {
 
   private boolean reads(String user, String key) {
     try {
-      return S3IntegrationManagedIT.read(minio.s3(user, key), bucket, "a.txt").equals("alpha");
+      return S3IntegrationManagedMockIT.read(minio.s3(user, key), bucket, "a.txt").equals("alpha");
     } catch (Exception e) {
       return false;
     }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * changed reason and deletion; the reconcile histogram has its buckets; and every metric the
  * chart's alerting rules and Grafana dashboard query is one the operator exports.
  */
-class MetricsIT {
+class MetricsE2E {
   static final Path CHART =
       Path.of(System.getProperty("project.basedir", "."), "helm/s3-integration-operator");
   static final String READY = "s3_operator_resource_ready";

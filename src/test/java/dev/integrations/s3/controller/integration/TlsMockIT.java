@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * understands. There is no option that switches certificate checks off.
  */
 @EnableKubernetesMockClient(crud = true)
-class TlsIT {
+class TlsMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static TestCa ca;

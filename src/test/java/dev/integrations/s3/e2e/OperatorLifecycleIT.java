@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * managing a real MinIO: status subresource, finalizer, owner reference, cleanup on deletion and a
  * quiet steady state, as a user would observe them with kubectl and mc.
  */
-class OperatorE2EIT {
+class OperatorLifecycleIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

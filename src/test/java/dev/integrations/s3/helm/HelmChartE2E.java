@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  * more than one replica, namespaced watching, and the CRD copy. When Helm cannot be built the suite
  * fails with the build log; it never skips.
  */
-class HelmChartIT {
+class HelmChartE2E {
   static final Path ROOT = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
   static final Path CHART = ROOT.resolve("helm/s3-integration-operator");
   static final String RELEASE = "s3io";
@@ -393,7 +393,7 @@ class HelmChartIT {
             .orElseThrow(() -> new AssertionError("no PrometheusRule rendered"));
     assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
-    // the spec is the rule file promtool checks (PromtoolIT), unchanged
+    // the spec is the rule file promtool checks (PromtoolE2E), unchanged
     JsonNode file =
         Serialization.yamlMapper()
             .readTree(Files.readString(CHART.resolve("files/prometheus-rules.yaml")));
@@ -414,7 +414,7 @@ class HelmChartIT {
             Serialization.jsonMapper()
                 .readTree(Files.readString(CHART.resolve("files/grafana-dashboard.json"))));
     assertThat(json.path("panels")).isNotEmpty();
-    assertThat(json.findValues("expr")).isNotEmpty(); // MetricsIT checks each against /metrics
+    assertThat(json.findValues("expr")).isNotEmpty(); // MetricsE2E checks each against /metrics
 
     // the sidecar's label is configurable; a typo in the new objects is refused
     assertThat(

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** The S3AccessPolicy reconciler on the fabric8 mock API server (CRUD mode, SSA off). */
 @EnableKubernetesMockClient(crud = true)
-class S3AccessPolicyReconcilerTest {
+class S3AccessPolicyReconcilerMockIT {
   static KubernetesClient client;
   static Operator operator;
   static final String NS = "team-a";

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OutOfMemoryError) on a real kube-apiserver and MinIO: fifty new managed integrations at once, and
  * SIGKILL at random points while integrations are created, changed and deleted.
  */
-class OperatorUnderLoadIT {
+class OperatorUnderLoadE2E {
   static final int COUNT = 50;
   static KubeApiServer kube;
   static KubernetesClient client;
@@ -183,7 +183,7 @@ class OperatorUnderLoadIT {
               () ->
                   !op.alive()
                       || integrations().stream()
-                              .filter(OperatorUnderLoadIT::readyForItsGeneration)
+                              .filter(OperatorUnderLoadE2E::readyForItsGeneration)
                               .count()
                           == COUNT);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -287,7 +287,7 @@ class OperatorUnderLoadIT {
               () -> {
                 List<S3Integration> now = integrations();
                 return now.size() == remaining.size()
-                    && now.stream().allMatch(OperatorUnderLoadIT::readyForItsGeneration);
+                    && now.stream().allMatch(OperatorUnderLoadE2E::readyForItsGeneration);
               });
       double convergeSeconds = (System.nanoTime() - t0) / 1e9;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * presigned URLs fetched from a real MinIO with plain HTTP.
  */
 @EnableKubernetesMockClient(crud = true)
-class LocatorResolverIT {
+class LocatorResolverMinioMockIT {
   static KubernetesClient client;
   static MinioServer minio;
   static MinioAdminClient admin;

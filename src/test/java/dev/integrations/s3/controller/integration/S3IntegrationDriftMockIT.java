@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * they still work; the pause annotation stops all writes; skip-cleanup releases a stuck deletion.
  */
 @EnableKubernetesMockClient(crud = true)
-class S3IntegrationDriftIT {
+class S3IntegrationDriftMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;
@@ -86,7 +86,7 @@ class S3IntegrationDriftIT {
 
   private boolean keyWorks(String k) {
     try {
-      return S3IntegrationManagedIT.read(minio.s3(user, k), bucket, "a.txt").equals("alpha");
+      return S3IntegrationManagedMockIT.read(minio.s3(user, k), bucket, "a.txt").equals("alpha");
     } catch (Exception e) {
       return false;
     }

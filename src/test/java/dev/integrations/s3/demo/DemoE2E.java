@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * the examples to Ready with the production settings and serves a sample locator over a presigned
  * URL. (scripts/demo adds only the build and the binaries' installation around this class.)
  */
-class DemoIT {
+class DemoE2E {
 
   @Test
   void demoBringsTheExamplesToReadyAndServesASampleLocator() throws Exception {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * fixing the input recovers without restarting the operator.
  */
 @EnableKubernetesMockClient(crud = true)
-class S3IntegrationFaultsIT {
+class S3IntegrationFaultsMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

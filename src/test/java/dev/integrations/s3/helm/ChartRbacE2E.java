@@ -61,12 +61,12 @@ import org.junit.jupiter.api.Test;
  * namespace and reads no other's Secrets; and tenants bound to the built-in edit and view roles get
  * the chart's aggregated rules (through kube-controller-manager's aggregation controller).
  */
-class ChartRbacIT {
+class ChartRbacE2E {
 
   @BeforeAll
   static void installHelm() throws IOException {
-    HelmChartIT.helm = HelmChartIT.install();
-    HelmChartIT.helmHome = Files.createDirectories(HelmChartIT.ROOT.resolve("target/helm-home"));
+    HelmChartE2E.helm = HelmChartE2E.install();
+    HelmChartE2E.helmHome = Files.createDirectories(HelmChartE2E.ROOT.resolve("target/helm-home"));
   }
 
   @Test
@@ -74,8 +74,8 @@ class ChartRbacIT {
     KubeApiServer kube = KubeApiServer.shared();
     KubernetesClient admin = kube.client();
     MinioServer minio = MinioServer.shared();
-    kube.createNamespaceNamed(HelmChartIT.NAMESPACE);
-    List<HasMetadata> rendered = HelmChartIT.template("--set", "replicaCount=2");
+    kube.createNamespaceNamed(HelmChartE2E.NAMESPACE);
+    List<HasMetadata> rendered = HelmChartE2E.template("--set", "replicaCount=2");
     for (Class<? extends HasMetadata> type :
         List.of(
             ServiceAccount.class,
@@ -83,17 +83,18 @@ class ChartRbacIT {
             ClusterRoleBinding.class,
             Role.class,
             RoleBinding.class)) {
-      for (HasMetadata o : HelmChartIT.all(rendered, type)) {
+      for (HasMetadata o : HelmChartE2E.all(rendered, type)) {
         admin.resource(o).forceConflicts().serverSideApply();
       }
     }
-    String serviceAccount = HelmChartIT.one(rendered, ServiceAccount.class).getMetadata().getName();
+    String serviceAccount =
+        HelmChartE2E.one(rendered, ServiceAccount.class).getMetadata().getName();
 
     Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
     config.setImpersonateUsername(
-        "system:serviceaccount:" + HelmChartIT.NAMESPACE + ":" + serviceAccount);
+        "system:serviceaccount:" + HelmChartE2E.NAMESPACE + ":" + serviceAccount);
     config.setImpersonateGroups(
-        "system:serviceaccounts", "system:serviceaccounts:" + HelmChartIT.NAMESPACE);
+        "system:serviceaccounts", "system:serviceaccounts:" + HelmChartE2E.NAMESPACE);
     try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build()) {
       String ns = kube.createNamespace("rbac");
       admin
@@ -107,7 +108,7 @@ class ChartRbacIT {
       String store = "rbac-" + MinioServer.randomSuffix();
       Fixtures.createClusterStore(
           admin,
-          HelmChartIT.NAMESPACE,
+          HelmChartE2E.NAMESPACE,
           store,
           minio,
           allow(Map.of("team", "rbac-it"), "rbac-*"),
@@ -122,10 +123,10 @@ class ChartRbacIT {
           OperatorConfig.fromEnv(
               Map.of(
                   OperatorConfig.LEADER_ELECTION, "true",
-                  OperatorConfig.LEADER_ELECTION_NAMESPACE, HelmChartIT.NAMESPACE,
+                  OperatorConfig.LEADER_ELECTION_NAMESPACE, HelmChartE2E.NAMESPACE,
                   OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "6s",
                   OperatorConfig.LEADER_ELECTION_IDENTITY, "rbac-it",
-                  OperatorConfig.OPERATOR_NAMESPACE, HelmChartIT.NAMESPACE));
+                  OperatorConfig.OPERATOR_NAMESPACE, HelmChartE2E.NAMESPACE));
       Operator operator =
           OperatorFactory.create(
               asOperator,
@@ -159,7 +160,7 @@ class ChartRbacIT {
         assertThat(
                 admin
                     .secrets()
-                    .inNamespace(HelmChartIT.NAMESPACE)
+                    .inNamespace(HelmChartE2E.NAMESPACE)
                     .withLabel(OwnershipRecordSecret.LABEL)
                     .list()
                     .getItems())
@@ -178,7 +179,7 @@ class ChartRbacIT {
                   Lease lease =
                       admin
                           .resources(Lease.class)
-                          .inNamespace(HelmChartIT.NAMESPACE)
+                          .inNamespace(HelmChartE2E.NAMESPACE)
                           .withName(OperatorFactory.LEASE_NAME)
                           .get();
                   assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("rbac-it");
@@ -194,7 +195,7 @@ class ChartRbacIT {
         assertThat(
                 admin
                     .secrets()
-                    .inNamespace(HelmChartIT.NAMESPACE)
+                    .inNamespace(HelmChartE2E.NAMESPACE)
                     .withLabel(OwnershipRecordSecret.LABEL)
                     .list()
                     .getItems())
@@ -219,7 +220,7 @@ class ChartRbacIT {
     KubeApiServer kube = KubeApiServer.shared();
     KubernetesClient admin = kube.client();
     // The chart's tenant roles; kube-controller-manager aggregates them into edit and view.
-    for (ClusterRole r : HelmChartIT.all(HelmChartIT.template(), ClusterRole.class)) {
+    for (ClusterRole r : HelmChartE2E.all(HelmChartE2E.template(), ClusterRole.class)) {
       if (r.getMetadata().getName().endsWith("-edit")
           || r.getMetadata().getName().endsWith("-view")) {
         admin.resource(r).forceConflicts().serverSideApply();
@@ -291,18 +292,18 @@ class ChartRbacIT {
     String tenant = kube.createNamespace("team");
     String other = kube.createNamespace("other");
     String release = "s3io";
-    HelmChartIT.Result install =
-        HelmChartIT.helm(
+    HelmChartE2E.Result install =
+        HelmChartE2E.helm(
             "install",
             release,
-            HelmChartIT.CHART.toString(),
+            HelmChartE2E.CHART.toString(),
             "--namespace",
             operatorNs,
             "--kubeconfig",
             kube.kubeConfigFile().toString(),
             "--skip-crds",
             "-f",
-            HelmChartIT.CHART.resolve("values-namespaced.yaml").toString(),
+            HelmChartE2E.CHART.resolve("values-namespaced.yaml").toString(),
             "--set",
             "watchNamespaces={" + tenant + "}",
             // Accepted by the API server too (this one enforces no NetworkPolicy).
@@ -386,8 +387,8 @@ class ChartRbacIT {
         }
       }
     } finally {
-      HelmChartIT.Result uninstall =
-          HelmChartIT.helm(
+      HelmChartE2E.Result uninstall =
+          HelmChartE2E.helm(
               "uninstall",
               release,
               "--namespace",
@@ -486,8 +487,8 @@ class ChartRbacIT {
             "s3stores.s3.integrations.dev",
             "clusters3stores.s3.integrations.dev");
     // A copy of the chart whose S3AccessPolicy CRD says something new, for the upgrade.
-    Path chart = Files.createTempDirectory(HelmChartIT.ROOT.resolve("target"), "chart");
-    copyTree(HelmChartIT.CHART, chart);
+    Path chart = Files.createTempDirectory(HelmChartE2E.ROOT.resolve("target"), "chart");
+    copyTree(HelmChartE2E.CHART, chart);
     Path policyCrd = chart.resolve("crds/s3accesspolicies.s3.integrations.dev.yaml");
     String marker = "Upgraded by helm " + release + ".";
     Files.writeString(
@@ -510,11 +511,11 @@ class ChartRbacIT {
                   return c;
                 });
       }
-      HelmChartIT.Result install =
-          HelmChartIT.helm(
+      HelmChartE2E.Result install =
+          HelmChartE2E.helm(
               "install",
               release,
-              HelmChartIT.CHART.toString(),
+              HelmChartE2E.CHART.toString(),
               "--namespace",
               ns,
               "--kubeconfig",
@@ -535,8 +536,8 @@ class ChartRbacIT {
             .containsEntry("helm.sh/resource-policy", "keep");
       }
 
-      HelmChartIT.Result upgrade =
-          HelmChartIT.helm(
+      HelmChartE2E.Result upgrade =
+          HelmChartE2E.helm(
               "upgrade",
               release,
               chart.toString(),
@@ -556,8 +557,8 @@ class ChartRbacIT {
                   .getDescription())
           .startsWith(marker);
 
-      HelmChartIT.Result uninstall =
-          HelmChartIT.helm("uninstall", release, "--namespace", ns, "--kubeconfig", kubeconfig);
+      HelmChartE2E.Result uninstall =
+          HelmChartE2E.helm("uninstall", release, "--namespace", ns, "--kubeconfig", kubeconfig);
       assertThat(uninstall.exit()).as("helm uninstall:\n%s", uninstall.all()).isZero();
       assertThat(uninstall.all()).contains("kept due to the resource policy");
       for (String name : crdNames) {
@@ -569,7 +570,7 @@ class ChartRbacIT {
     } finally {
       // Back to the committed CRDs, as the suite installed them.
       List<Path> committed;
-      try (Stream<Path> files = Files.list(HelmChartIT.ROOT.resolve("crds"))) {
+      try (Stream<Path> files = Files.list(HelmChartE2E.ROOT.resolve("crds"))) {
         committed = files.sorted().toList();
       }
       for (Path f : committed) {

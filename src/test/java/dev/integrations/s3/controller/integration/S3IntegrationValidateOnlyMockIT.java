@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * and publishes the same Secret contract — and never writes to the storage.
  */
 @EnableKubernetesMockClient(crud = true)
-class S3IntegrationValidateOnlyIT {
+class S3IntegrationValidateOnlyMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

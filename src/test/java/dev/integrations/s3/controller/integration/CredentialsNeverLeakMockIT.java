@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * exception messages.
  */
 @EnableKubernetesMockClient(crud = true)
-class CredentialsNeverLeakIT {
+class CredentialsNeverLeakMockIT {
   static KubernetesClient client;
   static OperatorHarness op;
   static MinioServer minio;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Presigning without any network, and the ready check against the mock API server. */
 @EnableKubernetesMockClient(crud = true)
-class LocatorResolverTest {
+class LocatorResolverMockIT {
   static KubernetesClient client;
   static KubernetesMockServer server;
 
