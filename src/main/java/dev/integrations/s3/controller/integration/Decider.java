@@ -202,7 +202,6 @@ final class Decider {
           policyActions,
           false,
           withdrawn.get(),
-          base.secretKey(),
           base,
           null);
     }
@@ -243,18 +242,22 @@ final class Decider {
       }
     }
     if (o.user().isEmpty()) {
-      actions.add(new Change.CreateUser(user));
+      actions.add(new Change.CreateUser(user, userSecret));
     } else if (resetUser) {
-      actions.add(new Change.ResetUser(user)); // disabled, its key changed, or retired
+      // disabled, its key changed, or retired
+      actions.add(new Change.ResetUser(user, userSecret, m.secretName()));
     }
     if (rotate) {
       actions.add(
-          new Change.CreateServiceAccount(user, next.keyId(), rotation.expiration(now), false));
+          new Change.CreateServiceAccount(
+              user, next.keyId(), next.keySecret(), rotation.expiration(now)));
     } else if (next.serviceAccount() && !Boolean.TRUE.equals(o.consumerKeyAuthenticates())) {
       // the consumers' service account went missing (with its user) or stopped working
       Instant backstop = rotation.expiration(next.keyIssued());
       if (backstop.isAfter(now)) {
-        actions.add(new Change.CreateServiceAccount(user, next.keyId(), backstop, true));
+        actions.add(
+            new Change.ReissueServiceAccount(
+                user, next.keyId(), next.keySecret(), backstop, m.secretName()));
       }
     }
     actions.addAll(policyActions);
@@ -270,7 +273,6 @@ final class Decider {
         actions,
         verificationDue(previous, generation, now, m, storageWrites || keyChanges),
         null,
-        userSecret,
         next,
         wakeAt(rotation, next, now));
   }

@@ -32,8 +32,6 @@ sealed interface Decision {
    * @param verify whether access is to be verified in this reconcile
    * @param withdrawn when not null, the plan only takes away what is no longer allowed, and the
    *     integration then stops with this reason (fail closed)
-   * @param userSecret the managed user's own secret key, for creating or resetting it (never
-   *     logged); the same as {@code secretKey} until the first rotation
    * @param record the ownership record once the plan is carried out (managed mode), else null
    * @param wakeAt when a time-based step is due (an overlap ends, a rotation), or null
    */
@@ -45,7 +43,6 @@ sealed interface Decision {
       List<Change> actions,
       boolean verify,
       Conflict withdrawn,
-      String userSecret,
       OwnershipRecord record,
       Instant wakeAt)
       implements Decision {
@@ -62,17 +59,15 @@ sealed interface Decision {
         List<Change> actions,
         boolean verify,
         Conflict withdrawn) {
-      this(
-          accessKey,
-          secretKey,
-          newKey,
-          policyName,
-          actions,
-          verify,
-          withdrawn,
-          secretKey,
-          null,
-          null);
+      this(accessKey, secretKey, newKey, policyName, actions, verify, withdrawn, null, null);
+    }
+
+    /**
+     * The managed user's own secret key (never logged): the record's; the same as {@code secretKey}
+     * until the first rotation, and without a record (validate-only).
+     */
+    String userSecret() {
+      return record != null ? record.secretKey() : secretKey;
     }
 
     @Override

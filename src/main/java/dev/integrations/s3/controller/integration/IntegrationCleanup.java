@@ -172,7 +172,7 @@ final class IntegrationCleanup {
           action instanceof Change.DeleteRecord
               ? records.delete(client, record)
               : MinioUserApplier.handles(action)
-                  ? MinioUserApplier.apply(connection.admin(), action, null, null, null)
+                  ? MinioUserApplier.apply(connection.admin(), action)
                   : MinioPolicyApplier.apply(connection.admin(), action));
     }
     return Optional.empty();

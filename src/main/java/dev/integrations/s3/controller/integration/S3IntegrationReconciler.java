@@ -288,13 +288,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
                   resource, context, model.secretName(), connection.caPem(), trustStore));
           status.secretWritten();
         } else if (MinioUserApplier.handles(action)) {
-          results.add(
-              MinioUserApplier.apply(
-                  connection.admin(),
-                  action,
-                  plan.userSecret(),
-                  plan.secretKey(),
-                  model.secretName()));
+          results.add(MinioUserApplier.apply(connection.admin(), action));
         } else {
           results.add(MinioPolicyApplier.apply(connection.admin(), action));
         }
