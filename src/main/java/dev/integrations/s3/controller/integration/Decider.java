@@ -194,16 +194,7 @@ final class Decider {
     List<Change> policyActions = policyActions(m, o, user, policy);
     if (withdrawn.isPresent()) {
       // Established, and something is no longer allowed: only take access away, then stop.
-      return new Decision.Plan(
-          base.consumerKeyId(),
-          base.consumerSecret(),
-          false,
-          policy,
-          policyActions,
-          false,
-          withdrawn.get(),
-          base,
-          null);
+      return Decision.Plan.withdrawal(base, policy, policyActions, withdrawn.get());
     }
 
     // Key rotation: at most one previous key, retired only once the Secret holds the current one.
@@ -265,16 +256,11 @@ final class Decider {
     actions.add(new Change.WriteSecret()); // a copy of the record for consumers
     actions.addAll(afterSecret); // the previous key goes only once the Secret holds the current
     boolean keyChanges = !next.consumerSecret().equals(o.outputKey(next.consumerKeyId()));
-    return new Decision.Plan(
-        next.consumerKeyId(),
-        next.consumerSecret(),
-        keyChanges,
-        policy,
-        actions,
-        verificationDue(previous, generation, now, m, storageWrites || keyChanges),
-        null,
-        next,
-        wakeAt(rotation, next, now));
+    return Decision.Plan.managed(next, policy, actions)
+        .withNewKey(keyChanges)
+        .withVerification(
+            verificationDue(previous, generation, now, m, storageWrites || keyChanges))
+        .wakingAt(wakeAt(rotation, next, now));
   }
 
   /** When a time-based step of the key rotation is next due, or null. */
@@ -326,14 +312,9 @@ final class Decider {
       return refused.get();
     }
     boolean keyChanges = !given.secretKey().equals(o.outputKey(given.accessKey()));
-    return new Decision.Plan(
-        given.accessKey(),
-        given.secretKey(),
-        keyChanges,
-        null,
-        List.of(new Change.WriteSecret()),
-        verificationDue(previous, generation, now, m, keyChanges),
-        null);
+    return Decision.Plan.validateOnly(given)
+        .withNewKey(keyChanges)
+        .withVerification(verificationDue(previous, generation, now, m, keyChanges));
   }
 
   /**
