@@ -40,7 +40,7 @@ final class Decider {
    * go on to {@link #managed}, which takes the access away (fail closed).
    */
   static Optional<Decision.Conflict> admission(IntegrationModel m, Optional<OwnershipRecord> rec) {
-    if (rec.isPresent() && rec.get().ownedBy(m.uid())) {
+    if (rec.isPresent() && rec.get().ownedBy(m.identity().uid())) {
       return Optional.empty();
     }
     return notAllowed(m);
@@ -51,27 +51,28 @@ final class Decider {
     if (store.isPresent() || !m.managed()) {
       return store;
     }
-    if (m.documentTooLarge()) {
+    IntegrationModel.Policies p = m.policies();
+    if (p.tooLarge()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
               Reasons.POLICY_TOO_LARGE,
               "the merged policy would be "
-                  + m.documentBytes()
+                  + p.documentBytes()
                   + " bytes; the storage accepts at most "
                   + PolicyDocument.MAX_BYTES
                   + ". Fewer buckets or prefixes per integration, please; nothing is granted"
                   + " until then"));
     }
-    if (m.document() == null && m.grants() == 0 && m.notAllowed().isEmpty()) {
+    if (p.document() == null && p.valid() == 0 && m.access().notAllowed().isEmpty()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
-              m.missingPolicies().isEmpty() ? Reasons.POLICY_NOT_READY : Reasons.POLICY_NOT_FOUND,
+              p.missing().isEmpty() ? Reasons.POLICY_NOT_READY : Reasons.POLICY_NOT_FOUND,
               "no referenced S3AccessPolicy is usable ("
-                  + (m.missingPolicies().isEmpty()
-                      ? "invalid, see its status: " + quoted(m.invalidPolicies())
-                      : "not found in this namespace: " + quoted(m.missingPolicies()))
+                  + (p.missing().isEmpty()
+                      ? "invalid, see its status: " + quoted(p.invalid())
+                      : "not found in this namespace: " + quoted(p.missing()))
                   + "); nothing is granted"));
     }
     return Optional.empty();
@@ -82,7 +83,7 @@ final class Decider {
   }
 
   private static Optional<Decision.Conflict> storeRules(IntegrationModel m) {
-    if (!m.storeUsable()) {
+    if (!m.access().storeUsable()) {
       return Optional.of(
           new Decision.Conflict(
               READY,
@@ -90,14 +91,14 @@ final class Decider {
               m.store().id()
                   + " has no allow rule for this namespace: ask the platform team to allow it"));
     }
-    if (!m.notAllowed().isEmpty()) {
+    if (!m.access().notAllowed().isEmpty()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
               Reasons.BUCKET_NOT_ALLOWED,
               m.store().id()
                   + " does not allow this namespace to read "
-                  + String.join(", ", m.notAllowed())
+                  + String.join(", ", m.access().notAllowed())
                   + "; those grants are not given"));
     }
     return Optional.empty();
@@ -142,7 +143,7 @@ final class Decider {
     }
     RotationStep rotation =
         ours.isPresent()
-            ? RotationStep.decide(m.rotation(), ours.get(), o, now, newKey, newKeyId)
+            ? RotationStep.decide(m.schedule().rotation(), ours.get(), o, now, newKey, newKeyId)
             : new RotationStep.None(firstRecord(m, now, newKey));
     List<Change> storage = new ArrayList<>();
     if (ours.isEmpty()) {
@@ -154,11 +155,11 @@ final class Decider {
     storage.addAll(policyActions(m, o));
     OwnershipRecord next = rotation.next();
     boolean keyChanges = !next.consumerSecret().equals(o.outputKey(next.consumerKeyId()));
-    return Decision.Plan.managed(next, m.policyName(), ordered(storage, rotation))
+    return Decision.Plan.managed(next, m.identity().policyName(), ordered(storage, rotation))
         .withNewKey(keyChanges)
         .withVerification(
             verificationDue(previous, generation, now, m, !storage.isEmpty() || keyChanges))
-        .wakingAt(RotationStep.wakeAt(m.rotation(), next, now));
+        .wakingAt(RotationStep.wakeAt(m.schedule().rotation(), next, now));
   }
 
   /**
@@ -167,7 +168,7 @@ final class Decider {
    */
   private static Optional<Decision.Conflict> ownership(IntegrationModel m, Observation o) {
     Optional<OwnershipRecord> rec = o.record();
-    if (rec.isPresent() && !rec.get().ownedBy(m.uid())) {
+    if (rec.isPresent() && !rec.get().ownedBy(m.identity().uid())) {
       return Optional.of(
           new Decision.Conflict(
               CREDENTIALS_READY,
@@ -200,7 +201,7 @@ final class Decider {
               POLICY_APPLIED,
               Reasons.POLICY_CONFLICT,
               "MinIO policy \""
-                  + m.policyName()
+                  + m.identity().policyName()
                   + "\" already exists on "
                   + m.store().id()
                   + " and the operator has no record of creating it; it is left unchanged"
@@ -215,7 +216,7 @@ final class Decider {
    */
   private static Decision.Plan withdrawal(
       IntegrationModel m, Observation o, OwnershipRecord ours, Decision.Conflict reason) {
-    return Decision.Plan.withdrawal(ours, m.policyName(), policyActions(m, o), reason);
+    return Decision.Plan.withdrawal(ours, m.identity().policyName(), policyActions(m, o), reason);
   }
 
   /**
@@ -225,15 +226,15 @@ final class Decider {
   private static OwnershipRecord firstRecord(
       IntegrationModel m, Instant now, Supplier<String> newKey) {
     return new OwnershipRecord(
-            m.uid(),
-            m.namespace(),
-            m.name(),
+            m.identity().uid(),
+            m.identity().namespace(),
+            m.identity().name(),
             m.store().id(),
             m.userName(),
-            m.policyName(),
+            m.identity().policyName(),
             newKey.get(),
             now)
-        .withRotateToken(m.rotation().token());
+        .withRotateToken(m.schedule().rotation().token());
   }
 
   /**
@@ -258,7 +259,7 @@ final class Decider {
           new Change.CreateServiceAccount(
               user, next.keyId(), next.keySecret(), issue.expiration()));
     } else if (next.serviceAccount() && !Boolean.TRUE.equals(o.consumerKeyAuthenticates())) {
-      Instant backstop = m.rotation().expiration(next.keyIssued());
+      Instant backstop = m.schedule().rotation().expiration(next.keyIssued());
       if (backstop.isAfter(now)) {
         changes.add(
             new Change.ReissueServiceAccount(
@@ -283,13 +284,13 @@ final class Decider {
   /** The policy writes that make the server hold exactly the allowed grants. */
   private static List<Change> policyActions(IntegrationModel m, Observation o) {
     String user = m.userName();
-    String policy = m.policyName();
+    String policy = m.identity().policyName();
     List<Change> actions = new ArrayList<>();
-    if (m.document() != null) {
+    if (m.policies().document() != null) {
       if (o.serverPolicy().isEmpty()) {
-        actions.add(new Change.PutPolicy(policy, m.document(), false));
-      } else if (!PolicyDocument.equivalent(o.serverPolicy().get(), m.document())) {
-        actions.add(new Change.PutPolicy(policy, m.document(), true));
+        actions.add(new Change.PutPolicy(policy, m.policies().document(), false));
+      } else if (!PolicyDocument.equivalent(o.serverPolicy().get(), m.policies().document())) {
+        actions.add(new Change.PutPolicy(policy, m.policies().document(), true));
       }
       // A new or reset user keeps (or has) the attachments observed: add-user leaves them alone.
       if (!o.attached().equals(List.of(policy))) {
@@ -340,7 +341,10 @@ final class Decider {
         || last == null
         || !Objects.equals(previous.getObservedGeneration(), generation)
         || !now.isBefore(
-            last.plus(verified ? m.interval() : Verifier.failingRecheck(m.interval())));
+            last.plus(
+                verified
+                    ? m.schedule().interval()
+                    : Verifier.failingRecheck(m.schedule().interval())));
   }
 
   /**

@@ -162,7 +162,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
               name -> sources.policy(resource, name),
               config);
       status.describe(model);
-      next = model.interval();
+      next = model.schedule().interval();
       Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
       if (scope.isPresent()) {
         throw scope.get();
@@ -201,7 +201,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         throw c.failure();
       }
       Decision.Plan plan = (Decision.Plan) decision;
-      LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
+      LOG.debug(
+          "S3Integration {}/{}: {}", model.identity().namespace(), model.identity().name(), plan);
       apply(
           resource, context, model, connection, seen.output(), trustStore, plan, status, deadline);
       if (plan.withdrawn() != null) {
@@ -233,7 +234,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Duration wait =
           Verifier.untilNext(
               verifications.forScheduling(resource.getMetadata().getUid(), desired),
-              model.interval(),
+              model.schedule().interval(),
               now);
       if (plan.wakeAt() != null) {
         // an overlap ends or a rotation is due before the next verification

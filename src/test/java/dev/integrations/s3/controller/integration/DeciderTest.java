@@ -196,7 +196,7 @@ class DeciderTest {
     @Test
     void theUserNameIsDerivedUnderTheStoresPrefixNeverChosen() {
       assertThat(model().userName()).isEqualTo(USER);
-      assertThat(model().policyName()).isEqualTo(POLICY);
+      assertThat(model().identity().policyName()).isEqualTo(POLICY);
     }
 
     @Test
@@ -351,12 +351,14 @@ class DeciderTest {
               StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
               name -> Optional.of(huge),
               OperatorConfig.defaults());
-      assertThat(m.documentTooLarge()).isTrue();
-      assertThat(m.documentBytes()).isGreaterThan(PolicyDocument.MAX_BYTES);
-      assertThat(m.document()).isNull();
+      assertThat(m.policies().tooLarge()).isTrue();
+      assertThat(m.policies().documentBytes()).isGreaterThan(PolicyDocument.MAX_BYTES);
+      assertThat(m.policies().document()).isNull();
       Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
       assertThat(c.reason()).isEqualTo(Reasons.POLICY_TOO_LARGE);
-      assertThat(c.message()).contains(String.valueOf(m.documentBytes())).contains("20480");
+      assertThat(c.message())
+          .contains(String.valueOf(m.policies().documentBytes()))
+          .contains("20480");
       // Established: the old, broader document is not kept (fail closed).
       Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
       assertThat(p.actions())
@@ -384,7 +386,7 @@ class DeciderTest {
       Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
       assertThat(c.reason()).isEqualTo(Reasons.BUCKET_NOT_ALLOWED);
       assertThat(c.message()).contains("bucket \"medical-records\"");
-      assertThat(m.document()).isNull(); // nothing of it would be granted
+      assertThat(m.policies().document()).isNull(); // nothing of it would be granted
     }
 
     @Test
@@ -526,7 +528,9 @@ class DeciderTest {
 
     @Test
     void dueOnceTheIntervalHasPassed() {
-      assertThat(Decider.verificationDue(verifiedRecently(), GEN, NOW.plus(m.interval()), m, false))
+      assertThat(
+              Decider.verificationDue(
+                  verifiedRecently(), GEN, NOW.plus(m.schedule().interval()), m, false))
           .isTrue();
     }
 
@@ -567,7 +571,7 @@ class DeciderTest {
         var v = new dev.integrations.s3.api.v1alpha1.VerificationSpec();
         v.setInterval(bad);
         i.getSpec().setVerification(v);
-        assertThat(IntegrationModel.specProblems(i.getSpec()))
+        assertThat(IntegrationSpecs.problems(i.getSpec()))
             .as(bad)
             .singleElement()
             .asString()
@@ -893,7 +897,7 @@ class DeciderTest {
               StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
               name -> Optional.of(Fixtures.policy(NS, "read", "media")),
               OperatorConfig.defaults());
-      assertThat(none.rotation().interval()).isEqualTo(java.time.Duration.ofDays(30));
+      assertThat(none.schedule().rotation().interval()).isEqualTo(java.time.Duration.ofDays(30));
       i.getSpec().setRotation(new dev.integrations.s3.api.v1alpha1.RotationSpec("90d", null));
       assertThatThrownBy(
               () ->
