@@ -93,13 +93,15 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final KeyAges keyAges;
   private final OutputSecretDependent outputSecrets;
   private final TrustStoreDependent trustStores;
-  private final IntegrationCleanup cleanup;
+  private final Events events;
+  private final MeterRegistry registry;
   private final VerificationClock verifications = new VerificationClock();
   private final OwnershipRecords records;
   private volatile IntegrationEventSources sources;
   private volatile StoreLookup stores;
   private volatile Observer observer;
   private volatile StorageConnections connections;
+  private volatile IntegrationCleanup cleanup;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -112,6 +114,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.config = config;
     this.conditions = conditions;
     this.clock = clock;
+    this.events = events;
+    this.registry = registry;
     this.fights = new SecretFights(clock);
     this.keyAges = new KeyAges(registry, clock);
     this.outputSecrets = new OutputSecretDependent(fights, config.watchNamespaces());
@@ -122,7 +126,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.prober = prober;
     this.verifier = new Verifier(prober);
     this.records = new OwnershipRecords(config.operatorNamespace());
-    this.cleanup = new IntegrationCleanup(events, reporter, records, registry);
   }
 
   @Override
@@ -134,6 +137,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     stores = sources.storeResolver();
     connections = new StorageConnections(new InputSecrets(context.getClient()), adminFactory);
     observer = new Observer(connections, prober);
+    cleanup =
+        new IntegrationCleanup(stores, connections, sources, records, events, reporter, registry);
     return sources.all();
   }
 
@@ -297,15 +302,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       if (plan.withdrawn() == null) {
         // the new identity and Secret are in place: what the integration used before goes
         results.addAll(outputSecrets.retireOthers(resource, context, model.secretName()));
-        cleanup.retireStale(
-            resource,
-            context.getClient(),
-            model.store().id(),
-            model.userName(),
-            stores,
-            connections,
-            sources,
-            results);
+        results.addAll(
+            cleanup.retireStale(
+                resource, context.getClient(), model.store().id(), model.userName()));
       }
     } finally {
       reporter.applied(resource, results);
@@ -380,7 +379,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     fights.forget(resource);
     keyAges.forget(resource);
     verifications.forget(resource.getMetadata().getUid());
-    return cleanup.cleanup(resource, context.getClient(), stores, connections, sources);
+    return cleanup.cleanup(resource, context.getClient());
   }
 
   /** Gives up (to retry later) when the reconcile's time is spent. */
