@@ -121,20 +121,28 @@ final class Verifier {
               + (r.message() == null ? "" : " (" + r.message() + ")")
               + "; presigned URLs naming it will fail in browsers");
     } catch (StorageException e) {
-      boolean unreachable =
-          Reasons.ENDPOINT_UNREACHABLE.equals(e.reason()) || Reasons.TLS_ERROR.equals(e.reason());
-      return unreachable
-          ? new PublicCheck(
-              Conditions.UNKNOWN,
-              Reasons.PUBLIC_ENDPOINT_UNREACHABLE,
-              "not verified: the operator cannot reach it ("
-                  + e.getMessage()
-                  + "); browsers may, from where they are")
-          : new PublicCheck(
-              Conditions.FALSE,
-              Reasons.PUBLIC_ENDPOINT_REFUSED,
-              e.getMessage() + "; presigned URLs naming " + url + " will fail in browsers");
+      return failedPublic(url, e);
     }
+  }
+
+  /**
+   * The public endpoint did not answer the probe: Unknown when the operator cannot reach it
+   * (browsers may), False when it answered with an error.
+   */
+  private static PublicCheck failedPublic(String url, StorageException e) {
+    boolean unreachable =
+        Reasons.ENDPOINT_UNREACHABLE.equals(e.reason()) || Reasons.TLS_ERROR.equals(e.reason());
+    return unreachable
+        ? new PublicCheck(
+            Conditions.UNKNOWN,
+            Reasons.PUBLIC_ENDPOINT_UNREACHABLE,
+            "not verified: the operator cannot reach it ("
+                + e.getMessage()
+                + "); browsers may, from where they are")
+        : new PublicCheck(
+            Conditions.FALSE,
+            Reasons.PUBLIC_ENDPOINT_REFUSED,
+            e.getMessage() + "; presigned URLs naming " + url + " will fail in browsers");
   }
 
   private static BucketStatus toStatus(ProbeResult r) {
