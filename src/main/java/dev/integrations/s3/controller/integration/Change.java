@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * One write the decision asks for, in the order it must happen. Appliers carry them out; a unit
- * test can read a plan as a list of these without any server.
+ * test can read a plan as a list of these without any server. A change that issues a key carries
+ * it, so an applier needs nothing but the admin connection and the change; its {@code toString}
+ * never prints the key (plans are logged at debug).
  */
 sealed interface Change {
   /**
@@ -20,21 +22,76 @@ sealed interface Change {
   }
 
   /**
-   * Create the service account consumers get at a rotation, with the plan's key, expiring at {@code
-   * expiration} as a backstop; {@code replace}: it went missing or stopped working, so whatever is
-   * left of it is deleted first.
+   * Issue the service account consumers get at a rotation: a new key, expiring at {@code
+   * expiration} as a backstop.
+   *
+   * @param secret its secret key (never logged)
    */
-  record CreateServiceAccount(String user, String keyId, Instant expiration, boolean replace)
-      implements Change {}
+  record CreateServiceAccount(String user, String keyId, String secret, Instant expiration)
+      implements Change {
+    @Override
+    public String toString() {
+      return "CreateServiceAccount[user="
+          + user
+          + ", keyId="
+          + keyId
+          + ", secret=<redacted>, expiration="
+          + expiration
+          + "]";
+    }
+  }
+
+  /**
+   * Issue the recorded service account again: it went missing or stopped working, so whatever is
+   * left of it is deleted first, and it is created with the recorded key and backstop.
+   *
+   * @param secret its secret key (never logged)
+   * @param secretName the output Secret that holds the key, for the Event
+   */
+  record ReissueServiceAccount(
+      String user, String keyId, String secret, Instant expiration, String secretName)
+      implements Change {
+    @Override
+    public String toString() {
+      return "ReissueServiceAccount[user="
+          + user
+          + ", keyId="
+          + keyId
+          + ", secret=<redacted>, expiration="
+          + expiration
+          + ", secretName="
+          + secretName
+          + "]";
+    }
+  }
 
   /** Delete a service account: the previous key, once its overlap is over. */
   record DeleteServiceAccount(String keyId) implements Change {}
 
-  /** Create the MinIO user with the plan's user key. */
-  record CreateUser(String user) implements Change {}
+  /**
+   * Create the MinIO user with its recorded key.
+   *
+   * @param secretKey the user's own secret key (never logged)
+   */
+  record CreateUser(String user, String secretKey) implements Change {
+    @Override
+    public String toString() {
+      return "CreateUser[user=" + user + ", secretKey=<redacted>]";
+    }
+  }
 
-  /** Re-add our existing user with the plan's key: enables it and sets the key, keeps policies. */
-  record ResetUser(String user) implements Change {}
+  /**
+   * Re-add our existing user with its recorded key: enables it and sets the key, keeps policies.
+   *
+   * @param secretKey the user's own secret key (never logged)
+   * @param secretName the output Secret, for the Event
+   */
+  record ResetUser(String user, String secretKey, String secretName) implements Change {
+    @Override
+    public String toString() {
+      return "ResetUser[user=" + user + ", secretKey=<redacted>, secretName=" + secretName + "]";
+    }
+  }
 
   /** Create ({@code exists} false) or replace the policy document. */
   record PutPolicy(String name, String document, boolean exists) implements Change {}

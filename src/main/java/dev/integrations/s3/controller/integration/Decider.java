@@ -40,7 +40,7 @@ final class Decider {
    * go on to {@link #managed}, which takes the access away (fail closed).
    */
   static Optional<Decision.Conflict> admission(IntegrationModel m, Optional<OwnershipRecord> rec) {
-    if (rec.isPresent() && rec.get().ownedBy(m.uid())) {
+    if (rec.isPresent() && rec.get().ownedBy(m.identity().uid())) {
       return Optional.empty();
     }
     return notAllowed(m);
@@ -51,27 +51,28 @@ final class Decider {
     if (store.isPresent() || !m.managed()) {
       return store;
     }
-    if (m.documentTooLarge()) {
+    IntegrationModel.Policies p = m.policies();
+    if (p.tooLarge()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
               Reasons.POLICY_TOO_LARGE,
               "the merged policy would be "
-                  + m.documentBytes()
+                  + p.documentBytes()
                   + " bytes; the storage accepts at most "
                   + PolicyDocument.MAX_BYTES
                   + ". Fewer buckets or prefixes per integration, please; nothing is granted"
                   + " until then"));
     }
-    if (m.document() == null && m.grants() == 0 && m.notAllowed().isEmpty()) {
+    if (p.document() == null && p.valid() == 0 && m.access().notAllowed().isEmpty()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
-              m.missingPolicies().isEmpty() ? Reasons.POLICY_NOT_READY : Reasons.POLICY_NOT_FOUND,
+              p.missing().isEmpty() ? Reasons.POLICY_NOT_READY : Reasons.POLICY_NOT_FOUND,
               "no referenced S3AccessPolicy is usable ("
-                  + (m.missingPolicies().isEmpty()
-                      ? "invalid, see its status: " + quoted(m.invalidPolicies())
-                      : "not found in this namespace: " + quoted(m.missingPolicies()))
+                  + (p.missing().isEmpty()
+                      ? "invalid, see its status: " + quoted(p.invalid())
+                      : "not found in this namespace: " + quoted(p.missing()))
                   + "); nothing is granted"));
     }
     return Optional.empty();
@@ -82,7 +83,7 @@ final class Decider {
   }
 
   private static Optional<Decision.Conflict> storeRules(IntegrationModel m) {
-    if (!m.storeUsable()) {
+    if (!m.access().storeUsable()) {
       return Optional.of(
           new Decision.Conflict(
               READY,
@@ -90,14 +91,14 @@ final class Decider {
               m.store().id()
                   + " has no allow rule for this namespace: ask the platform team to allow it"));
     }
-    if (!m.notAllowed().isEmpty()) {
+    if (!m.access().notAllowed().isEmpty()) {
       return Optional.of(
           new Decision.Conflict(
               POLICY_APPLIED,
               Reasons.BUCKET_NOT_ALLOWED,
               m.store().id()
                   + " does not allow this namespace to read "
-                  + String.join(", ", m.notAllowed())
+                  + String.join(", ", m.access().notAllowed())
                   + "; those grants are not given"));
     }
     return Optional.empty();
@@ -115,7 +116,10 @@ final class Decider {
   }
 
   /**
-   * Managed mode.
+   * Managed mode, in named steps: {@link #ownership} (nothing of someone else's is touched), the
+   * {@link #withdrawal} of what is no longer allowed, the {@link RotationStep} due, the {@link
+   * #userRepair} the record asks for, the {@link #policyActions}, and the order they are written in
+   * ({@link #ordered}).
    *
    * @param newKey a fresh secret key, asked for only when one is issued
    * @param newKeyId a fresh service-account access key, asked for only at a rotation
@@ -128,173 +132,165 @@ final class Decider {
       Instant now,
       Supplier<String> newKey,
       Supplier<String> newKeyId) {
-    String user = m.userName();
-    String policy = m.policyName();
-    Optional<OwnershipRecord> rec = o.record();
-    if (rec.isPresent() && !rec.get().ownedBy(m.uid())) {
-      return new Decision.Conflict(
-          CREDENTIALS_READY,
-          Reasons.USER_CONFLICT,
-          "MinIO user \""
-              + user
-              + "\" on "
-              + m.store().id()
-              + " belongs to S3Integration "
-              + rec.get().integrationNamespace()
-              + "/"
-              + rec.get().integrationName()
-              + " (another UID); it is left unchanged");
+    Optional<Decision.Conflict> conflict = ownership(m, o);
+    if (conflict.isPresent()) {
+      return conflict.get();
     }
-    boolean ours = rec.isPresent();
-    if (!ours && o.user().isPresent()) {
-      return new Decision.Conflict(
-          CREDENTIALS_READY,
-          Reasons.USER_CONFLICT,
-          "MinIO user \""
-              + user
-              + "\" already exists on "
-              + m.store().id()
-              + " and the operator has no record of creating it for this S3Integration; it is"
-              + " left unchanged. Delete that user if it is unused");
-    }
-    if (!ours && o.serverPolicy().isPresent()) {
-      return new Decision.Conflict(
-          POLICY_APPLIED,
-          Reasons.POLICY_CONFLICT,
-          "MinIO policy \""
-              + policy
-              + "\" already exists on "
-              + m.store().id()
-              + " and the operator has no record of creating it; it is left unchanged"
-              + " (rewriting it would change the access of every user attached to it)");
-    }
+    Optional<OwnershipRecord> ours = o.record();
     Optional<Decision.Conflict> withdrawn = notAllowed(m);
-    if (withdrawn.isPresent() && !ours) {
-      return withdrawn.get();
-    }
-
-    RotationPolicy rotation = m.rotation();
-    OwnershipRecord base =
-        ours
-            ? rec.get()
-            : new OwnershipRecord(
-                    m.uid(),
-                    m.namespace(),
-                    m.name(),
-                    m.store().id(),
-                    user,
-                    policy,
-                    newKey.get(),
-                    now)
-                .withRotateToken(rotation.token()); // a fresh key needs no rotation on request
-    List<Change> actions = new ArrayList<>();
-    if (!ours) {
-      actions.add(new Change.WriteRecord(base));
-    }
-    List<Change> policyActions = policyActions(m, o, user, policy);
     if (withdrawn.isPresent()) {
-      // Established, and something is no longer allowed: only take access away, then stop.
-      return new Decision.Plan(
-          base.consumerKeyId(),
-          base.consumerSecret(),
-          false,
-          policy,
-          policyActions,
-          false,
-          withdrawn.get(),
-          base.secretKey(),
-          base,
-          null);
+      return ours.isPresent() ? withdrawal(m, o, ours.get(), withdrawn.get()) : withdrawn.get();
     }
-
-    // Key rotation: at most one previous key, retired only once the Secret holds the current one.
-    OwnershipRecord next = base;
-    String userSecret = base.secretKey();
-    boolean resetUser = o.user().isPresent() && !Boolean.TRUE.equals(o.keyAuthenticates());
-    boolean rotate = false;
-    List<Change> afterSecret = new ArrayList<>();
-    boolean secretCurrent = base.consumerSecret().equals(o.outputKey(base.consumerKeyId()));
-    if (ours && base.previousKeyId() != null) {
-      if (!now.isBefore(base.previousUntil()) && secretCurrent) {
-        next = base.withoutPrevious();
-        if (base.previousKeyId().equals(user)) {
-          // consumers held the user's own key before: it gets a new one that nobody holds
-          userSecret = newKey.get();
-          next = next.withSecretKey(userSecret);
-          actions.add(new Change.WriteRecord(next, true));
-          resetUser = true;
-        } else {
-          afterSecret.add(new Change.DeleteServiceAccount(base.previousKeyId()));
-          afterSecret.add(new Change.WriteRecord(next, true));
-        }
-      }
-    } else if (ours) {
-      Instant due = rotation.due(base, now);
-      if (rotation.requested(base) || (due != null && !now.isBefore(due))) {
-        rotate = true;
-        next =
-            base.rotated(
-                newKeyId.get(),
-                newKey.get(),
-                now,
-                now.plus(rotation.overlap()),
-                rotation.token() != null ? rotation.token() : base.rotateToken());
-        actions.add(new Change.WriteRecord(next, true)); // before the key exists
-      }
+    RotationStep rotation =
+        ours.isPresent()
+            ? RotationStep.decide(m.schedule().rotation(), ours.get(), o, now, newKey, newKeyId)
+            : new RotationStep.None(firstRecord(m, now, newKey));
+    List<Change> storage = new ArrayList<>();
+    if (ours.isEmpty()) {
+      // created, not updated: of two writers racing on a new integration, the second gets 409
+      storage.add(new Change.WriteRecord(rotation.next()));
     }
-    if (o.user().isEmpty()) {
-      actions.add(new Change.CreateUser(user));
-    } else if (resetUser) {
-      actions.add(new Change.ResetUser(user)); // disabled, its key changed, or retired
-    }
-    if (rotate) {
-      actions.add(
-          new Change.CreateServiceAccount(user, next.keyId(), rotation.expiration(now), false));
-    } else if (next.serviceAccount() && !Boolean.TRUE.equals(o.consumerKeyAuthenticates())) {
-      // the consumers' service account went missing (with its user) or stopped working
-      Instant backstop = rotation.expiration(next.keyIssued());
-      if (backstop.isAfter(now)) {
-        actions.add(new Change.CreateServiceAccount(user, next.keyId(), backstop, true));
-      }
-    }
-    actions.addAll(policyActions);
-    boolean storageWrites = !actions.isEmpty();
-    actions.add(new Change.WriteSecret()); // a copy of the record for consumers
-    actions.addAll(afterSecret); // the previous key goes only once the Secret holds the current
+    storage.addAll(rotation.recordFirst());
+    storage.addAll(userRepair(m, o, rotation, now));
+    storage.addAll(policyActions(m, o));
+    OwnershipRecord next = rotation.next();
     boolean keyChanges = !next.consumerSecret().equals(o.outputKey(next.consumerKeyId()));
-    return new Decision.Plan(
-        next.consumerKeyId(),
-        next.consumerSecret(),
-        keyChanges,
-        policy,
-        actions,
-        verificationDue(previous, generation, now, m, storageWrites || keyChanges),
-        null,
-        userSecret,
-        next,
-        wakeAt(rotation, next, now));
+    return Decision.Plan.managed(next, m.identity().policyName(), ordered(storage, rotation))
+        .withNewKey(keyChanges)
+        .withVerification(
+            verificationDue(previous, generation, now, m, !storage.isEmpty() || keyChanges))
+        .wakingAt(RotationStep.wakeAt(m.schedule().rotation(), next, now));
   }
 
-  /** When a time-based step of the key rotation is next due, or null. */
-  private static Instant wakeAt(RotationPolicy rotation, OwnershipRecord r, Instant now) {
-    if (r.previousKeyId() != null) {
-      return r.previousUntil(); // the overlap ends (a requested rotation waits for that)
+  /**
+   * Whose user and policy these are: a record of another UID, or a user or policy of our name
+   * without our record, is someone else's and stays as it is (checked before anything else).
+   */
+  private static Optional<Decision.Conflict> ownership(IntegrationModel m, Observation o) {
+    Optional<OwnershipRecord> rec = o.record();
+    if (rec.isPresent() && !rec.get().ownedBy(m.identity().uid())) {
+      return Optional.of(
+          new Decision.Conflict(
+              CREDENTIALS_READY,
+              Reasons.USER_CONFLICT,
+              "MinIO user \""
+                  + m.userName()
+                  + "\" on "
+                  + m.store().id()
+                  + " belongs to S3Integration "
+                  + rec.get().integrationNamespace()
+                  + "/"
+                  + rec.get().integrationName()
+                  + " (another UID); it is left unchanged"));
     }
-    if (rotation.requested(r)) {
-      return now;
+    if (rec.isEmpty() && o.user().isPresent()) {
+      return Optional.of(
+          new Decision.Conflict(
+              CREDENTIALS_READY,
+              Reasons.USER_CONFLICT,
+              "MinIO user \""
+                  + m.userName()
+                  + "\" already exists on "
+                  + m.store().id()
+                  + " and the operator has no record of creating it for this S3Integration; it"
+                  + " is left unchanged. Delete that user if it is unused"));
     }
-    return rotation.due(r, now);
+    if (rec.isEmpty() && o.serverPolicy().isPresent()) {
+      return Optional.of(
+          new Decision.Conflict(
+              POLICY_APPLIED,
+              Reasons.POLICY_CONFLICT,
+              "MinIO policy \""
+                  + m.identity().policyName()
+                  + "\" already exists on "
+                  + m.store().id()
+                  + " and the operator has no record of creating it; it is left unchanged"
+                  + " (rewriting it would change the access of every user attached to it)"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Established, and something is no longer allowed: only take access away (the policy narrowed or
+   * detached), then stop. Fail closed: nothing is rotated, repaired or verified meanwhile.
+   */
+  private static Decision.Plan withdrawal(
+      IntegrationModel m, Observation o, OwnershipRecord ours, Decision.Conflict reason) {
+    return Decision.Plan.withdrawal(ours, m.identity().policyName(), policyActions(m, o), reason);
+  }
+
+  /**
+   * A new integration's record: a fresh key; the rotate annotation's value counts as acted on (a
+   * fresh key needs no rotation on request).
+   */
+  private static OwnershipRecord firstRecord(
+      IntegrationModel m, Instant now, Supplier<String> newKey) {
+    return new OwnershipRecord(
+            m.identity().uid(),
+            m.identity().namespace(),
+            m.identity().name(),
+            m.store().id(),
+            m.userName(),
+            m.identity().policyName(),
+            newKey.get(),
+            now)
+        .withRotateToken(m.schedule().rotation().token());
+  }
+
+  /**
+   * The user and the consumers' service account as the record says: the user created when missing,
+   * reset when disabled, rejecting its key or retiring it; a service account issued at a rotation,
+   * or issued again when it went missing (with its user) or stopped working, while its backstop
+   * lasts.
+   */
+  private static List<Change> userRepair(
+      IntegrationModel m, Observation o, RotationStep rotation, Instant now) {
+    String user = m.userName();
+    OwnershipRecord next = rotation.next();
+    List<Change> changes = new ArrayList<>();
+    boolean keyRejected = o.user().isPresent() && !Boolean.TRUE.equals(o.keyAuthenticates());
+    if (o.user().isEmpty()) {
+      changes.add(new Change.CreateUser(user, next.secretKey()));
+    } else if (keyRejected || rotation instanceof RotationStep.RetireUserKey) {
+      changes.add(new Change.ResetUser(user, next.secretKey(), m.secretName()));
+    }
+    if (rotation instanceof RotationStep.Issue issue) {
+      changes.add(
+          new Change.CreateServiceAccount(
+              user, next.keyId(), next.keySecret(), issue.expiration()));
+    } else if (next.serviceAccount() && !Boolean.TRUE.equals(o.consumerKeyAuthenticates())) {
+      Instant backstop = m.schedule().rotation().expiration(next.keyIssued());
+      if (backstop.isAfter(now)) {
+        changes.add(
+            new Change.ReissueServiceAccount(
+                user, next.keyId(), next.keySecret(), backstop, m.secretName()));
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * The order of the writes: the record and the storage first ({@code storage}: record, user,
+   * service account, policy), then the Secret, a copy of the record for consumers, and last what
+   * the rotation retires: the previous key goes only once the Secret holds the current one.
+   */
+  private static List<Change> ordered(List<Change> storage, RotationStep rotation) {
+    List<Change> actions = new ArrayList<>(storage);
+    actions.add(new Change.WriteSecret());
+    actions.addAll(rotation.afterSecret());
+    return actions;
   }
 
   /** The policy writes that make the server hold exactly the allowed grants. */
-  private static List<Change> policyActions(
-      IntegrationModel m, Observation o, String user, String policy) {
+  private static List<Change> policyActions(IntegrationModel m, Observation o) {
+    String user = m.userName();
+    String policy = m.identity().policyName();
     List<Change> actions = new ArrayList<>();
-    if (m.document() != null) {
+    if (m.policies().document() != null) {
       if (o.serverPolicy().isEmpty()) {
-        actions.add(new Change.PutPolicy(policy, m.document(), false));
-      } else if (!PolicyDocument.equivalent(o.serverPolicy().get(), m.document())) {
-        actions.add(new Change.PutPolicy(policy, m.document(), true));
+        actions.add(new Change.PutPolicy(policy, m.policies().document(), false));
+      } else if (!PolicyDocument.equivalent(o.serverPolicy().get(), m.policies().document())) {
+        actions.add(new Change.PutPolicy(policy, m.policies().document(), true));
       }
       // A new or reset user keeps (or has) the attachments observed: add-user leaves them alone.
       if (!o.attached().equals(List.of(policy))) {
@@ -324,14 +320,9 @@ final class Decider {
       return refused.get();
     }
     boolean keyChanges = !given.secretKey().equals(o.outputKey(given.accessKey()));
-    return new Decision.Plan(
-        given.accessKey(),
-        given.secretKey(),
-        keyChanges,
-        null,
-        List.of(new Change.WriteSecret()),
-        verificationDue(previous, generation, now, m, keyChanges),
-        null);
+    return Decision.Plan.validateOnly(given)
+        .withNewKey(keyChanges)
+        .withVerification(verificationDue(previous, generation, now, m, keyChanges));
   }
 
   /**
@@ -350,7 +341,10 @@ final class Decider {
         || last == null
         || !Objects.equals(previous.getObservedGeneration(), generation)
         || !now.isBefore(
-            last.plus(verified ? m.interval() : Verifier.failingRecheck(m.interval())));
+            last.plus(
+                verified
+                    ? m.schedule().interval()
+                    : Verifier.failingRecheck(m.schedule().interval())));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.minio.MinioAdmin;
 import dev.integrations.s3.store.ResolvedStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -33,25 +34,38 @@ final class IntegrationCleanup {
 
   private static final long WAIT = Duration.ofMinutes(1).toMillis();
 
+  private final StoreLookup stores;
+  private final StorageConnections connections;
+  private final IntegrationEventSources sources;
+  private final OwnershipRecords records;
   private final Events events;
   private final Reporter reporter;
-  private final OwnershipRecords records;
   private final MeterRegistry registry;
 
+  /**
+   * @param stores finds the store a record names
+   * @param connections the admin connection to it
+   * @param sources whether the integration's namespace is being deleted
+   */
   IntegrationCleanup(
-      Events events, Reporter reporter, OwnershipRecords records, MeterRegistry registry) {
+      StoreLookup stores,
+      StorageConnections connections,
+      IntegrationEventSources sources,
+      OwnershipRecords records,
+      Events events,
+      Reporter reporter,
+      MeterRegistry registry) {
+    this.stores = stores;
+    this.connections = connections;
+    this.sources = sources;
+    this.records = records;
     this.events = events;
     this.reporter = reporter;
-    this.records = records;
     this.registry = registry;
   }
 
-  DeleteControl cleanup(
-      S3Integration resource,
-      KubernetesClient client,
-      StoreLookup stores,
-      StorageConnections connections,
-      IntegrationEventSources sources) {
+  /** Deletion of the integration: every record it owns is retired; reported as it is written. */
+  DeleteControl cleanup(S3Integration resource, KubernetesClient client) {
     Map<String, String> annotations =
         resource.getMetadata().getAnnotations() == null
             ? Map.of()
@@ -74,20 +88,22 @@ final class IntegrationCleanup {
               + " s3.integrations.dev/skip-cleanup: \"true\"");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
     }
-    List<Applied> results = new ArrayList<>();
+    return retireAll(new Run(resource, client), owned);
+  }
+
+  private DeleteControl retireAll(Run run, List<OwnershipRecord> owned) {
     try {
       for (OwnershipRecord record : owned) {
-        Optional<StepFailure> waiting =
-            retire(resource, client, record, stores, connections, sources, results);
+        Optional<StepFailure> waiting = run.retire(record);
         if (waiting.isPresent()) {
-          waits(resource, waiting.get(), record, "fix it, or set");
+          waits(run.resource, waiting.get(), record, "fix it, or set");
           return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
         }
       }
     } catch (StepFailure f) {
       // The SDK retries the clean-up with backoff; say why deletion waits.
       events.warning(
-          resource,
+          run.resource,
           f.reason,
           "cannot clean up yet: "
               + f.getMessage()
@@ -95,7 +111,7 @@ final class IntegrationCleanup {
               + " storage as it is)");
       throw f;
     } finally {
-      reporter.applied(resource, results);
+      reporter.applied(run.resource, run.written);
     }
     return DeleteControl.defaultDelete();
   }
@@ -108,74 +124,76 @@ final class IntegrationCleanup {
    *
    * @param store the store in use
    * @param user the managed user in use (null: none, validate-only)
-   * @param results what was written, for the caller to report
+   * @return what was written, for the caller to report with its own writes
    */
-  void retireStale(
-      S3Integration resource,
-      KubernetesClient client,
-      String store,
-      String user,
-      StoreLookup stores,
-      StorageConnections connections,
-      IntegrationEventSources sources,
-      List<Applied> results) {
+  List<Applied> retireStale(
+      S3Integration resource, KubernetesClient client, String store, String user) {
+    Run run = new Run(resource, client);
     try {
       for (OwnershipRecord record : records.ownedBy(resource.getMetadata().getUid())) {
         if (record.store().equals(store) && record.user().equals(user)) {
           continue;
         }
-        retire(resource, client, record, stores, connections, sources, results)
+        run.retire(record)
             .ifPresent(f -> waits(resource, f, record, "it is tried again later; or set"));
       }
     } catch (StepFailure f) {
       events.warning(
           resource, f.reason, "cannot remove the previous MinIO user yet: " + f.getMessage());
+    } catch (RuntimeException e) {
+      reporter.applied(resource, run.written); // what was written is reported all the same
+      throw e;
     }
+    return run.written;
   }
 
-  /**
-   * Removes what one record names, as {@link Decider#cleanup} asks, then the record.
-   *
-   * @return why the store cannot be reached (the record stays), or empty when done
-   */
-  private Optional<StepFailure> retire(
-      S3Integration resource,
-      KubernetesClient client,
-      OwnershipRecord record,
-      StoreLookup stores,
-      StorageConnections connections,
-      IntegrationEventSources sources,
-      List<Applied> results) {
-    List<Change> actions = Decider.cleanup(resource, record);
-    boolean storage = actions.stream().anyMatch(a -> !(a instanceof Change.DeleteRecord));
-    StorageConnections.Connection connection = null;
-    if (storage) {
-      Optional<ResolvedStore> store = stores.byId(record.store());
-      if (store.isEmpty() || !store.get().managed()) {
-        leftBehind(resource, record, record.store() + " is gone");
-        results.add(records.delete(client, record));
-        return Optional.empty();
-      }
-      try {
-        connection = connections.admin(store.get());
-      } catch (StepFailure f) {
-        if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
-          leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
-          results.add(records.delete(client, record));
+  /** One clean-up of one integration, and what it wrote so far (even when a write then fails). */
+  private final class Run {
+    private final S3Integration resource;
+    private final KubernetesClient client;
+    private final List<Applied> written = new ArrayList<>();
+
+    Run(S3Integration resource, KubernetesClient client) {
+      this.resource = resource;
+      this.client = client;
+    }
+
+    /**
+     * Removes what one record names, as {@link Decider#cleanup} asks, then the record.
+     *
+     * @return why the store cannot be reached (the record stays), or empty when done
+     */
+    Optional<StepFailure> retire(OwnershipRecord record) {
+      List<Change> changes = Decider.cleanup(resource, record);
+      MinioAdmin admin = null;
+      if (changes.stream().anyMatch(a -> !(a instanceof Change.DeleteRecord))) {
+        Optional<ResolvedStore> store = stores.byId(record.store());
+        if (store.isEmpty() || !store.get().managed()) {
+          leftBehind(resource, record, record.store() + " is gone");
+          written.add(records.delete(client, record));
           return Optional.empty();
         }
-        return Optional.of(f);
+        try {
+          admin = connections.admin(store.get()).admin();
+        } catch (StepFailure f) {
+          if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
+            leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
+            written.add(records.delete(client, record));
+            return Optional.empty();
+          }
+          return Optional.of(f);
+        }
       }
+      for (Change change : changes) {
+        written.add(
+            change instanceof Change.DeleteRecord
+                ? records.delete(client, record)
+                : MinioUserApplier.handles(change)
+                    ? MinioUserApplier.apply(admin, change)
+                    : MinioPolicyApplier.apply(admin, change));
+      }
+      return Optional.empty();
     }
-    for (Change action : actions) {
-      results.add(
-          action instanceof Change.DeleteRecord
-              ? records.delete(client, record)
-              : MinioUserApplier.handles(action)
-                  ? MinioUserApplier.apply(connection.admin(), action, null, null, null)
-                  : MinioPolicyApplier.apply(connection.admin(), action));
-    }
-    return Optional.empty();
   }
 
   private void leftBehind(S3Integration resource, OwnershipRecord record, String why) {

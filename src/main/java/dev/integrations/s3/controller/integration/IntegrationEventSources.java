@@ -68,79 +68,11 @@ final class IntegrationEventSources {
     primaries.addIndexer(STORE_INDEX, i -> ResolvedStore.idOf(i).map(List::of).orElse(List.of()));
     primaries.addIndexer(CREDENTIALS_INDEX, IntegrationEventSources::credentialsKeys);
 
-    policies =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
-                .withName("policies")
-                .withItemStore(
-                    PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
-                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
-                .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
-                .withPrimaryToSecondaryMapper(
-                    (S3Integration i) ->
-                        policyKeys(i).stream()
-                            .map(IntegrationEventSources::id)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
-    clusterStores =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ClusterS3Store.class, S3Integration.class)
-                .withName("cluster-stores")
-                .withItemStore(new PrunedItemStore<>())
-                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
-                .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        referencing(
-                            STORE_INDEX,
-                            ResolvedStore.id(
-                                StoreKind.ClusterS3Store, null, s.getMetadata().getName())))
-                .build(),
-            context);
-    stores =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(S3Store.class, S3Integration.class)
-                .withName("stores")
-                .withItemStore(
-                    PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
-                .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        referencing(
-                            STORE_INDEX,
-                            ResolvedStore.id(
-                                StoreKind.S3Store,
-                                s.getMetadata().getNamespace(),
-                                s.getMetadata().getName())))
-                .build(),
-            context);
-    // Allow rules select namespaces by label: a label change can grant or withdraw access.
-    namespaces =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Namespace.class, S3Integration.class)
-                .withName("namespaces")
-                .withItemStore(new PrunedItemStore<>())
-                .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
-                .withOnUpdateFilter(
-                    (n, o) ->
-                        !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
-                .withSecondaryToPrimaryMapper(
-                    n -> referencing(NAMESPACE_INDEX, n.getMetadata().getName()))
-                .build(),
-            context);
-
-    Set<String> secretNamespaces = new HashSet<>(watchedNamespaces);
-    if (!secretNamespaces.isEmpty()) {
-      secretNamespaces.add(operatorNamespace);
-    }
-    InputSecretWatch inputs =
-        new InputSecretWatch(
-            context.getClient(),
-            secretNamespaces,
-            this::referencingSecret,
-            () -> primaries.list().map(ResourceID::fromResource).collect(Collectors.toSet()));
-
+    policies = policyInformer(context, watchedNamespaces);
+    clusterStores = clusterStoreInformer(context);
+    stores = storeInformer(context, watchedNamespaces);
+    namespaces = namespaceInformer(context);
+    InputSecretWatch inputs = inputSecretWatch(context, watchedNamespaces);
     // Scope conflicts are re-checked when a peer's scope may have changed: the reconciler tells
     // the peers concerned (see triggerScopePeers). A second informer on S3Integration would cache
     // every integration twice and wake the whole namespace on any spec change.
@@ -156,6 +88,90 @@ final class IntegrationEventSources {
             records.informer(context),
             inputs,
             scopePeers);
+  }
+
+  private InformerEventSource<S3AccessPolicy, S3Integration> policyInformer(
+      EventSourceContext<S3Integration> context, Set<String> watchedNamespaces) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
+            .withName("policies")
+            .withItemStore(PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
+            .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
+            .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
+            .withPrimaryToSecondaryMapper(
+                (S3Integration i) ->
+                    policyKeys(i).stream()
+                        .map(IntegrationEventSources::id)
+                        .collect(Collectors.toSet()))
+            .build(),
+        context);
+  }
+
+  private InformerEventSource<ClusterS3Store, S3Integration> clusterStoreInformer(
+      EventSourceContext<S3Integration> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ClusterS3Store.class, S3Integration.class)
+            .withName("cluster-stores")
+            .withItemStore(new PrunedItemStore<>())
+            .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
+            .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
+            .withSecondaryToPrimaryMapper(
+                s ->
+                    referencing(
+                        STORE_INDEX,
+                        ResolvedStore.id(
+                            StoreKind.ClusterS3Store, null, s.getMetadata().getName())))
+            .build(),
+        context);
+  }
+
+  private InformerEventSource<S3Store, S3Integration> storeInformer(
+      EventSourceContext<S3Integration> context, Set<String> watchedNamespaces) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(S3Store.class, S3Integration.class)
+            .withName("stores")
+            .withItemStore(PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
+            .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
+            .withSecondaryToPrimaryMapper(
+                s ->
+                    referencing(
+                        STORE_INDEX,
+                        ResolvedStore.id(
+                            StoreKind.S3Store,
+                            s.getMetadata().getNamespace(),
+                            s.getMetadata().getName())))
+            .build(),
+        context);
+  }
+
+  /** Allow rules select namespaces by label: a label change can grant or withdraw access. */
+  private InformerEventSource<Namespace, S3Integration> namespaceInformer(
+      EventSourceContext<S3Integration> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Namespace.class, S3Integration.class)
+            .withName("namespaces")
+            .withItemStore(new PrunedItemStore<>())
+            .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
+            .withOnUpdateFilter(
+                (n, o) -> !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
+            .withSecondaryToPrimaryMapper(
+                n -> referencing(NAMESPACE_INDEX, n.getMetadata().getName()))
+            .build(),
+        context);
+  }
+
+  /** The Secrets integrations and stores name, in the watched namespaces and the operator's. */
+  private InputSecretWatch inputSecretWatch(
+      EventSourceContext<S3Integration> context, Set<String> watchedNamespaces) {
+    Set<String> secretNamespaces = new HashSet<>(watchedNamespaces);
+    if (!secretNamespaces.isEmpty()) {
+      secretNamespaces.add(operatorNamespace);
+    }
+    return new InputSecretWatch(
+        context.getClient(),
+        secretNamespaces,
+        this::referencingSecret,
+        () -> primaries.list().map(ResourceID::fromResource).collect(Collectors.toSet()));
   }
 
   List<EventSource<?, S3Integration>> all() {

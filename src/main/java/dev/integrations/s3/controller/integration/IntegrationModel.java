@@ -1,18 +1,14 @@
 package dev.integrations.s3.controller.integration;
 
-import dev.integrations.s3.api.v1alpha1.CaSecretRef;
-import dev.integrations.s3.api.v1alpha1.Durations;
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
-import dev.integrations.s3.api.v1alpha1.TlsSpec;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.naming.Names;
 import dev.integrations.s3.policy.BucketGrant;
-import dev.integrations.s3.policy.BucketNames;
 import dev.integrations.s3.policy.Grants;
 import dev.integrations.s3.policy.PolicyDocument;
 import dev.integrations.s3.policy.PolicyValidator;
@@ -39,66 +35,110 @@ import java.util.function.Function;
  * storage. Pure: stores and policies are looked up by the caller, so every rule here is
  * unit-testable.
  *
- * @param namespace the integration's namespace
- * @param name the integration's name
- * @param uid the integration's UID (ownership records name it)
- * @param managed the store's admin creates the user and policy (else given keys are validated)
- * @param userName the MinIO user (managed mode): {@code <store prefix><namespace>.<name>}
- * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
- * @param document the merged document of the valid grants the store allows, or null when none (or
- *     when it would be larger than the storage accepts)
- * @param documentBytes the size of that document as rendered (also when it is too large)
- * @param grants how many referenced policies are valid and merged
- * @param missingPolicies referenced S3AccessPolicies that do not exist
- * @param invalidPolicies referenced S3AccessPolicies whose spec is invalid
- * @param notAllowed what the grants and scope ask that the store does not allow this namespace
- * @param storeUsable whether the store serves this namespace at all
- * @param scopes buckets (and prefixes) to verify: the allowed ones
- * @param bucket the one bucket the integration is scoped to, or null for all buckets
- * @param secretName the output Secret
- * @param interval how often access is verified
- * @param store the store and where its Secrets are
- * @param rotation key rotation (managed mode), {@link RotationPolicy#NONE} otherwise
- * @param keysRef the store's admin keys (managed) or the given keys (validate-only)
- * @param keysNamespace where that Secret is
+ * @param identity who the integration is and the names derived for it
+ * @param policies what its referenced S3AccessPolicies grant, merged
+ * @param access what the store allows and what is verified
+ * @param credentials whose keys are used, and where they are
+ * @param schedule how often access is verified and keys rotate
  */
 record IntegrationModel(
-    String namespace,
-    String name,
-    String uid,
-    boolean managed,
-    String userName,
-    String policyName,
-    String document,
-    int documentBytes,
-    int grants,
-    List<String> missingPolicies,
-    List<String> invalidPolicies,
-    List<String> notAllowed,
-    boolean storeUsable,
-    List<BucketScope> scopes,
-    String bucket,
-    String secretName,
-    Duration interval,
-    RotationPolicy rotation,
-    ResolvedStore store,
-    KeyPairSecretRef keysRef,
-    String keysNamespace) {
+    Identity identity,
+    Policies policies,
+    Access access,
+    Credentials credentials,
+    Schedule schedule) {
 
-  /** Whether the merged document is larger than the storage accepts. */
-  boolean documentTooLarge() {
-    return documentBytes > PolicyDocument.MAX_BYTES;
+  /**
+   * Who the integration is, and the names derived for it.
+   *
+   * @param namespace the integration's namespace
+   * @param name the integration's name
+   * @param uid the integration's UID (ownership records name it)
+   * @param userName the MinIO user (managed mode): {@code <store prefix><namespace>.<name>}, else
+   *     null
+   * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
+   * @param secretName the output Secret
+   */
+  record Identity(
+      String namespace,
+      String name,
+      String uid,
+      String userName,
+      String policyName,
+      String secretName) {}
+
+  /**
+   * What the referenced S3AccessPolicies grant, merged.
+   *
+   * @param document the merged document of the valid grants the store allows, or null when none (or
+   *     when it would be larger than the storage accepts)
+   * @param documentBytes the size of that document as rendered (also when it is too large)
+   * @param valid how many referenced policies are valid and merged
+   * @param missing referenced S3AccessPolicies that do not exist
+   * @param invalid referenced S3AccessPolicies whose spec is invalid
+   */
+  record Policies(
+      String document, int documentBytes, int valid, List<String> missing, List<String> invalid) {
+
+    /** Whether the merged document is larger than the storage accepts. */
+    boolean tooLarge() {
+      return documentBytes > PolicyDocument.MAX_BYTES;
+    }
+  }
+
+  /**
+   * What the store allows this integration, and what is verified.
+   *
+   * @param storeUsable whether the store serves this namespace at all
+   * @param notAllowed what the grants and scope ask that the store does not allow this namespace
+   * @param bucket the one bucket the integration is scoped to, or null for all buckets
+   * @param scopes buckets (and prefixes) to verify: the allowed ones
+   */
+  record Access(
+      boolean storeUsable, List<String> notAllowed, String bucket, List<BucketScope> scopes) {}
+
+  /**
+   * Whose keys are used.
+   *
+   * @param managed the store's admin creates the user and policy (else given keys are validated)
+   * @param store the store and where its Secrets are
+   * @param keysRef the store's admin keys (managed) or the given keys (validate-only)
+   * @param keysNamespace where that Secret is
+   */
+  record Credentials(
+      boolean managed, ResolvedStore store, KeyPairSecretRef keysRef, String keysNamespace) {}
+
+  /**
+   * When things happen again.
+   *
+   * @param interval how often access is verified
+   * @param rotation key rotation (managed mode), {@link RotationPolicy#NONE} otherwise
+   */
+  record Schedule(Duration interval, RotationPolicy rotation) {}
+
+  /** Whether the store's admin creates the user and policy (else given keys are validated). */
+  boolean managed() {
+    return credentials.managed();
+  }
+
+  /** The store and where its Secrets are. */
+  ResolvedStore store() {
+    return credentials.store();
+  }
+
+  /** The MinIO user (managed mode), else null. */
+  String userName() {
+    return identity.userName();
+  }
+
+  /** The output Secret. */
+  String secretName() {
+    return identity.secretName();
   }
 
   /** The endpoint, without its CA. */
   StorageEndpoint endpoint() {
-    return store.endpoint();
-  }
-
-  /** The CA Secret (in the store's Secret namespace), or null. */
-  CaSecretRef caRef() {
-    TlsSpec tls = store.spec().getTls();
-    return store.tls() && tls != null ? tls.getCaSecretRef() : null;
+    return store().endpoint();
   }
 
   /**
@@ -114,7 +154,53 @@ record IntegrationModel(
       Function<String, Optional<S3AccessPolicy>> policies,
       OperatorConfig config) {
     S3IntegrationSpec spec = resource.getSpec();
-    List<String> problems = specProblems(spec);
+    RotationPolicy rotation = usableSpec(resource, store);
+    boolean managed = spec.getCredentials().getManaged() != null;
+    String ns = resource.getMetadata().getNamespace();
+    String userName =
+        managed
+            ? MinioNames.userName(store.userPrefix(), ns, resource.getMetadata().getName())
+            : null;
+    Referenced refs = Referenced.resolve(spec, policies);
+    if (managed) {
+      usableNames(userName, spec.getBucket(), refs);
+    }
+    Identity identity =
+        new Identity(
+            ns,
+            resource.getMetadata().getName(),
+            resource.getMetadata().getUid(),
+            userName,
+            managed ? MinioNames.policyName(userName) : null,
+            secretName(resource));
+    Credentials credentials =
+        managed
+            ? new Credentials(
+                true, store, store.spec().getAdmin().getSecretRef(), store.secretsNamespace())
+            : new Credentials(false, store, spec.getCredentials().getSecretRef(), ns);
+    List<ReadGrant> allowed = access.narrow(refs.valid());
+    String bucket = spec.getBucket();
+    return new IntegrationModel(
+        identity,
+        merged(refs, allowed),
+        new Access(
+            access.usable(),
+            access.notAllowed(refs.valid(), bucket),
+            bucket,
+            scopes(bucket, allowed)),
+        credentials,
+        new Schedule(interval(spec, config), rotation));
+  }
+
+  /**
+   * The spec's own problems, the store's admin keys for managed mode, and the rotation it asks for,
+   * resolved against the store's limits.
+   *
+   * @throws StepFailure InvalidSpec, naming every problem
+   */
+  private static RotationPolicy usableSpec(S3Integration resource, ResolvedStore store) {
+    S3IntegrationSpec spec = resource.getSpec();
+    List<String> problems = IntegrationSpecs.problems(spec);
     boolean managed = problems.isEmpty() && spec.getCredentials().getManaged() != null;
     if (managed && !store.managed()) {
       problems.add(
@@ -129,45 +215,18 @@ record IntegrationModel(
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }
-    String ns = resource.getMetadata().getNamespace();
-    String userName =
-        managed
-            ? MinioNames.userName(store.userPrefix(), ns, resource.getMetadata().getName())
-            : null;
-    if (managed) {
-      MinioNames.userNameProblem(userName).ifPresent(problems::add);
-    }
-    Duration interval =
-        spec.getVerification() != null && spec.getVerification().getInterval() != null
-            ? OperatorConfig.parseDuration(
-                "verification.interval", spec.getVerification().getInterval())
-            : config.defaultVerificationInterval();
+    return rotation;
+  }
 
-    List<ReadGrant> grants = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    List<String> invalid = new ArrayList<>();
-    for (PolicyRef ref :
-        spec.getAccessPolicyRefs() == null ? List.<PolicyRef>of() : spec.getAccessPolicyRefs()) {
-      Optional<S3AccessPolicy> p = policies.apply(ref.getName());
-      if (p.isEmpty()) {
-        missing.add(ref.getName());
-        continue;
-      }
-      ReadGrant grant = Grants.fromSpec(p.get().getSpec());
-      if (p.get().getSpec() == null || !PolicyValidator.problems(grant).isEmpty()) {
-        invalid.add(ref.getName());
-        continue;
-      }
-      grants.add(grant);
-    }
-    String bucket = spec.getBucket();
-    if (managed
-        && bucket != null
-        && missing.isEmpty()
-        && invalid.isEmpty()
-        && grants.stream()
-            .flatMap(g -> g.buckets().stream())
-            .noneMatch(b -> b.bucket().equals(bucket))) {
+  /**
+   * The derived user name within MinIO's limits, and a scope bucket one of the policies grants.
+   *
+   * @throws StepFailure InvalidSpec, naming every problem
+   */
+  private static void usableNames(String userName, String bucket, Referenced refs) {
+    List<String> problems = new ArrayList<>();
+    MinioNames.userNameProblem(userName).ifPresent(problems::add);
+    if (refs.scopeNotGranted(bucket)) {
       problems.add(
           "bucket \""
               + bucket
@@ -177,31 +236,69 @@ record IntegrationModel(
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }
-    List<ReadGrant> allowed = access.narrow(grants);
+  }
+
+  /** The allowed grants merged into one document (none when it is larger than MinIO accepts). */
+  private static Policies merged(Referenced refs, List<ReadGrant> allowed) {
     String document = allowed.isEmpty() ? null : PolicyDocument.merge(allowed);
     int bytes = document == null ? 0 : document.getBytes(StandardCharsets.UTF_8).length;
-    return new IntegrationModel(
-        ns,
-        resource.getMetadata().getName(),
-        resource.getMetadata().getUid(),
-        managed,
-        userName,
-        managed ? MinioNames.policyName(userName) : null,
+    return new Policies(
         bytes > PolicyDocument.MAX_BYTES ? null : document,
         bytes,
-        grants.size(),
-        List.copyOf(missing),
-        List.copyOf(invalid),
-        access.notAllowed(grants, bucket),
-        access.usable(),
-        scopes(bucket, allowed),
-        bucket,
-        secretName(resource),
-        interval,
-        rotation,
-        store,
-        managed ? store.spec().getAdmin().getSecretRef() : spec.getCredentials().getSecretRef(),
-        managed ? store.secretsNamespace() : ns);
+        refs.valid().size(),
+        List.copyOf(refs.missing()),
+        List.copyOf(refs.invalid()));
+  }
+
+  private static Duration interval(S3IntegrationSpec spec, OperatorConfig config) {
+    return spec.getVerification() != null && spec.getVerification().getInterval() != null
+        ? OperatorConfig.parseDuration(
+            "verification.interval", spec.getVerification().getInterval())
+        : config.defaultVerificationInterval();
+  }
+
+  /**
+   * The referenced S3AccessPolicies, looked up in the integration's namespace.
+   *
+   * @param valid the grants of those that exist and are valid, in reference order
+   * @param missing the names of those that do not exist
+   * @param invalid the names of those whose spec is invalid
+   */
+  private record Referenced(List<ReadGrant> valid, List<String> missing, List<String> invalid) {
+    static Referenced resolve(
+        S3IntegrationSpec spec, Function<String, Optional<S3AccessPolicy>> policies) {
+      List<ReadGrant> grants = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
+      List<String> invalid = new ArrayList<>();
+      for (PolicyRef ref :
+          spec.getAccessPolicyRefs() == null ? List.<PolicyRef>of() : spec.getAccessPolicyRefs()) {
+        Optional<S3AccessPolicy> p = policies.apply(ref.getName());
+        if (p.isEmpty()) {
+          missing.add(ref.getName());
+          continue;
+        }
+        ReadGrant grant = Grants.fromSpec(p.get().getSpec());
+        if (p.get().getSpec() == null || !PolicyValidator.problems(grant).isEmpty()) {
+          invalid.add(ref.getName());
+          continue;
+        }
+        grants.add(grant);
+      }
+      return new Referenced(grants, missing, invalid);
+    }
+
+    /**
+     * Whether a scope bucket is granted by none of the policies, all of which resolved (a missing
+     * or invalid one may be what grants it: that is reported as such instead).
+     */
+    boolean scopeNotGranted(String bucket) {
+      return bucket != null
+          && missing.isEmpty()
+          && invalid.isEmpty()
+          && valid.stream()
+              .flatMap(g -> g.buckets().stream())
+              .noneMatch(b -> b.bucket().equals(bucket));
+    }
   }
 
   private static StepFailure invalid(List<String> problems) {
@@ -244,49 +341,5 @@ record IntegrationModel(
         (b, prefixes) ->
             out.add(new BucketScope(b, whole.getOrDefault(b, false) ? List.of() : prefixes)));
     return out;
-  }
-
-  /** The operator's own check of what the schema should already have refused. */
-  static List<String> specProblems(S3IntegrationSpec spec) {
-    List<String> problems = new ArrayList<>();
-    if (spec == null) {
-      return new ArrayList<>(List.of("spec is missing"));
-    }
-    if (spec.getStoreRef() == null
-        || spec.getStoreRef().getName() == null
-        || spec.getStoreRef().getName().isBlank()) {
-      problems.add("storeRef.name is required");
-    }
-    if (spec.getBucket() != null) {
-      BucketNames.problem(spec.getBucket()).ifPresent(problems::add);
-    }
-    if (spec.getVerification() != null && spec.getVerification().getInterval() != null) {
-      String interval = spec.getVerification().getInterval();
-      try {
-        Duration d = OperatorConfig.parseDuration("verification.interval", interval);
-        if (d.compareTo(Durations.MIN_INTERVAL) < 0 || d.compareTo(Durations.MAX_INTERVAL) > 0) {
-          problems.add("verification.interval \"" + interval + "\" " + Durations.INTERVAL_MESSAGE);
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(e.getMessage());
-      }
-    }
-    var creds = spec.getCredentials();
-    boolean hasRefs = spec.getAccessPolicyRefs() != null && !spec.getAccessPolicyRefs().isEmpty();
-    if (creds == null || (creds.getManaged() == null) == (creds.getSecretRef() == null)) {
-      problems.add("exactly one of credentials.managed or credentials.secretRef must be set");
-    } else if (creds.getManaged() != null) {
-      if (!hasRefs) {
-        problems.add(
-            "credentials.managed needs at least one entry in accessPolicyRefs: the user could read"
-                + " nothing otherwise");
-      }
-    } else if (creds.getSecretRef().getName() == null) {
-      problems.add("credentials.secretRef.name is required");
-    }
-    if (spec.getBucket() == null && !hasRefs) {
-      problems.add("set bucket or accessPolicyRefs: without either there is nothing to verify");
-    }
-    return problems;
   }
 }

@@ -45,7 +45,7 @@ final class IntegrationStatus {
   /** What the spec resolves to: shown even while a step fails. */
   void describe(IntegrationModel m) {
     secretName = m.secretName();
-    status.setScope(m.bucket() == null ? "all" : m.bucket());
+    status.setScope(m.access().bucket() == null ? "all" : m.access().bucket());
     status.setSecretName(m.secretName());
     status.setEndpointURL(m.endpoint().url());
     status.setStore(m.store().id());
@@ -77,7 +77,7 @@ final class IntegrationStatus {
     RotationStatus s = new RotationStatus();
     s.setCurrentKeyId(r.consumerKeyId());
     s.setIssuedTime(r.keyIssued() == null ? null : seconds(r.keyIssued()));
-    Instant due = r.keyIssued() == null ? null : m.rotation().due(r, r.keyIssued());
+    Instant due = r.keyIssued() == null ? null : m.schedule().rotation().due(r, r.keyIssued());
     s.setNextRotationTime(due == null ? null : seconds(due));
     s.setPreviousKeyId(r.previousKeyId());
     s.setPreviousValidUntil(r.previousUntil() == null ? null : seconds(r.previousUntil()));
@@ -100,7 +100,7 @@ final class IntegrationStatus {
         "access key "
             + plan.accessKey()
             + " from Secret "
-            + m.keysRef().getName()
+            + m.credentials().keysRef().getName()
             + " authenticates");
     steps.met(
         POLICY_APPLIED,
@@ -114,18 +114,18 @@ final class IntegrationStatus {
     status.setPolicyName(plan.policyName());
     List<String> problems = new ArrayList<>();
     String reason = Reasons.POLICY_ATTACHED;
-    if (!m.missingPolicies().isEmpty()) {
+    if (!m.policies().missing().isEmpty()) {
       reason = Reasons.POLICY_NOT_FOUND;
       problems.add(
           "S3AccessPolicy "
-              + quoteAll(m.missingPolicies())
+              + quoteAll(m.policies().missing())
               + " not found in this namespace; its grants are withdrawn");
     }
-    if (!m.invalidPolicies().isEmpty()) {
+    if (!m.policies().invalid().isEmpty()) {
       reason = problems.isEmpty() ? Reasons.POLICY_NOT_READY : reason;
       problems.add(
           "S3AccessPolicy "
-              + quoteAll(m.invalidPolicies())
+              + quoteAll(m.policies().invalid())
               + " is invalid (see its status); its grants are withdrawn");
     }
     if (problems.isEmpty()) {
@@ -135,8 +135,8 @@ final class IntegrationStatus {
           "MinIO policy "
               + plan.policyName()
               + " (merged from "
-              + m.grants()
-              + (m.grants() == 1 ? " S3AccessPolicy" : " S3AccessPolicies")
+              + m.policies().valid()
+              + (m.policies().valid() == 1 ? " S3AccessPolicy" : " S3AccessPolicies")
               + ") is attached to user "
               + m.userName());
     } else {

@@ -6,58 +6,31 @@ import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.storage.minio.MinioAdmin;
 
 /**
- * Carries out the user actions of a plan on MinIO: create, reset, delete the user, and issue or
- * delete the service accounts consumers hold after a rotation.
+ * Carries out the user changes of a plan on MinIO: create, reset, delete the user, and issue or
+ * delete the service accounts consumers hold after a rotation. Each change carries the key it
+ * issues, so nothing but the admin connection and the change is needed.
  */
 final class MinioUserApplier {
   private MinioUserApplier() {}
 
-  /** Whether this applier carries out the action. */
+  /** Whether this applier carries out the change. */
   static boolean handles(Change a) {
     return a instanceof Change.CreateUser
         || a instanceof Change.ResetUser
         || a instanceof Change.DeleteUser
         || a instanceof Change.CreateServiceAccount
+        || a instanceof Change.ReissueServiceAccount
         || a instanceof Change.DeleteServiceAccount;
   }
 
-  /**
-   * @param userSecret the user's own key, for create and reset
-   * @param consumerSecret the key consumers get, for a service account
-   * @param secretName the output Secret, for messages
-   */
-  static Applied apply(
-      MinioAdmin admin,
-      Change action,
-      String userSecret,
-      String consumerSecret,
-      String secretName) {
-    if (action instanceof Change.CreateServiceAccount a) {
-      if (a.replace()) {
-        StepFailure.run(CREDENTIALS_READY, () -> admin.deleteServiceAccount(a.keyId()));
-      }
-      StepFailure.run(
-          CREDENTIALS_READY,
-          () -> admin.createServiceAccount(a.user(), a.keyId(), consumerSecret, a.expiration()));
-      return a.replace()
-          ? new Applied(
-              CREDENTIALS_READY,
-              Applied.Outcome.UPDATED,
-              "KeyRepaired",
-              "key " + a.keyId() + " of Secret " + secretName + " was missing: issued again")
-          : new Applied(
-              CREDENTIALS_READY,
-              Applied.Outcome.CREATED,
-              "KeyRotated",
-              "issued key "
-                  + a.keyId()
-                  + " (a service account of "
-                  + a.user()
-                  + ", expiring at the latest "
-                  + a.expiration()
-                  + ")");
+  static Applied apply(MinioAdmin admin, Change change) {
+    if (change instanceof Change.CreateServiceAccount a) {
+      return issue(admin, a);
     }
-    if (action instanceof Change.DeleteServiceAccount a) {
+    if (change instanceof Change.ReissueServiceAccount a) {
+      return reissue(admin, a);
+    }
+    if (change instanceof Change.DeleteServiceAccount a) {
       StepFailure.run(CREDENTIALS_READY, () -> admin.deleteServiceAccount(a.keyId()));
       return new Applied(
           CREDENTIALS_READY,
@@ -65,27 +38,18 @@ final class MinioUserApplier {
           "KeyRetired",
           "key " + a.keyId() + " is no longer valid");
     }
-    if (action instanceof Change.CreateUser a) {
-      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), userSecret));
+    if (change instanceof Change.CreateUser a) {
+      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), a.secretKey()));
       return new Applied(
           CREDENTIALS_READY,
           Applied.Outcome.CREATED,
           "UserCreated",
           "created MinIO user " + a.user());
     }
-    if (action instanceof Change.ResetUser a) {
-      StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), userSecret));
-      return new Applied(
-          CREDENTIALS_READY,
-          Applied.Outcome.UPDATED,
-          "UserRepaired",
-          "MinIO user "
-              + a.user()
-              + " was disabled or did not accept the key in Secret "
-              + secretName
-              + ": reset to that key and enabled");
+    if (change instanceof Change.ResetUser a) {
+      return reset(admin, a);
     }
-    if (action instanceof Change.DeleteUser a) {
+    if (change instanceof Change.DeleteUser a) {
       StepFailure.run(CREDENTIALS_READY, () -> admin.deleteUser(a.user()));
       return new Applied(
           CREDENTIALS_READY,
@@ -93,6 +57,48 @@ final class MinioUserApplier {
           "UserDeleted",
           "deleted MinIO user " + a.user());
     }
-    throw new IllegalArgumentException("not a user action: " + action);
+    throw new IllegalArgumentException("not a user change: " + change);
+  }
+
+  private static Applied issue(MinioAdmin admin, Change.CreateServiceAccount a) {
+    StepFailure.run(
+        CREDENTIALS_READY,
+        () -> admin.createServiceAccount(a.user(), a.keyId(), a.secret(), a.expiration()));
+    return new Applied(
+        CREDENTIALS_READY,
+        Applied.Outcome.CREATED,
+        "KeyRotated",
+        "issued key "
+            + a.keyId()
+            + " (a service account of "
+            + a.user()
+            + ", expiring at the latest "
+            + a.expiration()
+            + ")");
+  }
+
+  private static Applied reissue(MinioAdmin admin, Change.ReissueServiceAccount a) {
+    StepFailure.run(CREDENTIALS_READY, () -> admin.deleteServiceAccount(a.keyId()));
+    StepFailure.run(
+        CREDENTIALS_READY,
+        () -> admin.createServiceAccount(a.user(), a.keyId(), a.secret(), a.expiration()));
+    return new Applied(
+        CREDENTIALS_READY,
+        Applied.Outcome.UPDATED,
+        "KeyRepaired",
+        "key " + a.keyId() + " of Secret " + a.secretName() + " was missing: issued again");
+  }
+
+  private static Applied reset(MinioAdmin admin, Change.ResetUser a) {
+    StepFailure.run(CREDENTIALS_READY, () -> admin.createUser(a.user(), a.secretKey()));
+    return new Applied(
+        CREDENTIALS_READY,
+        Applied.Outcome.UPDATED,
+        "UserRepaired",
+        "MinIO user "
+            + a.user()
+            + " was disabled or did not accept the key in Secret "
+            + a.secretName()
+            + ": reset to that key and enabled");
   }
 }

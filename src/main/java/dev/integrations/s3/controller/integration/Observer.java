@@ -46,7 +46,8 @@ final class Observer {
       }
       return c;
     }
-    return connections.given(model.store(), model.keysNamespace(), model.keysRef());
+    return connections.given(
+        model.store(), model.credentials().keysNamespace(), model.credentials().keysRef());
   }
 
   /**
@@ -70,8 +71,11 @@ final class Observer {
     Optional<MinioAdmin.MinioUser> user =
         StepFailure.in(CREDENTIALS_READY, () -> c.admin().user(model.userName()));
     String key =
-        record.filter(r -> r.ownedBy(model.uid())).map(OwnershipRecord::secretKey).orElse(null);
-    OwnershipRecord ours = record.filter(r -> r.ownedBy(model.uid())).orElse(null);
+        record
+            .filter(r -> r.ownedBy(model.identity().uid()))
+            .map(OwnershipRecord::secretKey)
+            .orElse(null);
+    OwnershipRecord ours = record.filter(r -> r.ownedBy(model.identity().uid())).orElse(null);
     boolean consumersHoldUserKey = ours == null || !ours.serviceAccount();
     Boolean authenticates =
         user.isPresent() && user.get().enabled() && key != null
@@ -87,7 +91,7 @@ final class Observer {
                     CREDENTIALS_READY, () -> authenticates(c, ours.keyId(), ours.keySecret())))
             : null;
     Optional<String> policy =
-        StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.policyName()));
+        StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.identity().policyName()));
     return new Observation(output, record, user, authenticates, policy, consumerAuthenticates);
   }
 

@@ -35,7 +35,7 @@ final class OutputSecretContent {
             store.getEndpoint(),
             store.getPort(),
             connection.endpoint().virtualHostStyle() ? "virtual" : "path",
-            model.bucket(),
+            model.access().bucket(),
             connection.caPem(),
             store.getPublicEndpoint(),
             mountPath);

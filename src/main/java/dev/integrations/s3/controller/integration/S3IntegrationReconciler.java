@@ -93,13 +93,15 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private final KeyAges keyAges;
   private final OutputSecretDependent outputSecrets;
   private final TrustStoreDependent trustStores;
-  private final IntegrationCleanup cleanup;
+  private final Events events;
+  private final MeterRegistry registry;
   private final VerificationClock verifications = new VerificationClock();
   private final OwnershipRecords records;
   private volatile IntegrationEventSources sources;
   private volatile StoreLookup stores;
   private volatile Observer observer;
   private volatile StorageConnections connections;
+  private volatile IntegrationCleanup cleanup;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -112,6 +114,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.config = config;
     this.conditions = conditions;
     this.clock = clock;
+    this.events = events;
+    this.registry = registry;
     this.fights = new SecretFights(clock);
     this.keyAges = new KeyAges(registry, clock);
     this.outputSecrets = new OutputSecretDependent(fights, config.watchNamespaces());
@@ -122,7 +126,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     this.prober = prober;
     this.verifier = new Verifier(prober);
     this.records = new OwnershipRecords(config.operatorNamespace());
-    this.cleanup = new IntegrationCleanup(events, reporter, records, registry);
   }
 
   @Override
@@ -134,9 +137,16 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     stores = sources.storeResolver();
     connections = new StorageConnections(new InputSecrets(context.getClient()), adminFactory);
     observer = new Observer(connections, prober);
+    cleanup =
+        new IntegrationCleanup(stores, connections, sources, records, events, reporter, registry);
     return sources.all();
   }
 
+  /**
+   * One reconcile, in its steps: {@link #model}, {@link #admit}, {@link #observe}, {@link #decide},
+   * {@link #apply}, {@link #verify}, {@link #schedule}; a permanent failure of any step ends in
+   * {@link #failed}. The deadline is checked after observing and before each write.
+   */
   @Override
   public UpdateControl<S3Integration> reconcile(
       S3Integration resource, Context<S3Integration> context) {
@@ -150,109 +160,135 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     if (!Objects.equals(previous.getObservedGeneration(), resource.getMetadata().getGeneration())) {
       sources.triggerScopePeers(resource); // new or edited: its scope may have changed
     }
-    Duration next = config.defaultVerificationInterval();
+    Duration interval = config.defaultVerificationInterval();
     Instant deadline = Instant.now(clock).plus(BUDGET);
     try {
-      ResolvedStore store = stores.resolve(resource);
-      IntegrationModel model =
-          IntegrationModel.from(
-              resource,
-              store,
-              stores.access(store, resource),
-              name -> sources.policy(resource, name),
-              config);
-      status.describe(model);
-      next = model.interval();
-      Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
-      if (scope.isPresent()) {
-        throw scope.get();
-      }
-      Optional<OwnershipRecord> record =
-          model.managed()
-              ? records.find(context.getClient(), store.id(), model.userName())
-              : Optional.empty();
-      Optional<Decision.Conflict> refused = Decider.admission(model, record);
-      if (refused.isPresent()) {
-        throw refused.get().failure(); // before any read of the storage
-      }
-      StorageConnections.Connection connection = observer.connect(model);
-      Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
-      ConfigMap trustStore =
-          connection.caPem() == null // a conflict stops us here, before any write
-              ? null
-              : trustStores.observe(resource, context, model.secretName()).orElse(null);
-      Instant now = Instant.now(clock);
-      // when it was last verified: remembered, or recorded in status (after a restart)
-      String uid = resource.getMetadata().getUid();
-      S3IntegrationStatus schedule = verifications.forScheduling(uid, previous);
-      Long generation = resource.getMetadata().getGeneration();
-      // A verification due now proves the probed key with its first request: no separate
-      // authentication for it, unless the last probe found that key rejected.
-      boolean probeProvesKey =
-          Decider.verificationDue(schedule, generation, now, model, false)
-              && !verifications.keyRejected(uid);
-      Observation seen = observer.observe(model, connection, output, record, probeProvesKey);
-      within(deadline, "reading the storage");
-      Decision decision =
-          model.managed()
-              ? Decider.managed(model, seen, schedule, generation, now, SecretKeys::generate)
-              : Decider.validateOnly(model, seen, connection.keys(), schedule, generation, now);
-      if (decision instanceof Decision.Conflict c) {
-        throw c.failure();
-      }
-      Decision.Plan plan = (Decision.Plan) decision;
-      LOG.debug("S3Integration {}/{}: {}", model.namespace(), model.name(), plan);
-      apply(
-          resource, context, model, connection, seen.output(), trustStore, plan, status, deadline);
+      IntegrationModel model = model(resource, status);
+      interval = model.schedule().interval();
+      Optional<OwnershipRecord> record = admit(resource, context, model);
+      Observed seen = observe(resource, context, model, record, previous, deadline);
+      Decision.Plan plan = decide(model, seen);
+      apply(resource, context, model, seen, plan, status, deadline);
       if (plan.withdrawn() != null) {
         throw plan.withdrawn().failure(); // access taken away; the integration stops here
       }
-      Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
-      if (plan.verify()) {
-        List<BucketStatus> buckets;
-        try {
-          buckets = verifier.probe(model, connection, plan, deadline);
-        } catch (StepFailure f) {
-          if (Reasons.CREDENTIALS_REJECTED.equals(f.reason)) {
-            verifications.rejected(uid); // the next reconcile authenticates before deciding
-          }
-          throw f;
-        }
-        verifications.verified(uid, now);
-        status.verified(buckets);
-        reporter.verified(status.access());
-        publicEndpoint.ifPresent(
-            p -> status.publicEndpoint(verifier.checkPublic(p, model, connection, plan, deadline)));
-      } else {
-        status.access();
-      }
-      if (publicEndpoint.isEmpty()) {
-        status.publicEndpoint(null);
-      }
+      verify(resource, model, seen, plan, status, deadline);
       S3IntegrationStatus desired = status.build();
-      Duration wait =
-          Verifier.untilNext(
-              verifications.forScheduling(resource.getMetadata().getUid(), desired),
-              model.interval(),
-              now);
-      if (plan.wakeAt() != null) {
-        // an overlap ends or a rotation is due before the next verification
-        Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
-        wait = rotation.compareTo(wait) < 0 ? rotation : wait;
-      }
+      Duration wait = schedule(resource, model, plan, desired, seen.now());
       keyAges.observe(resource, plan.record());
       return finish(resource, previous, desired, wait);
     } catch (StepFailure f) {
       if (f.retry) {
         throw f; // retried with backoff; updateErrorStatus records the reason
       }
-      status.failed(f);
-      Duration contested = fights.retryIn(resource);
-      if (contested != null && contested.compareTo(next) < 0) {
-        next = contested; // restore once the other writer had its window
-      }
-      return finish(resource, previous, status.build(), next);
+      return failed(resource, previous, status, f, interval);
     }
+  }
+
+  /** What is wanted: the store, what its rules give the namespace, the referenced policies. */
+  private IntegrationModel model(S3Integration resource, IntegrationStatus status) {
+    ResolvedStore store = stores.resolve(resource);
+    IntegrationModel model =
+        IntegrationModel.from(
+            resource,
+            store,
+            stores.access(store, resource),
+            name -> sources.policy(resource, name),
+            config);
+    status.describe(model);
+    return model;
+  }
+
+  /**
+   * Conflicts known before any storage read: the scope rule among the namespace's integrations,
+   * then what the store does not allow a new integration.
+   *
+   * @return the record of the managed user, whoever it belongs to
+   */
+  private Optional<OwnershipRecord> admit(
+      S3Integration resource, Context<S3Integration> context, IntegrationModel model) {
+    Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
+    if (scope.isPresent()) {
+      throw scope.get();
+    }
+    Optional<OwnershipRecord> record =
+        model.managed()
+            ? records.find(context.getClient(), model.store().id(), model.userName())
+            : Optional.empty();
+    Optional<Decision.Conflict> refused = Decider.admission(model, record);
+    if (refused.isPresent()) {
+      throw refused.get().failure(); // before any read of the storage
+    }
+    return record;
+  }
+
+  /**
+   * What one reconcile read before deciding.
+   *
+   * @param connection the storage connection and the keys it was opened with
+   * @param trustStore the CA ConfigMap beside the Secret, or null (no CA, or none yet)
+   * @param observation what the storage and the output Secret hold
+   * @param now when it was read
+   * @param schedule the status verification is scheduled from (remembered or recorded)
+   * @param generation the integration's generation
+   */
+  private record Observed(
+      StorageConnections.Connection connection,
+      ConfigMap trustStore,
+      Observation observation,
+      Instant now,
+      S3IntegrationStatus schedule,
+      Long generation) {}
+
+  /** The reads: input Secrets, the output Secret and its CA beside it, the storage. */
+  private Observed observe(
+      S3Integration resource,
+      Context<S3Integration> context,
+      IntegrationModel model,
+      Optional<OwnershipRecord> record,
+      S3IntegrationStatus previous,
+      Instant deadline) {
+    StorageConnections.Connection connection = observer.connect(model);
+    Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
+    ConfigMap trustStore =
+        connection.caPem() == null // a conflict stops us here, before any write
+            ? null
+            : trustStores.observe(resource, context, model.secretName()).orElse(null);
+    Instant now = Instant.now(clock);
+    // when it was last verified: remembered, or recorded in status (after a restart)
+    String uid = resource.getMetadata().getUid();
+    S3IntegrationStatus schedule = verifications.forScheduling(uid, previous);
+    Long generation = resource.getMetadata().getGeneration();
+    // A verification due now proves the probed key with its first request: no separate
+    // authentication for it, unless the last probe found that key rejected.
+    boolean probeProvesKey =
+        Decider.verificationDue(schedule, generation, now, model, false)
+            && !verifications.keyRejected(uid);
+    Observation seen = observer.observe(model, connection, output, record, probeProvesKey);
+    within(deadline, "reading the storage");
+    return new Observed(connection, trustStore, seen, now, schedule, generation);
+  }
+
+  /** The plan, or the conflict that stops the integration before any write. */
+  private Decision.Plan decide(IntegrationModel model, Observed o) {
+    Decision decision =
+        model.managed()
+            ? Decider.managed(
+                model, o.observation(), o.schedule(), o.generation(), o.now(), SecretKeys::generate)
+            : Decider.validateOnly(
+                model,
+                o.observation(),
+                o.connection().keys(),
+                o.schedule(),
+                o.generation(),
+                o.now());
+    if (decision instanceof Decision.Conflict c) {
+      throw c.failure();
+    }
+    Decision.Plan plan = (Decision.Plan) decision;
+    LOG.debug(
+        "S3Integration {}/{}: {}", model.identity().namespace(), model.identity().name(), plan);
+    return plan;
   }
 
   /** Carries out the plan, in order, and reports each write. */
@@ -260,70 +296,144 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       S3Integration resource,
       Context<S3Integration> context,
       IntegrationModel model,
-      StorageConnections.Connection connection,
-      Secret output,
-      ConfigMap trustStore,
+      Observed o,
       Decision.Plan plan,
       IntegrationStatus status,
       Instant deadline) {
     List<Applied> results = new ArrayList<>();
     try {
-      for (Change action : plan.actions()) {
-        within(deadline, "before " + action.getClass().getSimpleName());
-        if (action instanceof Change.WriteRecord r) {
-          results.add(
-              r.update()
-                  ? records.update(context.getClient(), r.record())
-                  : records.write(context.getClient(), r.record()));
-        } else if (action instanceof Change.WriteSecret) {
-          results.add(
-              outputSecrets.write(
-                  resource,
-                  context,
-                  OutputSecretContent.build(
-                      resource, model, connection, plan, config.consumerMountPath()),
-                  output));
+      for (Change change : plan.actions()) {
+        within(deadline, "before " + change.getClass().getSimpleName());
+        if (change instanceof Change.WriteSecret) {
+          Secret desired =
+              OutputSecretContent.build(
+                  resource, model, o.connection(), plan, config.consumerMountPath());
+          results.add(outputSecrets.write(resource, context, desired, o.observation().output()));
           results.addAll(
               trustStores.apply(
-                  resource, context, model.secretName(), connection.caPem(), trustStore));
+                  resource, context, model.secretName(), o.connection().caPem(), o.trustStore()));
           status.secretWritten();
-        } else if (MinioUserApplier.handles(action)) {
-          results.add(
-              MinioUserApplier.apply(
-                  connection.admin(),
-                  action,
-                  plan.userSecret(),
-                  plan.secretKey(),
-                  model.secretName()));
         } else {
-          results.add(MinioPolicyApplier.apply(connection.admin(), action));
+          results.add(write(context, o.connection(), change));
         }
       }
       if (plan.withdrawn() == null) {
         // the new identity and Secret are in place: what the integration used before goes
         results.addAll(outputSecrets.retireOthers(resource, context, model.secretName()));
-        cleanup.retireStale(
-            resource,
-            context.getClient(),
-            model.store().id(),
-            model.userName(),
-            stores,
-            connections,
-            sources,
-            results);
+        results.addAll(
+            cleanup.retireStale(
+                resource, context.getClient(), model.store().id(), model.userName()));
       }
     } finally {
       reporter.applied(resource, results);
     }
-    if (plan.withdrawn() != null) {
-      return;
+    if (plan.withdrawn() == null) {
+      planApplied(model, plan, status);
     }
+  }
+
+  /** One write to the ownership record or the storage. */
+  private Applied write(
+      Context<S3Integration> context, StorageConnections.Connection connection, Change change) {
+    if (change instanceof Change.WriteRecord r) {
+      return r.update()
+          ? records.update(context.getClient(), r.record())
+          : records.write(context.getClient(), r.record());
+    }
+    return MinioUserApplier.handles(change)
+        ? MinioUserApplier.apply(connection.admin(), change)
+        : MinioPolicyApplier.apply(connection.admin(), change);
+  }
+
+  /** The steps a carried-out plan meets: the user and policy, or the given keys. */
+  private static void planApplied(
+      IntegrationModel model, Decision.Plan plan, IntegrationStatus status) {
     if (model.managed()) {
       status.userReady(model, plan);
       status.policyApplied(model, plan);
     } else {
       status.keysProvided(model, plan);
     }
+  }
+
+  /** Verification with the issued keys when it is due, and the public endpoint with them. */
+  private void verify(
+      S3Integration resource,
+      IntegrationModel model,
+      Observed o,
+      Decision.Plan plan,
+      IntegrationStatus status,
+      Instant deadline) {
+    String uid = resource.getMetadata().getUid();
+    Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
+    if (plan.verify()) {
+      List<BucketStatus> buckets;
+      try {
+        buckets = verifier.probe(model, o.connection(), plan, deadline);
+      } catch (StepFailure f) {
+        if (Reasons.CREDENTIALS_REJECTED.equals(f.reason)) {
+          verifications.rejected(uid); // the next reconcile authenticates before deciding
+        }
+        throw f;
+      }
+      verifications.verified(uid, o.now());
+      status.verified(buckets);
+      reporter.verified(status.access());
+      publicEndpoint.ifPresent(
+          p ->
+              status.publicEndpoint(
+                  verifier.checkPublic(p, model, o.connection(), plan, deadline)));
+    } else {
+      status.access();
+    }
+    if (publicEndpoint.isEmpty()) {
+      status.publicEndpoint(null);
+    }
+  }
+
+  /** When to look again: the next verification, or sooner a time-based step of the rotation. */
+  private Duration schedule(
+      S3Integration resource,
+      IntegrationModel model,
+      Decision.Plan plan,
+      S3IntegrationStatus desired,
+      Instant now) {
+    Duration wait =
+        Verifier.untilNext(
+            verifications.forScheduling(resource.getMetadata().getUid(), desired),
+            model.schedule().interval(),
+            now);
+    if (plan.wakeAt() != null) {
+      // an overlap ends or a rotation is due before the next verification
+      Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
+      wait = rotation.compareTo(wait) < 0 ? rotation : wait;
+    }
+    return wait;
+  }
+
+  /**
+   * A permanent failure: its step's condition False, the later ones waiting, Ready False; looked at
+   * again after {@code interval}, or sooner when the output Secret is contested.
+   */
+  private UpdateControl<S3Integration> failed(
+      S3Integration resource,
+      S3IntegrationStatus previous,
+      IntegrationStatus status,
+      StepFailure f,
+      Duration interval) {
+    status.failed(f);
+    Duration next = contestedSecretRetry(resource, interval);
+    return finish(resource, previous, status.build(), next);
+  }
+
+  /**
+   * The contested-Secret reschedule: when a second writer of the output Secret was met too often
+   * ({@link SecretFights}, SecretContested), the restore is tried again once that writer had its
+   * window, if that comes before {@code next}.
+   */
+  private Duration contestedSecretRetry(S3Integration resource, Duration next) {
+    Duration contested = fights.retryIn(resource);
+    return contested != null && contested.compareTo(next) < 0 ? contested : next;
   }
 
   private UpdateControl<S3Integration> finish(
@@ -385,7 +495,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     fights.forget(resource);
     keyAges.forget(resource);
     verifications.forget(resource.getMetadata().getUid());
-    return cleanup.cleanup(resource, context.getClient(), stores, connections, sources);
+    return cleanup.cleanup(resource, context.getClient());
   }
 
   /** Gives up (to retry later) when the reconcile's time is spent. */

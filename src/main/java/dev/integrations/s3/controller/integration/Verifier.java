@@ -37,11 +37,13 @@ final class Verifier {
       IntegrationModel m, StorageConnections.Connection c, Decision.Plan plan, Instant deadline) {
     // A rotating start: buckets a spent budget left out come first next time.
     int offset =
-        (int) Math.floorMod(Instant.now().getEpochSecond() / 60, Math.max(1, m.scopes().size()));
+        (int)
+            Math.floorMod(
+                Instant.now().getEpochSecond() / 60, Math.max(1, m.access().scopes().size()));
     ProbeBudget budget = new ProbeBudget(ProbeBudget.DEFAULT_MAX_REQUESTS, deadline, offset);
     try {
       return prober
-          .probe(c.endpoint(), plan.accessKey(), plan.secretKey(), m.scopes(), budget)
+          .probe(c.endpoint(), plan.accessKey(), plan.secretKey(), m.access().scopes(), budget)
           .stream()
           .map(Verifier::toStatus)
           .toList();
@@ -80,11 +82,11 @@ final class Verifier {
       Decision.Plan plan,
       Instant deadline) {
     String url = endpoint.url();
-    if (m.scopes().isEmpty()) {
+    if (m.access().scopes().isEmpty()) {
       return new PublicCheck(
           Conditions.UNKNOWN, Reasons.PENDING, "no bucket in scope to check " + url + " with");
     }
-    BucketScope scope = m.scopes().get(0);
+    BucketScope scope = m.access().scopes().get(0);
     try {
       ProbeResult r =
           prober
@@ -119,20 +121,28 @@ final class Verifier {
               + (r.message() == null ? "" : " (" + r.message() + ")")
               + "; presigned URLs naming it will fail in browsers");
     } catch (StorageException e) {
-      boolean unreachable =
-          Reasons.ENDPOINT_UNREACHABLE.equals(e.reason()) || Reasons.TLS_ERROR.equals(e.reason());
-      return unreachable
-          ? new PublicCheck(
-              Conditions.UNKNOWN,
-              Reasons.PUBLIC_ENDPOINT_UNREACHABLE,
-              "not verified: the operator cannot reach it ("
-                  + e.getMessage()
-                  + "); browsers may, from where they are")
-          : new PublicCheck(
-              Conditions.FALSE,
-              Reasons.PUBLIC_ENDPOINT_REFUSED,
-              e.getMessage() + "; presigned URLs naming " + url + " will fail in browsers");
+      return failedPublic(url, e);
     }
+  }
+
+  /**
+   * The public endpoint did not answer the probe: Unknown when the operator cannot reach it
+   * (browsers may), False when it answered with an error.
+   */
+  private static PublicCheck failedPublic(String url, StorageException e) {
+    boolean unreachable =
+        Reasons.ENDPOINT_UNREACHABLE.equals(e.reason()) || Reasons.TLS_ERROR.equals(e.reason());
+    return unreachable
+        ? new PublicCheck(
+            Conditions.UNKNOWN,
+            Reasons.PUBLIC_ENDPOINT_UNREACHABLE,
+            "not verified: the operator cannot reach it ("
+                + e.getMessage()
+                + "); browsers may, from where they are")
+        : new PublicCheck(
+            Conditions.FALSE,
+            Reasons.PUBLIC_ENDPOINT_REFUSED,
+            e.getMessage() + "; presigned URLs naming " + url + " will fail in browsers");
   }
 
   private static BucketStatus toStatus(ProbeResult r) {

@@ -180,8 +180,10 @@ class DeciderTest {
   }
 
   static final Change SECRET = new Change.WriteSecret();
-  static final Change CREATE = new Change.CreateUser(USER);
-  static final Change RESET = new Change.ResetUser(USER);
+  static final String SECRET_NAME = "viz-s3";
+  static final Change CREATE = new Change.CreateUser(USER, KEY);
+  static final Change CREATE_FRESH = new Change.CreateUser(USER, NEW_KEY);
+  static final Change RESET = new Change.ResetUser(USER, KEY, SECRET_NAME);
   static final Change PUT_NEW = new Change.PutPolicy(POLICY, DOC, false);
   static final Change PUT_OVER = new Change.PutPolicy(POLICY, DOC, true);
   static final Change ATTACH = new Change.AttachPolicy(USER, POLICY);
@@ -194,13 +196,13 @@ class DeciderTest {
     @Test
     void theUserNameIsDerivedUnderTheStoresPrefixNeverChosen() {
       assertThat(model().userName()).isEqualTo(USER);
-      assertThat(model().policyName()).isEqualTo(POLICY);
+      assertThat(model().identity().policyName()).isEqualTo(POLICY);
     }
 
     @Test
     void newIntegrationRecordsFirstThenCreatesThenWritesTheSecretLast() {
       Decision.Plan p = plan(decide(seen(null, null, Optional.empty(), null, null), noStatus()));
-      assertThat(p.actions()).containsExactly(RECORD, CREATE, PUT_NEW, ATTACH, SECRET);
+      assertThat(p.actions()).containsExactly(RECORD, CREATE_FRESH, PUT_NEW, ATTACH, SECRET);
       assertThat(p.secretKey()).isEqualTo(NEW_KEY);
       assertThat(p.newKey()).isTrue();
       assertThat(p.verify()).isTrue();
@@ -349,12 +351,14 @@ class DeciderTest {
               StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
               name -> Optional.of(huge),
               OperatorConfig.defaults());
-      assertThat(m.documentTooLarge()).isTrue();
-      assertThat(m.documentBytes()).isGreaterThan(PolicyDocument.MAX_BYTES);
-      assertThat(m.document()).isNull();
+      assertThat(m.policies().tooLarge()).isTrue();
+      assertThat(m.policies().documentBytes()).isGreaterThan(PolicyDocument.MAX_BYTES);
+      assertThat(m.policies().document()).isNull();
       Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
       assertThat(c.reason()).isEqualTo(Reasons.POLICY_TOO_LARGE);
-      assertThat(c.message()).contains(String.valueOf(m.documentBytes())).contains("20480");
+      assertThat(c.message())
+          .contains(String.valueOf(m.policies().documentBytes()))
+          .contains("20480");
       // Established: the old, broader document is not kept (fail closed).
       Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
       assertThat(p.actions())
@@ -382,7 +386,7 @@ class DeciderTest {
       Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
       assertThat(c.reason()).isEqualTo(Reasons.BUCKET_NOT_ALLOWED);
       assertThat(c.message()).contains("bucket \"medical-records\"");
-      assertThat(m.document()).isNull(); // nothing of it would be granted
+      assertThat(m.policies().document()).isNull(); // nothing of it would be granted
     }
 
     @Test
@@ -524,7 +528,9 @@ class DeciderTest {
 
     @Test
     void dueOnceTheIntervalHasPassed() {
-      assertThat(Decider.verificationDue(verifiedRecently(), GEN, NOW.plus(m.interval()), m, false))
+      assertThat(
+              Decider.verificationDue(
+                  verifiedRecently(), GEN, NOW.plus(m.schedule().interval()), m, false))
           .isTrue();
     }
 
@@ -565,7 +571,7 @@ class DeciderTest {
         var v = new dev.integrations.s3.api.v1alpha1.VerificationSpec();
         v.setInterval(bad);
         i.getSpec().setVerification(v);
-        assertThat(IntegrationModel.specProblems(i.getSpec()))
+        assertThat(IntegrationSpecs.problems(i.getSpec()))
             .as(bad)
             .singleElement()
             .asString()
@@ -680,7 +686,7 @@ class DeciderTest {
           .containsExactly(
               new Change.WriteRecord(rotated, true),
               new Change.CreateServiceAccount(
-                  USER, NEW_ID, NOW.plus(RotationPolicy.MAX_KEY_LIFETIME), false),
+                  USER, NEW_ID, NEW_KEY, NOW.plus(RotationPolicy.MAX_KEY_LIFETIME)),
               SECRET);
       assertThat(p.accessKey()).isEqualTo(NEW_ID);
       assertThat(p.secretKey()).isEqualTo(NEW_KEY);
@@ -713,10 +719,10 @@ class DeciderTest {
               new Change.CreateServiceAccount(
                   USER,
                   NEW_ID,
+                  NEW_KEY,
                   NOW.plus(java.time.Duration.ofDays(90))
                       .plusSeconds(3600)
-                      .plus(java.time.Duration.ofDays(1)),
-                  false));
+                      .plus(java.time.Duration.ofDays(1))));
       assertThat(due.record().previousKeyId()).isEqualTo(SA);
     }
 
@@ -757,7 +763,11 @@ class DeciderTest {
           OURS.rotated(NEW_ID, "sa-key", NOW.minusSeconds(3600), NOW, "t");
       Decision.Plan p = decide(model(null, "t"), overlapping, output(NEW_ID, "sa-key"), true);
       OwnershipRecord next = overlapping.withoutPrevious().withSecretKey(NEW_KEY);
-      assertThat(p.actions()).containsExactly(new Change.WriteRecord(next, true), RESET, SECRET);
+      assertThat(p.actions())
+          .containsExactly(
+              new Change.WriteRecord(next, true),
+              new Change.ResetUser(USER, NEW_KEY, SECRET_NAME),
+              SECRET);
       assertThat(p.userSecret()).isEqualTo(NEW_KEY);
       assertThat(p.secretKey()).as("consumers keep the service account").isEqualTo("sa-key");
     }
@@ -781,8 +791,12 @@ class DeciderTest {
       Decision.Plan p = decide(model(null, "t"), rotated, output(USER, KEY), false);
       assertThat(p.actions())
           .containsExactly(
-              new Change.CreateServiceAccount(
-                  USER, NEW_ID, NOW.minusSeconds(5).plus(RotationPolicy.MAX_KEY_LIFETIME), true),
+              new Change.ReissueServiceAccount(
+                  USER,
+                  NEW_ID,
+                  "sa-key",
+                  NOW.minusSeconds(5).plus(RotationPolicy.MAX_KEY_LIFETIME),
+                  SECRET_NAME),
               SECRET);
       assertThat(p.accessKey()).isEqualTo(NEW_ID);
       assertThat(p.secretKey()).isEqualTo("sa-key");
@@ -820,11 +834,12 @@ class DeciderTest {
               false);
       assertThat(p.actions())
           .containsExactly(
-              new Change.CreateServiceAccount(
+              new Change.ReissueServiceAccount(
                   USER,
                   SA,
+                  SA_SECRET,
                   NOW.minusSeconds(60).plus(java.time.Duration.ofDays(91)).plusSeconds(3600),
-                  true),
+                  SECRET_NAME),
               SECRET);
       assertThat(p.secretKey()).isEqualTo(SA_SECRET);
     }
@@ -882,7 +897,7 @@ class DeciderTest {
               StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
               name -> Optional.of(Fixtures.policy(NS, "read", "media")),
               OperatorConfig.defaults());
-      assertThat(none.rotation().interval()).isEqualTo(java.time.Duration.ofDays(30));
+      assertThat(none.schedule().rotation().interval()).isEqualTo(java.time.Duration.ofDays(30));
       i.getSpec().setRotation(new dev.integrations.s3.api.v1alpha1.RotationSpec("90d", null));
       assertThatThrownBy(
               () ->

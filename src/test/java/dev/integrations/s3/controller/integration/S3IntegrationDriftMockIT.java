@@ -127,7 +127,7 @@ class S3IntegrationDriftMockIT {
   @Test
   void policyEditedByHandIsRestored() throws Exception {
     String edited =
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Change\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::*\"]}]}";
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::*\"]}]}";
     rootAdmin.addCannedPolicy(policyName, edited);
     reconcile();
     String expected =

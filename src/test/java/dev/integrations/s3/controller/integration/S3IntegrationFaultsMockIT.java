@@ -220,7 +220,7 @@ class S3IntegrationFaultsMockIT {
     String ns = namespaceWithPolicy(bucket);
     String user = ns + ".viz";
     String theirs =
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Change\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::somewhere-else/*\"]}]}";
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::somewhere-else/*\"]}]}";
     rootAdmin.addCannedPolicy("s3i-" + user, theirs);
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
     client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
