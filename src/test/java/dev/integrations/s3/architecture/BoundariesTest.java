@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  *       only {@code controller.common}, which imports no controller;
  *   <li>every cache and memory decision in {@code informers/}, which knows the API (and the output
  *       Secret's key names) and nothing of controllers, storage or verification;
- *   <li>pure packages (naming, policy, secret, status, store, ownership) do no I/O;
+ *   <li>pure packages (naming, policy, secret, status, store, ownership, and the integration
+ *       controller's decision, controller.integration.plan) do no I/O;
  *   <li>the storage adapters and the prober know nothing of custom resources or controllers;
  *   <li>the consumer API stands on the API alone; the API holds data only;
  *   <li>nothing below the controllers reaches up into them.
@@ -57,6 +58,7 @@ class BoundariesTest {
     noClasses()
         .that()
         .resideInAnyPackage(
+            ROOT + ".controller.integration.plan..",
             ROOT + ".naming..",
             ROOT + ".ownership..",
             ROOT + ".policy..",
@@ -80,6 +82,33 @@ class BoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(ROOT + ".controller.store..", ROOT + ".controller.accesspolicy..")
+        .check(classes);
+  }
+
+  /**
+   * The integration controller's facets: the decision ({@code plan}, pure) knows neither the
+   * coordinator nor the dependents, and the dependents know the plan but not the coordinator.
+   */
+  @Test
+  void theDecisionKnowsNeitherTheCoordinatorNorTheDependents() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".controller.integration.plan..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            ROOT + ".controller.integration", ROOT + ".controller.integration.dependent..")
+        .check(classes);
+  }
+
+  @Test
+  void theDependentsDoNotKnowTheCoordinator() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".controller.integration.dependent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".controller.integration")
         .check(classes);
   }
 

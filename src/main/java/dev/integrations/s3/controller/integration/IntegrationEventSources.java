@@ -7,6 +7,8 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.controller.integration.dependent.OutputSecretDependent;
+import dev.integrations.s3.controller.integration.dependent.TrustStoreDependent;
 import dev.integrations.s3.informers.InputSecretWatch;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.status.ConditionTypes;

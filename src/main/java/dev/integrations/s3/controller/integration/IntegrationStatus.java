@@ -11,6 +11,8 @@ import dev.integrations.s3.api.v1alpha1.RotationStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.integration.plan.Decision;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;

@@ -2,7 +2,9 @@ package dev.integrations.s3.controller.integration;
 
 import static dev.integrations.s3.status.ConditionTypes.POLICY_APPLIED;
 
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.integration.plan.Change;
 import dev.integrations.s3.storage.minio.MinioAdmin;
 
 /** Carries out the policy actions of a plan on MinIO: put, attach, detach, delete. */

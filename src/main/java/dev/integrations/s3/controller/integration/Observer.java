@@ -6,6 +6,8 @@ import static dev.integrations.s3.status.ConditionTypes.POLICY_APPLIED;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.controller.common.StorageConnections.Connection;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
+import dev.integrations.s3.controller.integration.plan.Observation;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageException;

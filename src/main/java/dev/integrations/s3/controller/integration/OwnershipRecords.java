@@ -3,6 +3,7 @@ package dev.integrations.s3.controller.integration;
 import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;

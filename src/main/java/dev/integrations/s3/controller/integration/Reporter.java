@@ -1,5 +1,6 @@
 package dev.integrations.s3.controller.integration;
 
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.Events;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Counter;

@@ -6,11 +6,23 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Announcer;
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.Failures;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.integration.dependent.OutputSecretContent;
+import dev.integrations.s3.controller.integration.dependent.OutputSecretDependent;
+import dev.integrations.s3.controller.integration.dependent.SecretFights;
+import dev.integrations.s3.controller.integration.dependent.TrustStoreDependent;
+import dev.integrations.s3.controller.integration.plan.Change;
+import dev.integrations.s3.controller.integration.plan.Decider;
+import dev.integrations.s3.controller.integration.plan.Decision;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
+import dev.integrations.s3.controller.integration.plan.Observation;
+import dev.integrations.s3.controller.integration.plan.ScopeRule;
+import dev.integrations.s3.controller.integration.plan.VerificationSchedule;
 import dev.integrations.s3.informers.SpecOrAnnotationsChanged;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.secret.SecretKeys;
@@ -399,7 +411,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       S3IntegrationStatus desired,
       Instant now) {
     Duration wait =
-        Verifier.untilNext(
+        VerificationSchedule.untilNext(
             verifications.forScheduling(resource.getMetadata().getUid(), desired),
             model.schedule().interval(),
             now);

@@ -1,6 +1,7 @@
 package dev.integrations.s3.controller.integration;
 
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.controller.integration.plan.VerificationSchedule;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,7 @@ final class VerificationClock {
   /** The later of the remembered verification and the one status records, or null. */
   Instant last(String uid, S3IntegrationStatus status) {
     Instant remembered = last.get(uid);
-    Instant recorded = Verifier.lastVerified(status);
+    Instant recorded = VerificationSchedule.lastVerified(status);
     if (remembered == null) {
       return recorded;
     }
@@ -33,7 +34,7 @@ final class VerificationClock {
    */
   S3IntegrationStatus forScheduling(String uid, S3IntegrationStatus status) {
     Instant when = last(uid, status);
-    if (when == null || when.equals(Verifier.lastVerified(status))) {
+    if (when == null || when.equals(VerificationSchedule.lastVerified(status))) {
       return status;
     }
     S3IntegrationStatus copy =

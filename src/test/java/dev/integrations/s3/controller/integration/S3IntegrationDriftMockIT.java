@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.controller.integration.dependent.SecretFights;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.PolicyDocument;

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.dependent;
 
 import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
 
@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Kept in memory per integration UID: the resourceVersion of our last write and the times of the
  * last restores, never any Secret content.
  */
-final class SecretFights {
-  static final int LIMIT = 5;
-  static final Duration WINDOW = Duration.ofMinutes(10);
+public final class SecretFights {
+  public static final int LIMIT = 5;
+  public static final Duration WINDOW = Duration.ofMinutes(10);
 
   private final Clock clock;
   private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -45,7 +45,7 @@ final class SecretFights {
     }
   }
 
-  SecretFights(Clock clock) {
+  public SecretFights(Clock clock) {
     this.clock = clock;
   }
 
@@ -104,7 +104,7 @@ final class SecretFights {
   }
 
   /** How long until a contested Secret may be restored again (or null when it is not). */
-  Duration retryIn(S3Integration primary) {
+  public Duration retryIn(S3Integration primary) {
     State s = states.get(primary.getMetadata().getUid());
     if (s == null) {
       return null;
@@ -120,7 +120,7 @@ final class SecretFights {
   }
 
   /** The integration is gone. */
-  void forget(S3Integration primary) {
+  public void forget(S3Integration primary) {
     states.remove(primary.getMetadata().getUid());
   }
 }

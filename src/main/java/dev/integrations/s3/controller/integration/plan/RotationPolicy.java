@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.Durations;
@@ -19,23 +19,24 @@ import java.util.Map;
  * @param overlap how long the previous key stays valid after the Secret holds the new one
  * @param token the value of the rotate annotation, or null
  */
-record RotationPolicy(Duration interval, Duration overlap, String token) {
+public record RotationPolicy(Duration interval, Duration overlap, String token) {
 
   /** Nothing asked: keys rotate only on request (the default). */
-  static final RotationPolicy NONE = new RotationPolicy(null, Durations.DEFAULT_OVERLAP, null);
+  public static final RotationPolicy NONE =
+      new RotationPolicy(null, Durations.DEFAULT_OVERLAP, null);
 
   /**
    * MinIO refuses a service account that expires more than 365 days out; a day less leaves room for
    * clocks.
    */
-  static final Duration MAX_KEY_LIFETIME = Duration.ofDays(364);
+  public static final Duration MAX_KEY_LIFETIME = Duration.ofDays(364);
 
   /**
    * The integration's rotation.
    *
    * @param problems where spec problems are added (InvalidSpec before any write)
    */
-  static RotationPolicy of(
+  public static RotationPolicy of(
       S3Integration resource, StoreRotation store, boolean managed, List<String> problems) {
     RotationSpec spec = resource.getSpec().getRotation();
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
@@ -109,7 +110,7 @@ record RotationPolicy(Duration interval, Duration overlap, String token) {
    * How long the consumers' key may live: the interval, or for a service account rotated only on
    * request, the longest MinIO allows less the overlap (it is rotated before its backstop).
    */
-  Duration lifetime(boolean serviceAccount) {
+  public Duration lifetime(boolean serviceAccount) {
     if (interval != null) {
       return interval;
     }
@@ -117,7 +118,7 @@ record RotationPolicy(Duration interval, Duration overlap, String token) {
   }
 
   /** When the record's key is due for rotation, or null when never (on request only). */
-  Instant due(OwnershipRecord record, Instant now) {
+  public Instant due(OwnershipRecord record, Instant now) {
     Duration life = lifetime(record.serviceAccount());
     if (life == null) {
       return null;
@@ -134,7 +135,7 @@ record RotationPolicy(Duration interval, Duration overlap, String token) {
    * The backstop of a service account issued at {@code issued}: past its rotation and overlap by a
    * day, never more than MinIO's limit.
    */
-  Instant expiration(Instant issued) {
+  public Instant expiration(Instant issued) {
     Duration life = lifetime(true).plus(overlap).plusDays(1);
     return issued.plus(life.compareTo(MAX_KEY_LIFETIME) > 0 ? MAX_KEY_LIFETIME : life);
   }

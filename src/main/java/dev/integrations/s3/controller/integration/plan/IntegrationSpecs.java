@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.api.v1alpha1.Durations;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
@@ -18,11 +18,11 @@ import java.util.List;
  * so the move would make the two packages import each other. The bounds they check ({@link
  * Durations}) stay in the API.
  */
-final class IntegrationSpecs {
+public final class IntegrationSpecs {
   private IntegrationSpecs() {}
 
   /** Every problem of the spec, each naming the value; empty when it is usable. */
-  static List<String> problems(S3IntegrationSpec spec) {
+  public static List<String> problems(S3IntegrationSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       return new ArrayList<>(List.of("spec is missing"));

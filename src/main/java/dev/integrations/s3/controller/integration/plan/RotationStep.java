@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.ownership.OwnershipRecord;
 import java.time.Instant;
@@ -15,10 +15,10 @@ import java.util.function.Supplier;
  * once the overlap is over and the Secret holds the current one, so the key the Secret holds is
  * never deleted.
  */
-sealed interface RotationStep {
+public sealed interface RotationStep {
 
   /** The record once this step is done. */
-  OwnershipRecord next();
+  public OwnershipRecord next();
 
   /** Record writes that come before any storage write: the record names a key before it exists. */
   default List<Change> recordFirst() {
@@ -31,7 +31,7 @@ sealed interface RotationStep {
   }
 
   /** Nothing to rotate now: none due, an overlap still running, or a new integration. */
-  record None(OwnershipRecord next) implements RotationStep {}
+  public record None(OwnershipRecord next) implements RotationStep {}
 
   /**
    * Rotate: consumers get a new service account, recorded first, then issued, then written to the
@@ -39,7 +39,7 @@ sealed interface RotationStep {
    *
    * @param expiration the new service account's backstop
    */
-  record Issue(OwnershipRecord next, Instant expiration) implements RotationStep {
+  public record Issue(OwnershipRecord next, Instant expiration) implements RotationStep {
     @Override
     public List<Change> recordFirst() {
       return List.of(new Change.WriteRecord(next, true));
@@ -50,7 +50,7 @@ sealed interface RotationStep {
    * The overlap is over and consumers held the user's own key before: the user gets a new key that
    * nobody holds. Record first, then the reset, so a crash cannot bring the old key back.
    */
-  record RetireUserKey(OwnershipRecord next) implements RotationStep {
+  public record RetireUserKey(OwnershipRecord next) implements RotationStep {
     @Override
     public List<Change> recordFirst() {
       return List.of(new Change.WriteRecord(next, true));
@@ -63,7 +63,7 @@ sealed interface RotationStep {
    *
    * @param keyId the previous service account
    */
-  record RetireServiceAccount(String keyId, OwnershipRecord next) implements RotationStep {
+  public record RetireServiceAccount(String keyId, OwnershipRecord next) implements RotationStep {
     @Override
     public List<Change> afterSecret() {
       return List.of(new Change.DeleteServiceAccount(keyId), new Change.WriteRecord(next, true));
@@ -78,7 +78,7 @@ sealed interface RotationStep {
    * @param newKey a fresh secret key, asked for only when one is issued
    * @param newKeyId a fresh service-account access key, asked for only at a rotation
    */
-  static RotationStep decide(
+  public static RotationStep decide(
       RotationPolicy policy,
       OwnershipRecord current,
       Observation o,
@@ -110,7 +110,7 @@ sealed interface RotationStep {
   }
 
   /** When a time-based step of the key rotation is next due for this record, or null. */
-  static Instant wakeAt(RotationPolicy policy, OwnershipRecord r, Instant now) {
+  public static Instant wakeAt(RotationPolicy policy, OwnershipRecord r, Instant now) {
     if (r.previousKeyId() != null) {
       return r.previousUntil(); // the overlap ends (a requested rotation waits for that)
     }

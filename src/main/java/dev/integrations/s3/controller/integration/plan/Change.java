@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.ownership.OwnershipRecord;
 import java.time.Instant;
@@ -9,13 +9,13 @@ import java.time.Instant;
  * it, so an applier needs nothing but the admin connection and the change; its {@code toString}
  * never prints the key (plans are logged at debug).
  */
-sealed interface Change {
+public sealed interface Change {
   /**
    * Record the user, its policy and its key in the operator's namespace: before the user exists
    * ({@code update} false: created, so that two writers cannot both issue a key), and before any
    * key it names is issued ({@code update} true: a rotation, the end of an overlap).
    */
-  record WriteRecord(OwnershipRecord record, boolean update) implements Change {
+  public record WriteRecord(OwnershipRecord record, boolean update) implements Change {
     WriteRecord(OwnershipRecord record) {
       this(record, false);
     }
@@ -27,7 +27,7 @@ sealed interface Change {
    *
    * @param secret its secret key (never logged)
    */
-  record CreateServiceAccount(String user, String keyId, String secret, Instant expiration)
+  public record CreateServiceAccount(String user, String keyId, String secret, Instant expiration)
       implements Change {
     @Override
     public String toString() {
@@ -48,7 +48,7 @@ sealed interface Change {
    * @param secret its secret key (never logged)
    * @param secretName the output Secret that holds the key, for the Event
    */
-  record ReissueServiceAccount(
+  public record ReissueServiceAccount(
       String user, String keyId, String secret, Instant expiration, String secretName)
       implements Change {
     @Override
@@ -66,14 +66,14 @@ sealed interface Change {
   }
 
   /** Delete a service account: the previous key, once its overlap is over. */
-  record DeleteServiceAccount(String keyId) implements Change {}
+  public record DeleteServiceAccount(String keyId) implements Change {}
 
   /**
    * Create the MinIO user with its recorded key.
    *
    * @param secretKey the user's own secret key (never logged)
    */
-  record CreateUser(String user, String secretKey) implements Change {
+  public record CreateUser(String user, String secretKey) implements Change {
     @Override
     public String toString() {
       return "CreateUser[user=" + user + ", secretKey=<redacted>]";
@@ -86,7 +86,7 @@ sealed interface Change {
    * @param secretKey the user's own secret key (never logged)
    * @param secretName the output Secret, for the Event
    */
-  record ResetUser(String user, String secretKey, String secretName) implements Change {
+  public record ResetUser(String user, String secretKey, String secretName) implements Change {
     @Override
     public String toString() {
       return "ResetUser[user=" + user + ", secretKey=<redacted>, secretName=" + secretName + "]";
@@ -94,23 +94,23 @@ sealed interface Change {
   }
 
   /** Create ({@code exists} false) or replace the policy document. */
-  record PutPolicy(String name, String document, boolean exists) implements Change {}
+  public record PutPolicy(String name, String document, boolean exists) implements Change {}
 
   /** Make exactly this policy the user's policy set. */
-  record AttachPolicy(String user, String policy) implements Change {}
+  public record AttachPolicy(String user, String policy) implements Change {}
 
   /** Remove every policy from the user: it can read nothing. */
-  record DetachAllPolicies(String user) implements Change {}
+  public record DetachAllPolicies(String user) implements Change {}
 
   /** Delete our policy. */
-  record DeletePolicy(String name) implements Change {}
+  public record DeletePolicy(String name) implements Change {}
 
   /** Delete our user. */
-  record DeleteUser(String user) implements Change {}
+  public record DeleteUser(String user) implements Change {}
 
   /** Forget the user: delete its record (last, after the storage is cleaned up). */
-  record DeleteRecord(OwnershipRecord record) implements Change {}
+  public record DeleteRecord(OwnershipRecord record) implements Change {}
 
   /** Write the output Secret (create, or update what differs): a copy for consumers, last. */
-  record WriteSecret() implements Change {}
+  public record WriteSecret() implements Change {}
 }

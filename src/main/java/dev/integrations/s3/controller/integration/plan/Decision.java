@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** What {@link Decider} concludes from the desired state and what was observed. */
-sealed interface Decision {
+public sealed interface Decision {
 
   /**
    * Something that is not ours stands in the way: nothing is written.
@@ -16,8 +16,8 @@ sealed interface Decision {
    * @param reason CamelCase reason
    * @param message what is in the way and what to do, without secrets
    */
-  record Conflict(String type, String reason, String message) implements Decision {
-    StepFailure failure() {
+  public record Conflict(String type, String reason, String message) implements Decision {
+    public StepFailure failure() {
       return StepFailure.permanent(type, reason, message);
     }
   }
@@ -37,7 +37,7 @@ sealed interface Decision {
    * @param record the ownership record once the plan is carried out (managed mode), else null
    * @param wakeAt when a time-based step is due (an overlap ends, a rotation), or null
    */
-  record Plan(
+  public record Plan(
       InputSecrets.KeyPair keys,
       boolean newKey,
       String policyName,
@@ -96,12 +96,12 @@ sealed interface Decision {
     }
 
     /** The access key the Secret will hold. */
-    String accessKey() {
+    public String accessKey() {
       return keys.accessKey();
     }
 
     /** Its secret key (never logged). */
-    String secretKey() {
+    public String secretKey() {
       return keys.secretKey();
     }
 

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.api.v1alpha1.PolicyRef;
@@ -41,7 +41,7 @@ import java.util.function.Function;
  * @param credentials whose keys are used, and where they are
  * @param schedule how often access is verified and keys rotate
  */
-record IntegrationModel(
+public record IntegrationModel(
     Identity identity,
     Policies policies,
     Access access,
@@ -59,7 +59,7 @@ record IntegrationModel(
    * @param policyName the MinIO policy {@code s3i-<user>} (managed mode), else null
    * @param secretName the output Secret
    */
-  record Identity(
+  public record Identity(
       String namespace,
       String name,
       String uid,
@@ -77,7 +77,7 @@ record IntegrationModel(
    * @param missing referenced S3AccessPolicies that do not exist
    * @param invalid referenced S3AccessPolicies whose spec is invalid
    */
-  record Policies(
+  public record Policies(
       String document, int documentBytes, int valid, List<String> missing, List<String> invalid) {
 
     /** Whether the merged document is larger than the storage accepts. */
@@ -94,7 +94,7 @@ record IntegrationModel(
    * @param bucket the one bucket the integration is scoped to, or null for all buckets
    * @param scopes buckets (and prefixes) to verify: the allowed ones
    */
-  record Access(
+  public record Access(
       boolean storeUsable, List<String> notAllowed, String bucket, List<BucketScope> scopes) {}
 
   /**
@@ -105,7 +105,7 @@ record IntegrationModel(
    * @param keysRef the store's admin keys (managed) or the given keys (validate-only)
    * @param keysNamespace where that Secret is
    */
-  record Credentials(
+  public record Credentials(
       boolean managed, ResolvedStore store, KeyPairSecretRef keysRef, String keysNamespace) {}
 
   /**
@@ -114,30 +114,30 @@ record IntegrationModel(
    * @param interval how often access is verified
    * @param rotation key rotation (managed mode), {@link RotationPolicy#NONE} otherwise
    */
-  record Schedule(Duration interval, RotationPolicy rotation) {}
+  public record Schedule(Duration interval, RotationPolicy rotation) {}
 
   /** Whether the store's admin creates the user and policy (else given keys are validated). */
-  boolean managed() {
+  public boolean managed() {
     return credentials.managed();
   }
 
   /** The store and where its Secrets are. */
-  ResolvedStore store() {
+  public ResolvedStore store() {
     return credentials.store();
   }
 
   /** The MinIO user (managed mode), else null. */
-  String userName() {
+  public String userName() {
     return identity.userName();
   }
 
   /** The output Secret. */
-  String secretName() {
+  public String secretName() {
     return identity.secretName();
   }
 
   /** The endpoint, without its CA. */
-  StorageEndpoint endpoint() {
+  public StorageEndpoint endpoint() {
     return store().endpoint();
   }
 
@@ -147,7 +147,7 @@ record IntegrationModel(
    * @param access what the store allows the integration's namespace
    * @throws StepFailure InvalidSpec, naming every problem, when the spec is not usable
    */
-  static IntegrationModel from(
+  public static IntegrationModel from(
       S3Integration resource,
       ResolvedStore store,
       StoreAccess access,
@@ -310,7 +310,7 @@ record IntegrationModel(
    * The resolved-config Secret's name: spec.secretName, or {@code <name>-s3} (shortened with a hash
    * where a name near the 253-character limit would make it too long).
    */
-  static String secretName(S3Integration resource) {
+  public static String secretName(S3Integration resource) {
     S3IntegrationSpec spec = resource.getSpec();
     return spec != null && spec.getSecretName() != null
         ? spec.getSecretName()
@@ -318,7 +318,7 @@ record IntegrationModel(
   }
 
   /** Buckets to verify: the scoped bucket and every bucket of the valid grants, with prefixes. */
-  static List<BucketScope> scopes(String bucket, List<ReadGrant> grants) {
+  public static List<BucketScope> scopes(String bucket, List<ReadGrant> grants) {
     Map<String, List<String>> byBucket = new LinkedHashMap<>();
     Map<String, Boolean> whole = new LinkedHashMap<>();
     if (bucket != null) {

@@ -1,9 +1,11 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.dependent;
 
 import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.informers.Interning;
 import dev.integrations.s3.informers.OwnedFields;
 import dev.integrations.s3.informers.PrunedItemStore;
@@ -38,9 +40,10 @@ import java.util.Optional;
  * decision found no conflict, with the desired Secret put into the context, and reads its outcome
  * for Events and status.
  */
-final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret, S3Integration> {
+public final class OutputSecretDependent
+    extends CRUDKubernetesDependentResource<Secret, S3Integration> {
   /** The label selector of the informer: our output Secrets only (not our records). */
-  static final String SELECTOR =
+  public static final String SELECTOR =
       ResolvedConfigSecret.MANAGED_BY_LABEL
           + "="
           + ResolvedConfigSecret.MANAGED_BY
@@ -54,7 +57,7 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
   /**
    * @param namespaces the operator's watched namespaces (empty: all)
    */
-  OutputSecretDependent(SecretFights fights, java.util.Set<String> namespaces) {
+  public OutputSecretDependent(SecretFights fights, java.util.Set<String> namespaces) {
     super(Secret.class, "output-secrets");
     this.fights = fights;
     configureWith(
@@ -75,14 +78,15 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
   private static final String OWNER_INDEX = "owner-uid";
 
   /** The informer, created once for the reconciler's event sources. */
-  InformerEventSource<Secret, S3Integration> informer(EventSourceContext<S3Integration> context) {
+  public InformerEventSource<Secret, S3Integration> informer(
+      EventSourceContext<S3Integration> context) {
     InformerEventSource<Secret, S3Integration> informer = eventSource(context).orElseThrow();
     informer.addIndexers(Map.of(OWNER_INDEX, OutputSecretDependent::ownerUids));
     return informer;
   }
 
   /** The UIDs of an object's owners: the index both dependents find their objects by. */
-  static List<String> ownerUids(io.fabric8.kubernetes.api.model.HasMetadata object) {
+  public static List<String> ownerUids(io.fabric8.kubernetes.api.model.HasMetadata object) {
     return object.getMetadata().getOwnerReferences() == null
         ? List.of()
         : object.getMetadata().getOwnerReferences().stream()
@@ -95,7 +99,8 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
    * The desired object with an annotation map of its own: JOSDK adds its bookkeeping annotation to
    * it.
    */
-  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withOwnAnnotations(T copy) {
+  public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withOwnAnnotations(
+      T copy) {
     copy.getMetadata()
         .setAnnotations(
             new HashMap<>(
@@ -111,7 +116,8 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
    * @throws StepFailure SecretConflict when a Secret of that name exists and belongs to someone
    *     else: it is never overwritten
    */
-  Optional<Secret> observe(S3Integration primary, Context<S3Integration> context, String name) {
+  public Optional<Secret> observe(
+      S3Integration primary, Context<S3Integration> context, String name) {
     String ns = primary.getMetadata().getNamespace();
     Optional<Secret> mine = getSecondaryResource(primary, context);
     if (mine.isPresent()) {
@@ -146,7 +152,7 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
    * @throws StepFailure SecretWriteFailed when the API server refuses the Secret for good;
    *     SecretContested when a second writer keeps changing it (see {@link SecretFights})
    */
-  Applied write(
+  public Applied write(
       S3Integration primary, Context<S3Integration> context, Secret desired, Secret actual) {
     String name = desired.getMetadata().getName();
     context.managedWorkflowAndDependentResourceContext().put(DESIRED, desired);
@@ -177,7 +183,8 @@ final class OutputSecretDependent extends CRUDKubernetesDependentResource<Secret
    * annotation names the Secret that replaced them. The owner reference stays: the garbage
    * collector deletes them with the integration (the operator has no delete on tenant Secrets).
    */
-  List<Applied> retireOthers(S3Integration primary, Context<S3Integration> context, String name) {
+  public List<Applied> retireOthers(
+      S3Integration primary, Context<S3Integration> context, String name) {
     String ns = primary.getMetadata().getNamespace();
     List<Secret> earlier =
         eventSource().stream()

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.dependent;
 
 import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
 
@@ -6,6 +6,8 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.controller.common.Failures;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.integration.plan.Decision;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.secret.ResolvedConfig;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.status.Reasons;
@@ -15,11 +17,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 
 /** The desired output Secret of a plan, and what a refused write of it means. */
-final class OutputSecretContent {
+public final class OutputSecretContent {
   private OutputSecretContent() {}
 
   /** The Secret the plan asks for: the resolved configuration with the plan's keys. */
-  static Secret build(
+  public static Secret build(
       S3Integration resource,
       IntegrationModel model,
       StorageConnections.Connection connection,
@@ -47,12 +49,12 @@ final class OutputSecretContent {
    * passed on to be retried without touching Ready; anything else (forbidden, invalid) ends in
    * SecretReady=False with the HTTP status and the fields named, never the values.
    */
-  static RuntimeException refused(String secretName, KubernetesClientException e) {
+  public static RuntimeException refused(String secretName, KubernetesClientException e) {
     return refused("Secret", secretName, e);
   }
 
   /** The same for another kind the integration writes beside its Secret. */
-  static RuntimeException refused(String kind, String name, KubernetesClientException e) {
+  public static RuntimeException refused(String kind, String name, KubernetesClientException e) {
     if (Failures.isControlPlaneBlip(e)) {
       return e;
     }

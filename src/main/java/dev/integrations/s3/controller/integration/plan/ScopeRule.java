@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.controller.common.StepFailure;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * In one namespace at most one integration applies to all buckets and at most one to a given
  * bucket; the later one (by creation time, then name) waits with ScopeConflict. Pure.
  */
-final class ScopeRule {
+public final class ScopeRule {
   private static final Comparator<S3Integration> AGE =
       Comparator.comparing(
               (S3Integration i) -> i.getMetadata().getCreationTimestamp(),
@@ -23,7 +23,8 @@ final class ScopeRule {
   private ScopeRule() {}
 
   /** The conflict this integration is in with an earlier peer, if any. */
-  static Optional<StepFailure> conflict(S3Integration resource, Collection<S3Integration> peers) {
+  public static Optional<StepFailure> conflict(
+      S3Integration resource, Collection<S3Integration> peers) {
     String scope = resource.getSpec().getBucket();
     return peers.stream()
         .filter(o -> o.getMetadata().getDeletionTimestamp() == null)

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,11 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.dependent;
 
 import static dev.integrations.s3.status.ConditionTypes.SECRET_READY;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.informers.OwnedFields;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
@@ -32,14 +34,15 @@ import java.util.Optional;
  * like the Secret, owned by the integration, cached by a label-selected informer, deleted when the
  * CA goes or the Secret is renamed. Only ConfigMaps this integration owns are ever changed.
  */
-final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMap, S3Integration> {
+public final class TrustStoreDependent
+    extends CRUDKubernetesDependentResource<ConfigMap, S3Integration> {
   private static final String DESIRED = TrustStoreDependent.class.getName() + ".desired";
   private static final String OWNER_INDEX = "owner-uid";
 
   /**
    * @param namespaces the operator's watched namespaces (empty: all)
    */
-  TrustStoreDependent(java.util.Set<String> namespaces) {
+  public TrustStoreDependent(java.util.Set<String> namespaces) {
     super(ConfigMap.class, "truststores");
     configureWith(
         new KubernetesDependentResourceConfigBuilder<ConfigMap>()
@@ -54,7 +57,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
   }
 
   /** The informer, created once for the reconciler's event sources. */
-  InformerEventSource<ConfigMap, S3Integration> informer(
+  public InformerEventSource<ConfigMap, S3Integration> informer(
       EventSourceContext<S3Integration> context) {
     InformerEventSource<ConfigMap, S3Integration> informer = eventSource(context).orElseThrow();
     informer.addIndexers(Map.of(OWNER_INDEX, OutputSecretDependent::ownerUids));
@@ -70,7 +73,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
    *     not yet cached is not read by name twice in one reconcile
    * @throws StepFailure SecretWriteFailed when the API server refuses it for good
    */
-  List<Applied> apply(
+  public List<Applied> apply(
       S3Integration primary,
       Context<S3Integration> context,
       String secretName,
@@ -122,7 +125,7 @@ final class TrustStoreDependent extends CRUDKubernetesDependentResource<ConfigMa
    *
    * @throws StepFailure SecretConflict when a ConfigMap of that name belongs to someone else
    */
-  Optional<ConfigMap> observe(
+  public Optional<ConfigMap> observe(
       S3Integration primary, Context<S3Integration> context, String secretName) {
     Optional<ConfigMap> mine = getSecondaryResource(primary, context);
     if (mine.isPresent()) {

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -559,9 +559,10 @@ class DeciderTest {
 
     @Test
     void aFailingVerificationIsRepeatedAfterASixthOfTheIntervalButNotWithinTenSeconds() {
-      assertThat(Verifier.failingRecheck(Duration.ofMinutes(10)))
+      assertThat(VerificationSchedule.failingRecheck(Duration.ofMinutes(10)))
           .isEqualTo(Duration.ofSeconds(100));
-      assertThat(Verifier.failingRecheck(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(10));
+      assertThat(VerificationSchedule.failingRecheck(Duration.ofMinutes(1)))
+          .isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -581,9 +582,9 @@ class DeciderTest {
 
     @Test
     void theNextVerificationIsScheduledAtTheEndOfTheInterval() {
-      assertThat(Verifier.untilNext(verifiedRecently(), Duration.ofMinutes(10), NOW))
+      assertThat(VerificationSchedule.untilNext(verifiedRecently(), Duration.ofMinutes(10), NOW))
           .isEqualTo(Duration.ofMinutes(9));
-      assertThat(Verifier.untilNext(noStatus(), Duration.ofMinutes(10), NOW))
+      assertThat(VerificationSchedule.untilNext(noStatus(), Duration.ofMinutes(10), NOW))
           .isEqualTo(Duration.ofSeconds(1));
     }
   }

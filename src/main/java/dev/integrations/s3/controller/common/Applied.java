@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.common;
 
 /**
  * What an applier did: the step it belongs to, the outcome, and the Event that reports it (no Event
@@ -9,16 +9,16 @@ package dev.integrations.s3.controller.integration;
  * @param event CamelCase Event reason
  * @param message Event message, without secrets
  */
-record Applied(String type, Outcome outcome, String event, String message) {
+public record Applied(String type, Outcome outcome, String event, String message) {
   /** The result of one write. */
-  enum Outcome {
+  public enum Outcome {
     NOOP,
     CREATED,
     UPDATED,
     DELETED
   }
 
-  static Applied noop(String type) {
+  public static Applied noop(String type) {
     return new Applied(type, Outcome.NOOP, null, null);
   }
 }

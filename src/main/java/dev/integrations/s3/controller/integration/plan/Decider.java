@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
 import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * integration's only if the record in the operator's namespace says so (same store, same user, this
  * integration's UID). The output Secret, its annotations and the status are copies.
  */
-final class Decider {
+public final class Decider {
   private Decider() {}
 
   /**
@@ -39,7 +39,8 @@ final class Decider {
    * a new integration (no record) on a store or buckets it may not use stops here. Established ones
    * go on to {@link #managed}, which takes the access away (fail closed).
    */
-  static Optional<Decision.Conflict> admission(IntegrationModel m, Optional<OwnershipRecord> rec) {
+  public static Optional<Decision.Conflict> admission(
+      IntegrationModel m, Optional<OwnershipRecord> rec) {
     if (rec.isPresent() && rec.get().ownedBy(m.identity().uid())) {
       return Optional.empty();
     }
@@ -105,7 +106,7 @@ final class Decider {
   }
 
   /** Managed mode, with random service-account ids. */
-  static Decision managed(
+  public static Decision managed(
       IntegrationModel m,
       Observation o,
       S3IntegrationStatus previous,
@@ -124,7 +125,7 @@ final class Decider {
    * @param newKey a fresh secret key, asked for only when one is issued
    * @param newKeyId a fresh service-account access key, asked for only at a rotation
    */
-  static Decision managed(
+  public static Decision managed(
       IntegrationModel m,
       Observation o,
       S3IntegrationStatus previous,
@@ -308,7 +309,7 @@ final class Decider {
   }
 
   /** Validate-only mode: the given keys go into the Secret; the storage is never written. */
-  static Decision validateOnly(
+  public static Decision validateOnly(
       IntegrationModel m,
       Observation o,
       InputSecrets.KeyPair given,
@@ -329,13 +330,13 @@ final class Decider {
    * Verification runs when something changed, for a new generation, when it never ran, once per
    * interval, and sooner (a sixth of the interval, at least 10 s) while it does not succeed.
    */
-  static boolean verificationDue(
+  public static boolean verificationDue(
       S3IntegrationStatus previous,
       Long generation,
       Instant now,
       IntegrationModel m,
       boolean changed) {
-    Instant last = Verifier.lastVerified(previous);
+    Instant last = VerificationSchedule.lastVerified(previous);
     boolean verified = Conditions.isTrue(previous.getConditions(), ACCESS_VERIFIED);
     return changed
         || last == null
@@ -344,7 +345,7 @@ final class Decider {
             last.plus(
                 verified
                     ? m.schedule().interval()
-                    : Verifier.failingRecheck(m.schedule().interval())));
+                    : VerificationSchedule.failingRecheck(m.schedule().interval())));
   }
 
   /**
@@ -353,7 +354,7 @@ final class Decider {
    * the user; it stays on the storage). Nothing without a record: validate-only integrations and
    * users the operator did not create are never touched.
    */
-  static List<Change> cleanup(S3Integration resource, OwnershipRecord record) {
+  public static List<Change> cleanup(S3Integration resource, OwnershipRecord record) {
     if (!record.ownedBy(resource.getMetadata().getUid())) {
       return List.of();
     }

@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param consumerKeyAuthenticates whether the recorded service account consumers hold
  *     authenticates; null when it was not asked (consumers hold the user's key, or no user)
  */
-record Observation(
+public record Observation(
     Secret output,
     Optional<OwnershipRecord> record,
     Optional<MinioUser> user,
@@ -30,7 +30,7 @@ record Observation(
     Boolean consumerKeyAuthenticates) {
 
   /** Before rotation: consumers hold the user's own key. */
-  Observation(
+  public Observation(
       Secret output,
       Optional<OwnershipRecord> record,
       Optional<MinioUser> user,
@@ -40,12 +40,12 @@ record Observation(
   }
 
   /** Validate-only mode: only the output Secret matters. */
-  static Observation of(Secret output) {
+  public static Observation of(Secret output) {
     return new Observation(output, Optional.empty(), Optional.empty(), null, Optional.empty());
   }
 
   /** The secret key the output Secret holds for this access key, or null. */
-  String outputKey(String accessKey) {
+  public String outputKey(String accessKey) {
     return accessKey != null
             && accessKey.equals(
                 ResolvedConfigSecret.value(output, ResolvedConfigSecret.ACCESS_KEY_ID).orElse(null))
@@ -54,7 +54,7 @@ record Observation(
   }
 
   /** The policies attached to the user; none when there is no user. */
-  List<String> attached() {
+  public List<String> attached() {
     return user.map(MinioUser::policies).orElse(List.of());
   }
 }
