@@ -9,6 +9,7 @@ import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.controller.integration.plan.Change;
 import dev.integrations.s3.controller.integration.plan.Decider;
+import dev.integrations.s3.metrics.MetricNames;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.minio.MinioAdmin;
@@ -32,9 +33,7 @@ import java.util.Optional;
  * annotation releases the deletion without touching the storage.
  */
 final class IntegrationCleanup {
-  /** Prometheus: s3_operator_users_left_behind_total{store,user}. Rare by nature. */
-  static final String LEFT_BEHIND_METRIC = "s3.operator.users.left.behind";
-
+  /** How long a waiting deletion (paused, or a store it cannot clean up) waits to look again. */
   private static final long WAIT = Duration.ofMinutes(1).toMillis();
 
   private final StoreLookup stores;
@@ -211,10 +210,10 @@ final class IntegrationCleanup {
             + record.store()
             + ": "
             + why);
-    Counter.builder(LEFT_BEHIND_METRIC)
+    Counter.builder(MetricNames.USERS_LEFT_BEHIND)
         .description("Managed users a deletion had to leave on a store that was gone")
-        .tag("store", record.store())
-        .tag("user", record.user())
+        .tag(MetricNames.STORE, record.store())
+        .tag(MetricNames.USER, record.user())
         .register(registry)
         .increment();
   }

@@ -2,6 +2,7 @@ package dev.integrations.s3.controller.integration;
 
 import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.metrics.MetricNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,15 +11,12 @@ import java.util.Set;
 
 /**
  * Turns what the appliers did into Events and metrics, so that neither is written inline: every
- * write to the storage or the Secret is one Event, and no Event is written for a no-op.
+ * write to the storage or the Secret is one Event, and no Event is written for a no-op. Metrics
+ * (names in {@code metrics.MetricNames}): {@code s3_operator_writes_total{step,outcome}}, writes to
+ * MinIO and to Secrets; {@code s3_operator_verifications_total{result}}.
  */
 final class Reporter {
-  /** Prometheus: s3_operator_verifications_total{result=Verified|NoSuchBucket|...}. */
-  static final String VERIFICATIONS_METRIC = "s3.operator.verifications";
-
-  /** Prometheus: s3_operator_writes_total{step,outcome}: writes to MinIO and to Secrets. */
-  static final String WRITES_METRIC = "s3.operator.writes";
-
+  /** Events of these outcomes are Warnings: access was taken away. */
   private static final Set<String> WARNINGS = Set.of("AccessWithdrawn");
 
   private final Events events;
@@ -41,19 +39,19 @@ final class Reporter {
       } else {
         events.normal(resource, a.event(), a.message());
       }
-      Counter.builder(WRITES_METRIC)
+      Counter.builder(MetricNames.WRITES)
           .description("Writes to MinIO and to output Secrets, by step and outcome")
-          .tag("step", a.type())
-          .tag("outcome", a.outcome().name().toLowerCase(java.util.Locale.ROOT))
+          .tag(MetricNames.STEP, a.type())
+          .tag(MetricNames.OUTCOME, a.outcome().name().toLowerCase(java.util.Locale.ROOT))
           .register(registry)
           .increment();
     }
   }
 
   void verified(String result) {
-    Counter.builder(VERIFICATIONS_METRIC)
+    Counter.builder(MetricNames.VERIFICATIONS)
         .description("Verifications with the issued credentials, by result")
-        .tag("result", result)
+        .tag(MetricNames.RESULT, result)
         .register(registry)
         .increment();
   }

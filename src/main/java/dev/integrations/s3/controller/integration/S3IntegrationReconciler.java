@@ -24,6 +24,7 @@ import dev.integrations.s3.controller.integration.plan.Observation;
 import dev.integrations.s3.controller.integration.plan.ScopeRule;
 import dev.integrations.s3.controller.integration.plan.VerificationSchedule;
 import dev.integrations.s3.informers.SpecOrAnnotationsChanged;
+import dev.integrations.s3.metrics.KeyAges;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.secret.SecretKeys;
 import dev.integrations.s3.status.ConditionTypes;

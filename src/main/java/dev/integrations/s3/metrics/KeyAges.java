@@ -1,4 +1,4 @@
-package dev.integrations.s3.controller.integration;
+package dev.integrations.s3.metrics;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.ownership.OwnershipRecord;
@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * managed integration's consumers hold (since it was issued). An alert on it catches a rotation
  * that stopped happening. One series per managed integration whose key issue time is known.
  */
-final class KeyAges {
-  static final String METRIC = "s3.operator.key.age";
+public final class KeyAges {
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -27,13 +26,13 @@ final class KeyAges {
     Gauge gauge;
   }
 
-  KeyAges(MeterRegistry registry, Clock clock) {
+  public KeyAges(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
   }
 
   /** After a reconcile: the record's key issue time (nothing when it is not known). */
-  void observe(S3Integration resource, OwnershipRecord record) {
+  public void observe(S3Integration resource, OwnershipRecord record) {
     if (record == null || record.keyIssued() == null) {
       return;
     }
@@ -43,11 +42,11 @@ final class KeyAges {
             uid -> {
               Entry n = new Entry();
               n.gauge =
-                  Gauge.builder(METRIC, n, x -> age(x.issued))
+                  Gauge.builder(MetricNames.KEY_AGE, n, x -> age(x.issued))
                       .description("Age of the key consumers of a managed integration hold")
                       .baseUnit("seconds")
-                      .tag("namespace", resource.getMetadata().getNamespace())
-                      .tag("name", resource.getMetadata().getName())
+                      .tag(MetricNames.NAMESPACE, resource.getMetadata().getNamespace())
+                      .tag(MetricNames.NAME, resource.getMetadata().getName())
                       .register(registry);
               return n;
             });
@@ -59,7 +58,7 @@ final class KeyAges {
   }
 
   /** The integration is gone: its series goes too. */
-  void forget(S3Integration resource) {
+  public void forget(S3Integration resource) {
     Entry e = entries.remove(resource.getMetadata().getUid());
     if (e != null && e.gauge != null) {
       registry.remove(e.gauge);
