@@ -6,17 +6,14 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Announcer;
-import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.Failures;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
-import dev.integrations.s3.controller.integration.dependent.OutputSecretContent;
 import dev.integrations.s3.controller.integration.dependent.OutputSecretDependent;
 import dev.integrations.s3.controller.integration.dependent.SecretFights;
 import dev.integrations.s3.controller.integration.dependent.TrustStoreDependent;
-import dev.integrations.s3.controller.integration.plan.Change;
 import dev.integrations.s3.controller.integration.plan.Decider;
 import dev.integrations.s3.controller.integration.plan.Decision;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
@@ -53,7 +50,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +111,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private volatile Observer observer;
   private volatile StorageConnections connections;
   private volatile IntegrationCleanup cleanup;
+  private volatile PlanApplier applier;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -152,13 +149,16 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     observer = new Observer(connections, prober);
     cleanup =
         new IntegrationCleanup(stores, connections, sources, records, events, reporter, registry);
+    applier =
+        new PlanApplier(
+            outputSecrets, trustStores, records, cleanup, reporter, config.consumerMountPath());
     return sources.all();
   }
 
   /**
    * One reconcile, in its steps: {@link #model}, {@link #admit}, {@link #observe}, {@link #decide},
-   * {@link #apply}, {@link #verify}, {@link #schedule}; a permanent failure of any step ends in
-   * {@link #failed}. The deadline is checked after observing and before each write.
+   * apply ({@link PlanApplier}), {@link #verify}, {@link #schedule}; a permanent failure of any
+   * step ends in {@link #failed}. The deadline is checked after observing and before each write.
    */
   @Override
   public UpdateControl<S3Integration> reconcile(
@@ -174,14 +174,14 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       sources.triggerScopePeers(resource); // new or edited: its scope may have changed
     }
     Duration interval = config.defaultVerificationInterval();
-    Instant deadline = Instant.now(clock).plus(BUDGET);
+    Deadline deadline = new Deadline(clock, BUDGET);
     try {
       IntegrationModel model = model(resource, status);
       interval = model.schedule().interval();
       Optional<OwnershipRecord> record = admit(resource, context, model);
       Observed seen = observe(resource, context, model, record, previous, deadline);
       Decision.Plan plan = decide(model, seen);
-      apply(resource, context, model, seen, plan, status, deadline);
+      applier.apply(resource, context, model, seen, plan, status, deadline);
       if (plan.withdrawn() != null) {
         throw plan.withdrawn().failure(); // access taken away; the integration stops here
       }
@@ -235,24 +235,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     return record;
   }
 
-  /**
-   * What one reconcile read before deciding.
-   *
-   * @param connection the storage connection and the keys it was opened with
-   * @param trustStore the CA ConfigMap beside the Secret, or null (no CA, or none yet)
-   * @param observation what the storage and the output Secret hold
-   * @param now when it was read
-   * @param schedule the status verification is scheduled from (remembered or recorded)
-   * @param generation the integration's generation
-   */
-  private record Observed(
-      StorageConnections.Connection connection,
-      ConfigMap trustStore,
-      Observation observation,
-      Instant now,
-      S3IntegrationStatus schedule,
-      Long generation) {}
-
   /** The reads: input Secrets, the output Secret and its CA beside it, the storage. */
   private Observed observe(
       S3Integration resource,
@@ -260,7 +242,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       IntegrationModel model,
       Optional<OwnershipRecord> record,
       S3IntegrationStatus previous,
-      Instant deadline) {
+      Deadline deadline) {
     StorageConnections.Connection connection = observer.connect(model);
     Secret output = outputSecrets.observe(resource, context, model.secretName()).orElse(null);
     ConfigMap trustStore =
@@ -278,7 +260,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         Decider.verificationDue(schedule, generation, now, model, false)
             && !verifications.keyRejected(uid);
     Observation seen = observer.observe(model, connection, output, record, probeProvesKey);
-    within(deadline, "reading the storage");
+    deadline.check("reading the storage");
     return new Observed(connection, trustStore, seen, now, schedule, generation);
   }
 
@@ -304,71 +286,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     return plan;
   }
 
-  /** Carries out the plan, in order, and reports each write. */
-  private void apply(
-      S3Integration resource,
-      Context<S3Integration> context,
-      IntegrationModel model,
-      Observed o,
-      Decision.Plan plan,
-      IntegrationStatus status,
-      Instant deadline) {
-    List<Applied> results = new ArrayList<>();
-    try {
-      for (Change change : plan.actions()) {
-        within(deadline, "before " + change.getClass().getSimpleName());
-        if (change instanceof Change.WriteSecret) {
-          Secret desired =
-              OutputSecretContent.build(
-                  resource, model, o.connection(), plan, config.consumerMountPath());
-          results.add(outputSecrets.write(resource, context, desired, o.observation().output()));
-          results.addAll(
-              trustStores.apply(
-                  resource, context, model.secretName(), o.connection().caPem(), o.trustStore()));
-          status.secretWritten();
-        } else {
-          results.add(write(context, o.connection(), change));
-        }
-      }
-      if (plan.withdrawn() == null) {
-        // the new identity and Secret are in place: what the integration used before goes
-        results.addAll(outputSecrets.retireOthers(resource, context, model.secretName()));
-        results.addAll(
-            cleanup.retireStale(
-                resource, context.getClient(), model.store().id(), model.userName()));
-      }
-    } finally {
-      reporter.applied(resource, results);
-    }
-    if (plan.withdrawn() == null) {
-      planApplied(model, plan, status);
-    }
-  }
-
-  /** One write to the ownership record or the storage. */
-  private Applied write(
-      Context<S3Integration> context, StorageConnections.Connection connection, Change change) {
-    if (change instanceof Change.WriteRecord r) {
-      return r.update()
-          ? records.update(context.getClient(), r.record())
-          : records.write(context.getClient(), r.record());
-    }
-    return MinioUserApplier.handles(change)
-        ? MinioUserApplier.apply(connection.admin(), change)
-        : MinioPolicyApplier.apply(connection.admin(), change);
-  }
-
-  /** The steps a carried-out plan meets: the user and policy, or the given keys. */
-  private static void planApplied(
-      IntegrationModel model, Decision.Plan plan, IntegrationStatus status) {
-    if (model.managed()) {
-      status.userReady(model, plan);
-      status.policyApplied(model, plan);
-    } else {
-      status.keysProvided(model, plan);
-    }
-  }
-
   /** Verification with the issued keys when it is due, and the public endpoint with them. */
   private void verify(
       S3Integration resource,
@@ -376,13 +293,13 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       Observed o,
       Decision.Plan plan,
       IntegrationStatus status,
-      Instant deadline) {
+      Deadline deadline) {
     String uid = resource.getMetadata().getUid();
     Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
     if (plan.verify()) {
       List<BucketStatus> buckets;
       try {
-        buckets = verifier.probe(model, o.connection(), plan, deadline);
+        buckets = verifier.probe(model, o.connection(), plan, deadline.end());
       } catch (StepFailure f) {
         if (Reasons.CREDENTIALS_REJECTED.equals(f.reason)) {
           verifications.rejected(uid); // the next reconcile authenticates before deciding
@@ -395,7 +312,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       publicEndpoint.ifPresent(
           p ->
               status.publicEndpoint(
-                  verifier.checkPublic(p, model, o.connection(), plan, deadline)));
+                  verifier.checkPublic(p, model, o.connection(), plan, deadline.end())));
     } else {
       status.access();
     }
@@ -509,20 +426,6 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     keyAges.forget(resource);
     verifications.forget(resource.getMetadata().getUid());
     return cleanup.cleanup(resource, context.getClient());
-  }
-
-  /** Gives up (to retry later) when the reconcile's time is spent. */
-  private void within(Instant deadline, String where) {
-    if (Instant.now(clock).isAfter(deadline)) {
-      throw StepFailure.transientFailure(
-          dev.integrations.s3.status.ConditionTypes.READY,
-          Reasons.RECONCILE_TIMEOUT,
-          "the reconcile took longer than "
-              + BUDGET.toMinutes()
-              + " minutes ("
-              + where
-              + "): the storage answers slowly; retrying with backoff");
-    }
   }
 
   private static boolean isPaused(S3Integration r) {
