@@ -145,6 +145,27 @@ class CrdValidationIT {
         "should match");
   }
 
+  /**
+   * A duration of 5,000 repetitions ("1s1s1s...") once overflowed the operator's parser; the API
+   * server now refuses anything over 32 characters before the operator sees it.
+   */
+  @Test
+  void aDurationLongerThan32CharactersIsRejected() {
+    assertRejected(
+        integration(
+            "long-interval",
+            """
+            storeRef: {name: minio-prod}
+            accessPolicyRefs: [{name: read}]
+            credentials:
+              managed: {}
+            verification: {interval: %s}
+            """
+                .formatted("1s".repeat(5_000))),
+        "spec.verification.interval",
+        "Too long");
+  }
+
   @Test
   void rotationInDaysIsAccepted() {
     GenericKubernetesResource i =

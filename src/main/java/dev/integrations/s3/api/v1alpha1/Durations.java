@@ -1,8 +1,6 @@
 package dev.integrations.s3.api.v1alpha1;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The duration format of this API ({@code verification.interval}, the operator's settings, the
@@ -44,40 +42,67 @@ public final class Durations {
 
   public static final String INTERVAL_MESSAGE = "must be between 1m and 24h";
 
-  private static final Pattern WHOLE = Pattern.compile("([0-9]+[smhd])+");
-  private static final Pattern PART = Pattern.compile("([0-9]+)([smhd])");
+  /**
+   * The longest duration text accepted, by the CRD fields ({@code maxLength}) and by the parser:
+   * {@code 1h30m} is 5 characters; 32 leaves room for any sensible spelling and keeps a tenant's
+   * value out of the operator's regex engine and out of long status messages.
+   */
+  public static final int MAX_LENGTH = 32;
 
   private Durations() {}
 
   /**
-   * Parses a duration.
+   * Parses a duration, in one pass over at most {@link #MAX_LENGTH} characters (no regular
+   * expression: a repeated group recursed once per repetition, and 5,000 repetitions overflowed the
+   * reconcile thread's stack).
    *
-   * @throws IllegalArgumentException naming the value when it is not in the format or is too long
-   *     to represent
+   * @throws IllegalArgumentException naming the value (cut to {@link #MAX_LENGTH} characters) when
+   *     it is not in the format, longer than that, or too long a duration to represent
    */
   public static Duration parse(String text) {
     String v = text == null ? "" : text.trim();
-    if (!WHOLE.matcher(v).matches()) {
+    if (v.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" is not a duration such as 30s, 10m or 1h30m");
+          shown(v) + " is longer than " + MAX_LENGTH + " characters; use a duration such as 10m");
     }
     Duration total = Duration.ZERO;
-    Matcher m = PART.matcher(v);
+    int i = 0;
     try {
-      while (m.find()) {
-        long n = Long.parseLong(m.group(1));
+      do {
+        int digits = i;
+        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+          i++;
+        }
+        if (i == digits || i == v.length()) {
+          throw notADuration(v);
+        }
+        long n = Long.parseLong(v, digits, i, 10);
         long seconds =
-            switch (m.group(2)) {
-              case "s" -> n;
-              case "m" -> Math.multiplyExact(n, 60L);
-              case "h" -> Math.multiplyExact(n, 3_600L);
-              default -> Math.multiplyExact(n, 86_400L);
+            switch (v.charAt(i++)) {
+              case 's' -> n;
+              case 'm' -> Math.multiplyExact(n, 60L);
+              case 'h' -> Math.multiplyExact(n, 3_600L);
+              case 'd' -> Math.multiplyExact(n, 86_400L);
+              default -> throw notADuration(v);
             };
         total = total.plusSeconds(seconds);
-      }
+      } while (i < v.length());
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("\"" + text + "\" is too long a duration");
+      throw new IllegalArgumentException(shown(v) + " is too long a duration");
     }
     return total;
+  }
+
+  private static IllegalArgumentException notADuration(String v) {
+    return new IllegalArgumentException(shown(v) + " is not a duration such as 30s, 10m or 1h30m");
+  }
+
+  /** The value in quotes, cut to {@link #MAX_LENGTH} characters. */
+  private static String shown(String v) {
+    return "\""
+        + (v.length() > MAX_LENGTH
+            ? v.substring(0, MAX_LENGTH) + "...(" + v.length() + " chars)"
+            : v)
+        + "\"";
   }
 }
