@@ -178,11 +178,9 @@ public final class Decider {
                   + m.userName()
                   + "\" on "
                   + m.store().id()
-                  + " belongs to S3Integration "
-                  + rec.get().integrationNamespace()
-                  + "/"
-                  + rec.get().integrationName()
-                  + " (another UID); it is left unchanged"));
+                  + " is taken: the operator's record names another S3Integration (another UID,"
+                  + " such as an earlier one of this name deleted with deletionPolicy Retain);"
+                  + " it is left unchanged. The platform team can see whose it is"));
     }
     if (rec.isEmpty() && o.user().isPresent()) {
       return Optional.of(

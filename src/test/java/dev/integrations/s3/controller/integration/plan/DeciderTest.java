@@ -243,11 +243,13 @@ class DeciderTest {
     }
 
     @Test
-    void aRecordOfAnotherIntegrationIsAConflictNamingIt() {
+    void aRecordOfAnotherIntegrationIsAConflictThatDoesNotSayWhose() {
       Observation o = seen(null, THEIRS, user(true, POLICY), null, DOC);
       Decision.Conflict c = conflict(decide(o, noStatus()));
       assertThat(c.reason()).isEqualTo(Reasons.USER_CONFLICT);
-      assertThat(c.message()).contains("team-b/other");
+      // the name is taken; whose it is (another tenant's namespace and name) is not told
+      assertThat(c.message()).contains("\"" + USER + "\"").contains("is taken");
+      assertThat(c.message()).doesNotContain("team-b").doesNotContain("/other");
     }
 
     @Test
