@@ -1,5 +1,6 @@
 package dev.integrations.s3.verify;
 
+import dev.integrations.s3.storage.ErrorCodes;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
@@ -403,7 +404,8 @@ public final class AccessProber {
         throw HttpClients.classify(transport, url);
       }
       if (e instanceof ErrorResponseException er) {
-        String code = er.errorResponse() == null ? null : er.errorResponse().code();
+        String raw = er.errorResponse() == null ? null : er.errorResponse().code();
+        String code = ErrorCodes.sane(raw); // the endpoint's text: only a code of a code's shape
         int status = er.response() == null ? 0 : er.response().code();
         if (code != null && CREDENTIAL_CODES.contains(code)) {
           throw StorageException.credentialsRejected(
@@ -418,7 +420,9 @@ public final class AccessProber {
           throw StorageException.serverError(
               url + " answered " + what + " with HTTP " + status + " " + code, e);
         }
-        return new Failure(code, status, null);
+        return code != null || raw == null
+            ? new Failure(code, status, null)
+            : new Failure(null, status, "HTTP " + status + " with an error code of no known shape");
       }
       if (e instanceof ServerException se) {
         if (se.statusCode() >= 500) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.ErrorCodes;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
 import dev.integrations.s3.storage.StorageException;
@@ -538,7 +539,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     try {
       JsonNode n = JSON.readTree(body);
       if (n != null && n.isObject()) {
-        code = text(n, "Code");
+        code = ErrorCodes.sane(text(n, "Code")); // null: not an error response of MinIO's
         message = text(n, "Message");
       }
     } catch (IOException | RuntimeException e) {

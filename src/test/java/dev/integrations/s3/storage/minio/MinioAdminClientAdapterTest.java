@@ -128,6 +128,22 @@ class MinioAdminClientAdapterTest {
     assertThat(e.getMessage().length()).isLessThan(500);
   }
 
+  /** An endpoint's "Code" of no code's shape is not passed on (issue 21, item 11). */
+  @Test
+  void aCodeOfNoCodesShapeIsNeverQuoted() {
+    answer(
+        400,
+        "{\"Code\":\"AccessDenied\\nFORGED LOG LINE <script>"
+            + "x".repeat(100_000)
+            + "\",\"Message\":\"m\"}");
+    StorageException e = thrown(() -> admin.user("u"));
+    assertThat(e.getMessage())
+        .contains("not a MinIO error response")
+        .doesNotContain("FORGED")
+        .doesNotContain("\n");
+    assertThat(e.getMessage().length()).isLessThan(300);
+  }
+
   @Test
   void pbkdf2IsTheDefault() {
     assertThat(((MinioAdminClientAdapter) admin).bodyEncryption()).isEqualTo(BodyEncryption.PBKDF2);
