@@ -66,4 +66,21 @@ public final class StepFailure extends RuntimeException {
           return null;
         });
   }
+
+  /**
+   * The message a tenant may read. When the store's admin keys fail, what the storage said names
+   * the platform's admin access key: the integration says only that the store's keys do not work,
+   * and the store's own status (which its administrator reads) keeps the detail.
+   */
+  public String tenantMessage() {
+    if (Reasons.ADMIN_CREDENTIALS_INVALID.equals(reason)) {
+      return "the store's admin keys were rejected by its storage; whoever administers the store"
+          + " finds the details in the store's status";
+    }
+    if (Reasons.ADMIN_ACCESS_DENIED.equals(reason)) {
+      return "the store's admin keys lack admin rights on its storage; whoever administers the"
+          + " store finds the details in the store's status";
+    }
+    return getMessage();
+  }
 }

@@ -108,7 +108,7 @@ final class IntegrationCleanup {
           run.resource,
           f.reason,
           "cannot clean up yet: "
-              + f.getMessage()
+              + f.tenantMessage()
               + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" leaves the"
               + " storage as it is)");
       throw f;
@@ -141,7 +141,7 @@ final class IntegrationCleanup {
       }
     } catch (StepFailure f) {
       events.warning(
-          resource, f.reason, "cannot remove the previous MinIO user yet: " + f.getMessage());
+          resource, f.reason, "cannot remove the previous MinIO user yet: " + f.tenantMessage());
     } catch (RuntimeException e) {
       reporter.applied(resource, run.written); // what was written is reported all the same
       throw e;
@@ -179,7 +179,7 @@ final class IntegrationCleanup {
           admin = connections.admin(store.get()).admin();
         } catch (StepFailure f) {
           if (store.get().kind() == StoreKind.S3Store && sources.namespaceTerminating(resource)) {
-            leftBehind(resource, record, f.getMessage() + " (the namespace is being deleted)");
+            leftBehind(resource, record, f.tenantMessage() + " (the namespace is being deleted)");
             written.add(records.delete(client, record));
             return Optional.empty();
           }
@@ -226,7 +226,7 @@ final class IntegrationCleanup {
         "cannot clean up MinIO user "
             + r.user()
             + ": "
-            + f.getMessage()
+            + f.tenantMessage()
             + "; "
             + remedy
             + " s3.integrations.dev/skip-cleanup: \"true\" to leave the storage as it is");

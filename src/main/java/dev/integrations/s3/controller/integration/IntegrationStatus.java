@@ -228,7 +228,7 @@ final class IntegrationStatus {
 
   /** A step cannot go on: its condition False, the later ones waiting, Ready False. */
   void failed(StepFailure f) {
-    steps.blocked(f.type, f.reason, f.getMessage());
+    steps.blocked(f.type, f.reason, f.tenantMessage());
   }
 
   /** Paused by annotation: Ready Unknown, nothing else changes. */

@@ -104,7 +104,30 @@ class S3IntegrationFaultsMockIT {
 
     op.awaitReady(ns, "viz", "False", "AdminCredentialsInvalid");
     String message = op.condition(ns, "viz", "Ready").orElseThrow().getMessage();
-    assertThat(message).contains(minio.accessKey()).doesNotContain(wrongSecret);
+    // the tenant learns that the store's keys fail, not the admin's access key (issue 21, item 10)
+    assertThat(message)
+        .contains("the store's admin keys were rejected")
+        .doesNotContain(minio.accessKey())
+        .doesNotContain(wrongSecret);
+    // the store's administrator (here the team that owns the S3Store) has the detail
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        dev.integrations.s3.status.Conditions.find(
+                                client
+                                    .resources(S3Store.class)
+                                    .inNamespace(ns)
+                                    .withName("minio")
+                                    .get()
+                                    .getStatus()
+                                    .getConditions(),
+                                "Ready")
+                            .orElseThrow()
+                            .getMessage())
+                    .contains(minio.accessKey(), "SignatureDoesNotMatch")
+                    .doesNotContain(wrongSecret));
 
     // Permanent: no retry loop hammers MinIO with wrong keys.
     String user = ns + ".viz";
