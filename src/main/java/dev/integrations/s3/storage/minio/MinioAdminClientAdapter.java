@@ -238,6 +238,18 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     String what = "reading user \"" + accessKey + "\"";
     try {
       UserInfo info = invoke(() -> client.getUserInfo(accessKey));
+      if (info == null || info.status() == null) {
+        // MinIO's user info always has a status: any other 200 (a proxy, a look-alike) is not
+        // MinIO, and a store must not be reported AdminReady on it (issue 21, item 20)
+        throw StorageException.serverError(
+            "the server at "
+                + url
+                + " answered "
+                + what
+                + " with something that is not MinIO's"
+                + " user info",
+            null);
+      }
       return Optional.of(
           new MinioUser(
               accessKey,

@@ -119,6 +119,19 @@ class MinioAdminClientAdapterTest {
     }
   }
 
+  /** A 200 with any JSON is not MinIO's answer: a store on it is never AdminReady. */
+  @Test
+  void anyJsonIsNotAUser() {
+    for (String json : new String[] {"{}", "{\"ok\":true}", "{\"policyName\":\"consoleAdmin\"}"}) {
+      answer(200, json);
+      StorageException e = thrown(() -> admin.user("admin-ak"));
+      assertThat(e.reason()).as(json).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.getMessage()).contains("not MinIO's user info");
+    }
+    answer(200, "{\"status\":\"enabled\",\"policyName\":\"readonly\"}");
+    assertThat(admin.user("u")).hasValueSatisfying(u -> assertThat(u.enabled()).isTrue());
+  }
+
   @Test
   void errorMessagesAreBoundedAndSingleLine() {
     answer(
