@@ -21,6 +21,19 @@ public class RotationStatus {
   @JsonPropertyDescription("When the previous key stops being valid.")
   private String previousValidUntil;
 
+  @JsonPropertyDescription(
+      "Set while a rotation asked for with the rotate annotation waits for the running overlap"
+          + " to end: then the latest requested value is acted on (RFC 3339).")
+  private String requestWaitingUntil;
+
+  public String getRequestWaitingUntil() {
+    return requestWaitingUntil;
+  }
+
+  public void setRequestWaitingUntil(String requestWaitingUntil) {
+    this.requestWaitingUntil = requestWaitingUntil;
+  }
+
   public String getCurrentKeyId() {
     return currentKeyId;
   }

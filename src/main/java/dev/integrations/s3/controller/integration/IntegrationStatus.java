@@ -13,6 +13,7 @@ import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.integration.plan.Decision;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
+import dev.integrations.s3.controller.integration.plan.RotationPolicy;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
@@ -57,7 +58,7 @@ final class IntegrationStatus {
   void userReady(IntegrationModel m, Decision.Plan plan) {
     status.setUserName(m.userName());
     status.setAccessKeyId(null);
-    status.setRotation(rotation(m, plan.record()));
+    status.setRotation(rotation(m.schedule().rotation(), plan.record()));
     steps.met(
         CREDENTIALS_READY,
         Reasons.USER_READY,
@@ -72,17 +73,25 @@ final class IntegrationStatus {
   }
 
   /** What status says of the consumers' key: ids and times, never a secret. */
-  private static RotationStatus rotation(IntegrationModel m, OwnershipRecord r) {
+  /**
+   * The key consumers hold and the rotation around it. A rotation requested while the previous key
+   * still overlaps waits for the overlap to end (then the latest requested value is acted on):
+   * {@code requestWaitingUntil} says so, instead of dropping the request without a word.
+   */
+  static RotationStatus rotation(RotationPolicy policy, OwnershipRecord r) {
     if (r == null) {
       return null;
     }
     RotationStatus s = new RotationStatus();
     s.setCurrentKeyId(r.consumerKeyId());
     s.setIssuedTime(r.keyIssued() == null ? null : seconds(r.keyIssued()));
-    Instant due = r.keyIssued() == null ? null : m.schedule().rotation().due(r, r.keyIssued());
+    Instant due = r.keyIssued() == null ? null : policy.due(r, r.keyIssued());
     s.setNextRotationTime(due == null ? null : seconds(due));
     s.setPreviousKeyId(r.previousKeyId());
     s.setPreviousValidUntil(r.previousUntil() == null ? null : seconds(r.previousUntil()));
+    if (r.previousKeyId() != null && r.previousUntil() != null && policy.requested(r)) {
+      s.setRequestWaitingUntil(seconds(r.previousUntil()));
+    }
     return s;
   }
 

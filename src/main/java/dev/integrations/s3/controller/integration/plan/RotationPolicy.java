@@ -127,7 +127,7 @@ public record RotationPolicy(Duration interval, Duration overlap, String token) 
   }
 
   /** Whether the rotate annotation carries a value the record has not acted on. */
-  boolean requested(OwnershipRecord record) {
+  public boolean requested(OwnershipRecord record) {
     return token != null && !token.equals(record.rotateToken());
   }
 
