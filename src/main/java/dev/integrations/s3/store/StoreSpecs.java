@@ -16,6 +16,38 @@ public final class StoreSpecs {
 
   private StoreSpecs() {}
 
+  /**
+   * What is allowed but probably not meant: an allow rule's key prefix without a trailing {@code /}
+   * is a plain string prefix, so {@code team-a} also allows {@code team-ab/...}. The store works;
+   * its Ready message says so.
+   */
+  public static List<String> warnings(StoreSpec spec) {
+    List<String> warnings = new ArrayList<>();
+    if (spec == null || spec.getAllow() == null) {
+      return warnings;
+    }
+    for (int i = 0; i < spec.getAllow().size(); i++) {
+      AllowRule rule = spec.getAllow().get(i);
+      if (rule == null || rule.getPrefixes() == null) {
+        continue;
+      }
+      for (String prefix : rule.getPrefixes()) {
+        if (prefix != null && !prefix.isEmpty() && !prefix.endsWith("/")) {
+          String shown = prefix.length() > 64 ? prefix.substring(0, 64) + "..." : prefix;
+          warnings.add(
+              "allow["
+                  + i
+                  + "] prefix \""
+                  + shown
+                  + "\" has no trailing \"/\": it also allows keys under \""
+                  + shown
+                  + "x/\"");
+        }
+      }
+    }
+    return warnings;
+  }
+
   /** Every problem of the spec, each naming the value; empty when it is usable. */
   public static List<String> problems(StoreKind kind, StoreSpec spec) {
     List<String> problems = new ArrayList<>();

@@ -128,8 +128,17 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
     }
     desired.setConditions(
-        ready.conditions(StoreCheck.passedReason(resolved), StoreCheck.passedMessage(resolved)));
+        ready.conditions(StoreCheck.passedReason(resolved), passedMessage(resolved)));
     return writeStatus(store, current, desired, nextCheck);
+  }
+
+  /**
+   * Ready's message when the check passes, with what the spec allows but probably does not mean.
+   */
+  private static String passedMessage(ResolvedStore resolved) {
+    List<String> warnings = StoreSpecs.warnings(resolved.spec());
+    return StoreCheck.passedMessage(resolved)
+        + (warnings.isEmpty() ? "" : "; warning: " + String.join("; ", warnings));
   }
 
   /** Checks the store unless its last passing check still stands; the time to the next check. */
