@@ -36,6 +36,9 @@ public final class MetricNames {
   /** Counter of users a deletion had to leave on a store that is gone. */
   public static final String USERS_LEFT_BEHIND = "s3.operator.users.left.behind";
 
+  /** Counter of grants the revocation sweep took away, by action (narrowed, detached, retired). */
+  public static final String REVOCATIONS = "s3.operator.revocations";
+
   /** All of the operator's own metric names. */
   public static final List<String> ALL =
       List.of(
@@ -45,7 +48,8 @@ public final class MetricNames {
           MINIO_ADMIN_CALLS,
           WRITES,
           KEY_AGE,
-          USERS_LEFT_BEHIND);
+          USERS_LEFT_BEHIND,
+          REVOCATIONS);
 
   /** Label names. */
   public static final String KIND = "kind";
@@ -58,6 +62,7 @@ public final class MetricNames {
   public static final String RESULT = "result";
   public static final String STEP = "step";
   public static final String STORE = "store";
+  public static final String ACTION = "action";
   public static final String USER = "user";
 
   /** The Prometheus name of a metric, without the suffix its type adds. */

@@ -148,6 +148,104 @@ public final class PolicyDocument {
     return canonical(a).equals(canonical(b));
   }
 
+  /**
+   * What a document in the shape {@link #merge} writes grants: one grant per statement and
+   * resource, with that statement's actions. {@code GetBucketLocation} comes back as a whole-bucket
+   * grant of its own (the renderer always grants it on the whole bucket). Anything this class does
+   * not write (Deny, NotAction, NotResource, another condition, an ARN that is not an S3 bucket or
+   * object prefix, an action outside {@link ReadActions#ALLOWED}) is refused: whoever reads this to
+   * revoke access must not guess what an unknown document allows.
+   *
+   * @throws InvalidPolicyException when the document is not of that shape
+   */
+  public static List<ReadGrant> grantsOf(String json) {
+    ObjectNode document = parse(json);
+    List<ReadGrant> grants = new ArrayList<>();
+    JsonNode all = document.path("Statement");
+    for (JsonNode statement : all.isObject() ? NODES.arrayNode().add(all) : asArray(all)) {
+      if (!statement.isObject() || !"Allow".equals(statement.path("Effect").asText())) {
+        throw new InvalidPolicyException("a statement is not an Allow statement");
+      }
+      for (String field : sortedKeys(statement)) {
+        if (!Set.of("Sid", "Effect", "Action", "Resource", "Condition").contains(field)) {
+          throw new InvalidPolicyException("a statement has " + field);
+        }
+      }
+      List<String> actions = strings(statement.path("Action"));
+      for (String action : actions) {
+        if (!ReadActions.ALLOWED.contains(action)) {
+          throw new InvalidPolicyException("a statement grants " + cut(action));
+        }
+      }
+      List<String> conditionPrefixes = conditionPrefixes(statement.path("Condition"));
+      for (String resource : strings(statement.path("Resource"))) {
+        if (!resource.startsWith(ARN_PREFIX) || resource.length() == ARN_PREFIX.length()) {
+          throw new InvalidPolicyException("a statement names " + cut(resource));
+        }
+        String path = resource.substring(ARN_PREFIX.length());
+        int slash = path.indexOf('/');
+        if (slash < 0) {
+          List<String> bucketLevel = actions.stream().filter(ReadActions::isBucketLevel).toList();
+          grants.add(
+              new ReadGrant(
+                  List.of(new BucketGrant(path, conditionPrefixes)),
+                  bucketLevel.isEmpty() ? actions : bucketLevel));
+        } else {
+          String rest = path.substring(slash + 1);
+          if (!rest.endsWith("*") || conditionPrefixes.size() > 0) {
+            throw new InvalidPolicyException("a statement names " + cut(resource));
+          }
+          String prefix = rest.substring(0, rest.length() - 1);
+          List<String> objectLevel = actions.stream().filter(ReadActions::isObjectLevel).toList();
+          grants.add(
+              new ReadGrant(
+                  List.of(
+                      new BucketGrant(
+                          path.substring(0, slash),
+                          prefix.isEmpty() ? List.of() : List.of(prefix))),
+                  objectLevel.isEmpty() ? actions : objectLevel));
+        }
+      }
+    }
+    return grants;
+  }
+
+  /** The prefixes of an {@code s3:prefix} StringLike condition (each ending in *), or none. */
+  private static List<String> conditionPrefixes(JsonNode condition) {
+    if (condition.isMissingNode() || condition.isNull()) {
+      return List.of();
+    }
+    if (!condition.isObject()
+        || condition.size() != 1
+        || !condition.has("StringLike")
+        || condition.get("StringLike").size() != 1
+        || !condition.get("StringLike").has("s3:prefix")) {
+      throw new InvalidPolicyException("a statement has a condition other than s3:prefix");
+    }
+    List<String> prefixes = new ArrayList<>();
+    for (String value : strings(condition.get("StringLike").get("s3:prefix"))) {
+      if (!value.endsWith("*") || value.length() < 2) {
+        throw new InvalidPolicyException("a statement has the prefix condition " + cut(value));
+      }
+      prefixes.add(value.substring(0, value.length() - 1));
+    }
+    return prefixes;
+  }
+
+  private static List<String> strings(JsonNode value) {
+    List<String> out = new ArrayList<>();
+    if (value.isObject()) {
+      throw new InvalidPolicyException("a statement has an object where strings belong");
+    }
+    for (JsonNode v : asArray(value)) {
+      if (!v.isTextual()) {
+        throw new InvalidPolicyException("a statement has a value that is not a string");
+      }
+      out.add(v.asText());
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- normalisation and rendering
 
   /** The access to one (bucket, action): whole bucket, or the minimal set of prefixes. */

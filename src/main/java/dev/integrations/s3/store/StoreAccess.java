@@ -112,8 +112,11 @@ public record StoreAccess(boolean usable, boolean unrestricted, List<AllowRule> 
     return out;
   }
 
-  /** A scope bucket needs to be named by a rule; prefixes are the grants' business. */
-  private boolean allowsSomething(String bucket) {
+  /**
+   * Whether some rule names the bucket (a scope bucket needs that; prefixes are the grants'
+   * business).
+   */
+  public boolean allowsSomething(String bucket) {
     if (!usable) {
       return false;
     }

@@ -73,7 +73,8 @@ public class S3IntegrationSpec {
 
   @Default("Delete")
   @JsonPropertyDescription(
-      "Delete (default) removes the MinIO user and policy with this resource; Retain keeps them.")
+      "Delete (default) removes the MinIO user and policy with this resource; Retain keeps them"
+          + " on the storage with the policy detached, so the issued keys read nothing.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
   public RotationSpec getRotation() {

@@ -30,7 +30,8 @@ import java.util.Optional;
  * or Secrets, so a namespace deletion finishes. A store that is gone (or a namespaced store whose
  * namespace is being deleted with its admin Secret) releases the deletion with a Warning Event and
  * a metric naming the user left behind; an unreachable store retries with backoff; the skip-cleanup
- * annotation releases the deletion without touching the storage.
+ * annotation releases the deletion without waiting for the storage, and {@link RecordSweep} retires
+ * the orphaned records later.
  */
 final class IntegrationCleanup {
   /** How long a waiting deletion (paused, or a store it cannot clean up) waits to look again. */
@@ -74,9 +75,16 @@ final class IntegrationCleanup {
             : resource.getMetadata().getAnnotations();
     List<OwnershipRecord> owned = records.ownedBy(resource.getMetadata().getUid());
     if ("true".equals(annotations.get(ApiGroup.SKIP_CLEANUP_ANNOTATION))) {
-      owned.forEach(r -> records.delete(client, r)); // forget them; the storage stays as it is
+      // The deletion is released now; the records stay, and once they are orphans the revocation
+      // sweep (RecordSweep) retires their users when their store can be reached: skipping the
+      // clean-up never leaves keys that still read.
       events.normal(
-          resource, "CleanupSkipped", "skip-cleanup annotation set: storage left as it is");
+          resource,
+          "CleanupSkipped",
+          "skip-cleanup annotation set: deletion released without waiting for the storage; the"
+              + " operator removes the MinIO user"
+              + (owned.size() == 1 ? "" : "s")
+              + " when the store can be reached");
       return DeleteControl.defaultDelete();
     }
     if (owned.isEmpty()) {
@@ -109,8 +117,8 @@ final class IntegrationCleanup {
           f.reason,
           "cannot clean up yet: "
               + f.tenantMessage()
-              + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" leaves the"
-              + " storage as it is)");
+              + "; retrying with backoff (s3.integrations.dev/skip-cleanup: \"true\" releases the"
+              + " deletion now; the user is removed once the store can be reached)");
       throw f;
     } finally {
       reporter.applied(run.resource, run.written);
@@ -229,6 +237,7 @@ final class IntegrationCleanup {
             + f.tenantMessage()
             + "; "
             + remedy
-            + " s3.integrations.dev/skip-cleanup: \"true\" to leave the storage as it is");
+            + " s3.integrations.dev/skip-cleanup: \"true\" to release the deletion now (the user is"
+            + " removed once the store can be reached)");
   }
 }

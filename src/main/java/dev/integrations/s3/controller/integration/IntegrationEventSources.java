@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -203,11 +204,49 @@ final class IntegrationEventSources {
         operatorNamespace,
         name -> clusterStores.get(new ResourceID(name)),
         (ns, name) -> stores.get(new ResourceID(name, ns)),
-        ns ->
-            namespaces
-                .get(new ResourceID(ns))
-                .map(n -> n.getMetadata().getLabels())
-                .orElse(Map.of()));
+        this::namespaceLabels);
+  }
+
+  /** The integration of this name, from the cache. */
+  Optional<S3Integration> integration(String namespace, String name) {
+    return primaries.get(new ResourceID(name, namespace));
+  }
+
+  /**
+   * Whether every cache a revocation decides on has its first list: integrations, stores,
+   * namespaces. Before that, a missing label or integration is not evidence of anything.
+   */
+  boolean synced() {
+    return Stream.of(primaries, clusterStores, stores, namespaces)
+        .allMatch(c -> c instanceof ManagedInformerEventSource<?, ?, ?> m && started(m));
+  }
+
+  /** Started (JOSDK starts an informer once its first list is in) and watching. */
+  static boolean started(ManagedInformerEventSource<?, ?, ?> informer) {
+    return informer.isRunning()
+        && informer.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY;
+  }
+
+  /**
+   * The generation of the store with this id (as a record names it), or -1 when it does not exist:
+   * what changes when its rules change.
+   */
+  long storeGeneration(String id) {
+    String[] parts = id.split("/");
+    Optional<? extends HasMetadata> store =
+        parts.length == 2
+            ? clusterStores.get(new ResourceID(parts[1]))
+            : parts.length == 3 ? stores.get(new ResourceID(parts[2], parts[1])) : Optional.empty();
+    return store.map(s -> s.getMetadata().getGeneration()).orElse(-1L);
+  }
+
+  /** The labels of the namespace (empty when it is gone). */
+  Map<String, String> namespaceLabels(String namespace) {
+    return namespaces
+        .get(new ResourceID(namespace))
+        .map(n -> n.getMetadata().getLabels())
+        .map(l -> (Map<String, String>) l)
+        .orElse(Map.of());
   }
 
   /** Whether the integration's namespace is being deleted. */

@@ -244,7 +244,10 @@ final class IntegrationStatus {
   void paused() {
     steps.held(
         Reasons.PAUSED,
-        "paused by the " + ApiGroup.PAUSED_ANNOTATION + " annotation: no changes are made");
+        "paused by the "
+            + ApiGroup.PAUSED_ANNOTATION
+            + " annotation: nothing is created or widened; what the store revokes is still"
+            + " revoked");
   }
 
   S3IntegrationStatus build() {

@@ -88,6 +88,16 @@ final class OwnershipRecords {
         .toList();
   }
 
+  /** Every record Secret in the cache, for the revocation sweep. */
+  List<Secret> all() {
+    return informer.list().toList();
+  }
+
+  /** Whether the cache of records has its first list. */
+  boolean synced() {
+    return informer != null && IntegrationEventSources.started(informer);
+  }
+
   Applied write(KubernetesClient client, OwnershipRecord record) {
     // Marked as this informer's own write: its watch event can arrive before create() returns,
     // and handleRecentResourceCreate alone would then come too late to keep the integration from

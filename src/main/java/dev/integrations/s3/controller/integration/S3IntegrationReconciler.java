@@ -112,6 +112,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private volatile StorageConnections connections;
   private volatile IntegrationCleanup cleanup;
   private volatile PlanApplier applier;
+  private volatile RecordSweep sweep;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -152,7 +153,19 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     applier =
         new PlanApplier(
             outputSecrets, trustStores, records, cleanup, reporter, config.consumerMountPath());
-    return sources.all();
+    sweep =
+        new RecordSweep(
+            context.getClient(),
+            records,
+            sources,
+            stores,
+            connections,
+            config.watchNamespaces(),
+            events,
+            registry);
+    List<EventSource<?, S3Integration>> all = new java.util.ArrayList<>(sources.all());
+    all.add(sweep);
+    return all;
   }
 
   /**
@@ -166,12 +179,19 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     S3IntegrationStatus previous =
         Optional.ofNullable(resource.getStatus()).orElseGet(S3IntegrationStatus::new);
     IntegrationStatus status = new IntegrationStatus(conditions, resource, previous);
-    if (isPaused(resource)) {
-      status.paused();
-      return finish(resource, previous, status.build(), null);
-    }
     if (!Objects.equals(previous.getObservedGeneration(), resource.getMetadata().getGeneration())) {
-      sources.triggerScopePeers(resource); // new or edited: its scope may have changed
+      // new or edited: its scope may have changed, and a user it no longer uses loses its grants
+      // now, before the new identity is tried (paused or not)
+      sweep.soon();
+      if (isPaused(resource)) {
+        status.paused();
+        return finish(resource, previous, status.build(), null);
+      }
+      sources.triggerScopePeers(resource);
+    }
+    if (isPaused(resource)) {
+      status.paused(); // what the platform revokes is still revoked: RecordSweep
+      return finish(resource, previous, status.build(), null);
     }
     Duration interval = config.defaultVerificationInterval();
     Deadline deadline = new Deadline(clock, BUDGET);

@@ -117,7 +117,20 @@ final class StoreLookup {
 
   /** What the store allows the integration's namespace. */
   StoreAccess access(ResolvedStore store, S3Integration i) {
-    return StoreAccess.of(
-        store.kind(), store.spec(), namespaceLabels.apply(i.getMetadata().getNamespace()));
+    return access(store, i.getMetadata().getNamespace());
+  }
+
+  /** What the store allows the namespace now. */
+  StoreAccess access(ResolvedStore store, String namespace) {
+    return StoreAccess.of(store.kind(), store.spec(), namespaceLabels.apply(namespace));
+  }
+
+  /** The store the integration names, if it exists and is usable; empty instead of a failure. */
+  Optional<ResolvedStore> named(S3Integration i) {
+    try {
+      return Optional.of(resolve(i));
+    } catch (StepFailure e) {
+      return Optional.empty();
+    }
   }
 }

@@ -348,9 +348,10 @@ public final class Decider {
 
   /**
    * What deleting the integration removes, per record it owns: with {@code deletionPolicy: Delete}
-   * the user, its policy and the record; with {@code Retain} the record only (the operator forgets
-   * the user; it stays on the storage). Nothing without a record: validate-only integrations and
-   * users the operator did not create are never touched.
+   * the user, its policy and the record; with {@code Retain} the user and its policy document stay
+   * on the storage, but its policies are detached (its keys read nothing) and the operator forgets
+   * it. Nothing without a record: validate-only integrations and users the operator did not create
+   * are never touched.
    */
   public static List<Change> cleanup(S3Integration resource, OwnershipRecord record) {
     if (!record.ownedBy(resource.getMetadata().getUid())) {
@@ -358,8 +359,14 @@ public final class Decider {
     }
     if (resource.getSpec() != null
         && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
-      return List.of(new Change.DeleteRecord(record));
+      // kept, but reading nothing: Retain keeps the user and its policy document, not its access
+      return List.of(new Change.DetachAllPolicies(record.user()), new Change.DeleteRecord(record));
     }
+    return retire(record);
+  }
+
+  /** Everything a record names goes: its service accounts, its user, its policy, then it. */
+  static List<Change> retire(OwnershipRecord record) {
     List<Change> actions = new ArrayList<>();
     // the user's service accounts go with it; named here too, so that none outlives it
     if (record.previousKeyId() != null && !record.previousKeyId().equals(record.user())) {

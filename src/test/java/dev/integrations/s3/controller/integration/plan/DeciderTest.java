@@ -609,9 +609,10 @@ class DeciderTest {
     }
 
     @Test
-    void retainForgetsTheUserAndLeavesTheStorageAlone() {
+    void retainKeepsTheUserButTakesItsGrants() {
+      // the keys a tenant saved must not keep reading after the integration is gone
       assertThat(Decider.cleanup(integration(DeletionPolicy.Retain), OURS))
-          .containsExactly(new Change.DeleteRecord(OURS));
+          .containsExactly(new Change.DetachAllPolicies(USER), new Change.DeleteRecord(OURS));
     }
 
     @Test
