@@ -11,6 +11,7 @@ import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.metrics.OperatorMetrics;
 import dev.integrations.s3.metrics.ResourceReadiness;
 import dev.integrations.s3.status.Conditions;
+import dev.integrations.s3.storage.EndpointGuard;
 import dev.integrations.s3.storage.minio.MeteredMinioAdmin;
 import dev.integrations.s3.storage.minio.MinioAdminFactory;
 import dev.integrations.s3.verify.AccessProber;
@@ -21,7 +22,11 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -80,6 +85,7 @@ public final class OperatorFactory {
               }
             });
     OperatorConfig effective = config.withOperatorNamespace(operatorNamespace(config, client));
+    guardTenantEndpoints(config, client);
     Conditions conditions = new Conditions(clock);
     Events events = new Events(client, clock);
     MeteredMinioAdmin admins = new MeteredMinioAdmin(adminFactory, registry);
@@ -102,6 +108,36 @@ public final class OperatorFactory {
           PrimaryCaches.watching(Set.of(), PrunedItemStore::new));
     }
     return operator;
+  }
+
+  /**
+   * Where tenants' S3Stores may make the operator connect ({@link EndpointGuard}): never the API
+   * server (as the client reaches it, and as the in-cluster service environment names it); not
+   * loopback in a pod, where it is the operator itself.
+   */
+  static void guardTenantEndpoints(OperatorConfig config, KubernetesClient client) {
+    Set<InetSocketAddress> apiServer = new java.util.HashSet<>();
+    java.net.URL master = client.getMasterUrl();
+    int masterPort =
+        master.getPort() > 0 ? master.getPort() : "https".equals(master.getProtocol()) ? 443 : 80;
+    apiServer.addAll(resolved(master.getHost(), masterPort));
+    String serviceHost = System.getenv("KUBERNETES_SERVICE_HOST");
+    String servicePort = System.getenv("KUBERNETES_SERVICE_PORT");
+    boolean inPod = serviceHost != null && !serviceHost.isBlank();
+    if (inPod && servicePort != null && servicePort.matches("[0-9]{1,5}")) {
+      apiServer.addAll(resolved(serviceHost, Integer.parseInt(servicePort)));
+    }
+    EndpointGuard.configure(config.s3StoreAllowedCidrs(), inPod, apiServer);
+  }
+
+  private static List<InetSocketAddress> resolved(String host, int port) {
+    try {
+      return java.util.Arrays.stream(InetAddress.getAllByName(host))
+          .map(a -> new InetSocketAddress(a, port))
+          .toList();
+    } catch (UnknownHostException e) {
+      return List.of();
+    }
   }
 
   /**

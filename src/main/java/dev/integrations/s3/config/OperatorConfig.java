@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
  *     status and in-use finalizer). Exactly one operator in a cluster should: shards of one
  *     platform turn it off in all releases but one, and keep reading ClusterS3Stores for their
  *     integrations
+ * @param s3StoreAllowedCidrs the addresses tenants' S3Stores may connect to (empty: any but
+ *     link-local, special, the API server and, in a pod, loopback; see {@code EndpointGuard})
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -49,7 +51,8 @@ public record OperatorConfig(
     String consumerMountPath,
     String adminBodyEncryption,
     String leaseName,
-    boolean clusterStoreController) {
+    boolean clusterStoreController,
+    java.util.List<String> s3StoreAllowedCidrs) {
 
   /** Log output format. */
   public enum LogFormat {
@@ -71,6 +74,7 @@ public record OperatorConfig(
   public static final String ADMIN_BODY_ENCRYPTION = "ADMIN_BODY_ENCRYPTION";
   public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
   public static final String CLUSTER_STORE_CONTROLLER = "CLUSTER_STORE_CONTROLLER";
+  public static final String S3STORE_ALLOWED_CIDRS = "S3STORE_ALLOWED_CIDRS";
 
   /** The Lease's name when LEADER_ELECTION_LEASE_NAME is not set. */
   public static final String DEFAULT_LEASE_NAME = "s3-integration-operator";
@@ -80,6 +84,7 @@ public record OperatorConfig(
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    s3StoreAllowedCidrs = java.util.List.copyOf(s3StoreAllowedCidrs);
   }
 
   /** Defaults for everything: all namespaces, 10m verification, port 8080, text logs. */
@@ -109,7 +114,11 @@ public record OperatorConfig(
         parseMountPath(env.getOrDefault(CONSUMER_MOUNT_PATH, DEFAULT_CONSUMER_MOUNT_PATH)),
         parseBodyEncryption(env.getOrDefault(ADMIN_BODY_ENCRYPTION, "pbkdf2")),
         parseLeaseName(env.getOrDefault(LEADER_ELECTION_LEASE_NAME, DEFAULT_LEASE_NAME)),
-        parseBoolean(CLUSTER_STORE_CONTROLLER, env.getOrDefault(CLUSTER_STORE_CONTROLLER, "true")));
+        parseBoolean(CLUSTER_STORE_CONTROLLER, env.getOrDefault(CLUSTER_STORE_CONTROLLER, "true")),
+        Arrays.stream(env.getOrDefault(S3STORE_ALLOWED_CIDRS, "").split(","))
+            .map(String::trim)
+            .filter(c -> !c.isEmpty())
+            .toList());
   }
 
   /** The same settings in another operator namespace. */
@@ -137,7 +146,8 @@ public record OperatorConfig(
         mountPath,
         adminBodyEncryption,
         leaseName,
-        clusterStoreController);
+        clusterStoreController,
+        s3StoreAllowedCidrs);
   }
 
   /** A Lease name is a DNS subdomain: lower-case alphanumerics, '-' and '.', at most 253. */

@@ -195,7 +195,9 @@ public final class LocatorResolver {
         new OkHttpClient.Builder()
             .connectTimeout(CONNECT_TIMEOUT)
             .readTimeout(READ_TIMEOUT)
-            .writeTimeout(READ_TIMEOUT);
+            .writeTimeout(READ_TIMEOUT)
+            .followRedirects(false) // the storage's answer, never another host's
+            .followSslRedirects(false);
     if (route.tls() && route.caPem() != null) {
       HandshakeCertificates trust = trust(route);
       http.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());

@@ -43,6 +43,7 @@ public final class Reasons {
   // the storage (storage/ and verify/ classify their errors with these)
   public static final String ENDPOINT_UNREACHABLE = "EndpointUnreachable";
   public static final String TLS_ERROR = "TLSError";
+  public static final String ENDPOINT_NOT_ALLOWED = "EndpointNotAllowed";
   public static final String PUBLIC_ENDPOINT_UNREACHABLE = "PublicEndpointUnreachable";
   public static final String PUBLIC_ENDPOINT_REFUSED = "PublicEndpointRefused";
   public static final String ADMIN_CREDENTIALS_INVALID = "AdminCredentialsInvalid";

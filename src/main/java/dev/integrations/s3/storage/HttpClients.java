@@ -1,5 +1,6 @@
 package dev.integrations.s3.storage;
 
+import dev.integrations.s3.status.Reasons;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -91,7 +92,15 @@ public final class HttpClients {
             // Reused pooled connections may have been closed by the server (a restart): retry those
             // once rather than report the endpoint unreachable.
             .retryOnConnectionFailure(true)
+            // A storage endpoint's redirect is never followed: a PUT carrying a new user's key
+            // would be sent on, body and all, to wherever the endpoint points, and that host's
+            // answer taken for the storage's.
+            .followRedirects(false)
+            .followSslRedirects(false)
             .addInterceptor(HttpClients::readWhole);
+    if (endpoint.guarded()) {
+      b.socketFactory(EndpointGuard.socketFactory());
+    }
     if (endpoint.tls() && endpoint.caPem() != null && !endpoint.caPem().isBlank()) {
       HandshakeCertificates trust = trust(endpoint.caPem());
       b.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
@@ -182,11 +191,16 @@ public final class HttpClients {
       root = root.getCause();
     }
     if (e instanceof SSLPeerUnverifiedException || root instanceof SSLPeerUnverifiedException) {
-      return StorageException.tls(
-          "the certificate of " + url + " does not match its host name: " + safe(root), e);
+      return new ConnectionFailure(
+          Reasons.TLS_ERROR,
+          url,
+          "the certificate of " + url + " does not match its host name: " + safe(root),
+          e);
     }
     if (e instanceof SSLHandshakeException || root instanceof SSLHandshakeException) {
-      return StorageException.tls(
+      return new ConnectionFailure(
+          Reasons.TLS_ERROR,
+          url,
           "TLS handshake with "
               + url
               + " failed (is the server's certificate signed by a trusted CA? set"
@@ -195,27 +209,39 @@ public final class HttpClients {
           e);
     }
     if (e instanceof SSLException || root instanceof SSLException) {
-      return StorageException.tls(
+      return new ConnectionFailure(
+          Reasons.TLS_ERROR,
+          url,
           "TLS error talking to "
               + url
               + " (does the server speak TLS on this port? tls.enabled must match): "
               + safe(root),
           e);
     }
+    if (root instanceof EndpointGuard.NotAllowedException) {
+      return new StorageException(Reasons.ENDPOINT_NOT_ALLOWED, false, root.getMessage(), e);
+    }
     if (root instanceof UnknownHostException) {
-      return StorageException.unreachable("cannot resolve the host of " + url, e);
+      return unreachable(url, "cannot resolve the host of " + url, e);
     }
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-      return StorageException.unreachable("cannot connect to " + url + ": " + safe(root), e);
+      return unreachable(url, "cannot connect to " + url + ": " + safe(root), e);
     }
     if (root instanceof SocketTimeoutException
         || e instanceof SocketTimeoutException
         || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
       // a read that waited too long, or the whole call's time spent (a server dripping bytes)
-      return StorageException.unreachable("timed out talking to " + url, e);
+      return unreachable(url, "timed out talking to " + url, e);
     }
-    return StorageException.unreachable(
-        "I/O error talking to " + url + ": " + e.getClass().getSimpleName() + " " + safe(e), e);
+    return unreachable(
+        url,
+        "I/O error talking to " + url + ": " + e.getClass().getSimpleName() + " " + safe(e),
+        e);
+  }
+
+  /** Nothing S3-like answers at {@code url}; the message has the detail. */
+  public static ConnectionFailure unreachable(String url, String message, Throwable cause) {
+    return new ConnectionFailure(Reasons.ENDPOINT_UNREACHABLE, url, message, cause);
   }
 
   private static String safe(Throwable t) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param caPem PEM bundle of extra trusted CAs, or null for the JVM's default trust store only
  * @param connectTimeout TCP connect timeout
  * @param readTimeout read (and write) timeout of each call
+ * @param guarded connects only to addresses {@link EndpointGuard} allows (a tenant's S3Store)
  */
 public record StorageEndpoint(
     String host,
@@ -24,7 +25,8 @@ public record StorageEndpoint(
     boolean virtualHostStyle,
     String caPem,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout,
+    boolean guarded) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
@@ -36,6 +38,31 @@ public record StorageEndpoint(
     Objects.requireNonNull(readTimeout, "readTimeout");
   }
 
+  /** An endpoint the platform names (not guarded). */
+  public StorageEndpoint(
+      String host,
+      Integer port,
+      boolean tls,
+      String region,
+      boolean virtualHostStyle,
+      String caPem,
+      Duration connectTimeout,
+      Duration readTimeout) {
+    this(host, port, tls, region, virtualHostStyle, caPem, connectTimeout, readTimeout, false);
+  }
+
+  /** The same endpoint, connecting only where {@link EndpointGuard} allows. */
+  public StorageEndpoint asGuarded() {
+    return new StorageEndpoint(
+        host, port, tls, region, virtualHostStyle, caPem, connectTimeout, readTimeout, true);
+  }
+
+  /** The same endpoint, not guarded. */
+  public StorageEndpoint unguarded() {
+    return new StorageEndpoint(
+        host, port, tls, region, virtualHostStyle, caPem, connectTimeout, readTimeout, false);
+  }
+
   /** {@code http(s)://host[:port]}, the form consumers put into AWS_ENDPOINT_URL. */
   public String url() {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -45,6 +72,6 @@ public record StorageEndpoint(
   /** The same endpoint trusting this CA bundle (null: the JVM's CAs only). */
   public StorageEndpoint withCa(String pem) {
     return new StorageEndpoint(
-        host, port, tls, region, virtualHostStyle, pem, connectTimeout, readTimeout);
+        host, port, tls, region, virtualHostStyle, pem, connectTimeout, readTimeout, guarded);
   }
 }

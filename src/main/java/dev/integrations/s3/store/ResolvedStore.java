@@ -88,7 +88,8 @@ public record ResolvedStore(
             spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
             null,
             StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
-            StorageEndpoint.DEFAULT_READ_TIMEOUT));
+            StorageEndpoint.DEFAULT_READ_TIMEOUT,
+            kind == StoreKind.S3Store));
   }
 
   /** scheme, then a bracketed IPv6 address (3) or a host (4), then an optional port (6). */
@@ -106,6 +107,7 @@ public record ResolvedStore(
         spec.getAddressingStyle() == AddressingStyle.VIRTUAL,
         null,
         StorageEndpoint.DEFAULT_CONNECT_TIMEOUT,
-        StorageEndpoint.DEFAULT_READ_TIMEOUT);
+        StorageEndpoint.DEFAULT_READ_TIMEOUT,
+        kind == StoreKind.S3Store); // a tenant's: EndpointGuard decides where it may connect
   }
 }

@@ -164,6 +164,17 @@ public final class AccessProber {
     Objects.requireNonNull(endpoint, "endpoint");
     Request request = new Request.Builder().url(endpoint.url() + "/").get().build();
     try (Response response = HttpClients.forEndpoint(endpoint).newCall(request).execute()) {
+      String body = response.body().string();
+      if (!s3Shaped(response, body)) {
+        // another service on that port: said the same way as a closed one (ConnectionFailure)
+        throw HttpClients.unreachable(
+            endpoint.url(),
+            endpoint.url()
+                + " answered an unsigned request with HTTP "
+                + response.code()
+                + " that is not an S3 answer",
+            null);
+      }
       if (response.code() >= 500) {
         throw StorageException.serverError(
             endpoint.url() + " answered an unsigned request with HTTP " + response.code(), null);
@@ -171,6 +182,16 @@ public final class AccessProber {
     } catch (IOException e) {
       throw HttpClients.classify(e, endpoint.url());
     }
+  }
+
+  /**
+   * Whether an answer to an unsigned {@code GET /} is an S3 server's: an S3 error document (usually
+   * AccessDenied) or a bucket list, or S3's request-id header.
+   */
+  static boolean s3Shaped(Response response, String body) {
+    return response.header("x-amz-request-id") != null
+        || body.contains("<Error>")
+        || body.contains("<ListAllMyBucketsResult");
   }
 
   /**

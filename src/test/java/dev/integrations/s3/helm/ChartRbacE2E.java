@@ -216,7 +216,7 @@ class ChartRbacE2E {
   }
 
   @Test
-  void tenantsWithEditManageTheirKindsButNotClusterStoresAndViewOnlyReads() {
+  void tenantsWithEditManageTheirKindsStoresOnlyWhenOptedInAndViewOnlyReads() {
     KubeApiServer kube = KubeApiServer.shared();
     KubernetesClient admin = kube.client();
     // The chart's tenant roles; kube-controller-manager aggregates them into edit and view.
@@ -240,8 +240,20 @@ class ChartRbacE2E {
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
           .untilAsserted(() -> bob.resource(policy).dryRun().create());
-      bob.resource(store).dryRun().create();
       bob.resource(integration).dryRun().create();
+      // S3Stores are an opt-in: a tenant's store names endpoints the operator's pod connects to
+      assertForbidden(() -> bob.resource(store).dryRun().create());
+      for (ClusterRole r :
+          HelmChartE2E.all(
+              HelmChartE2E.template("--set", "rbac.tenantStores=true"), ClusterRole.class)) {
+        if (r.getMetadata().getName().endsWith("-edit-stores")) {
+          admin.resource(r).forceConflicts().serverSideApply();
+        }
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(() -> bob.resource(store).dryRun().create());
       assertThat(bob.resources(S3Integration.class).inNamespace(ns).list().getItems()).isEmpty();
       // ClusterS3Stores are the platform's; and edit in one namespace is nothing in another.
       assertForbidden(

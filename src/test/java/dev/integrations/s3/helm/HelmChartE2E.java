@@ -502,7 +502,7 @@ class HelmChartE2E {
   }
 
   @Test
-  void tenantsGetTheirKindsThroughEditAndViewButNeverClusterStores() {
+  void tenantsGetTheirKindsThroughEditAndViewStoresOnlyWhenOptedInNeverClusterStores() {
     List<HasMetadata> objects = template();
     ClusterRole edit = named(objects, ClusterRole.class, CLUSTER_NAME + "-edit");
     assertThat(edit.getMetadata().getLabels())
@@ -510,9 +510,18 @@ class HelmChartE2E {
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
     assertThat(verbsByResource(edit.getRules()).keySet())
         .containsExactlyInAnyOrder(
-            "s3.integrations.dev/s3integrations",
-            "s3.integrations.dev/s3accesspolicies",
-            "s3.integrations.dev/s3stores");
+            "s3.integrations.dev/s3integrations", "s3.integrations.dev/s3accesspolicies");
+    // tenants' own S3Stores are an opt-in (they name endpoints the operator's pod connects to)
+    assertThat(objects).noneMatch(o -> o.getMetadata().getName().endsWith("-edit-stores"));
+    ClusterRole stores =
+        named(
+            template("--set", "rbac.tenantStores=true"),
+            ClusterRole.class,
+            CLUSTER_NAME + "-edit-stores");
+    assertThat(stores.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+    assertThat(verbsByResource(stores.getRules()).keySet())
+        .containsExactly("s3.integrations.dev/s3stores");
     ClusterRole view = named(objects, ClusterRole.class, CLUSTER_NAME + "-view");
     assertThat(view.getMetadata().getLabels())
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");

@@ -2,6 +2,7 @@ package dev.integrations.s3.controller.common;
 
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Reasons;
+import dev.integrations.s3.storage.ConnectionFailure;
 import dev.integrations.s3.storage.StorageException;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -19,7 +20,11 @@ public final class StepFailure extends RuntimeException {
    * evaluated while they last.
    */
   private static final Set<String> CONNECTION =
-      Set.of(Reasons.ENDPOINT_UNREACHABLE, Reasons.TLS_ERROR, Reasons.ADMIN_CREDENTIALS_INVALID);
+      Set.of(
+          Reasons.ENDPOINT_UNREACHABLE,
+          Reasons.TLS_ERROR,
+          Reasons.ENDPOINT_NOT_ALLOWED,
+          Reasons.ADMIN_CREDENTIALS_INVALID);
 
   public final String type;
   public final String reason;
@@ -68,11 +73,27 @@ public final class StepFailure extends RuntimeException {
   }
 
   /**
+   * The reason a tenant may read: a connection that fails in any way is EndpointUnreachable (see
+   * {@link ConnectionFailure}).
+   */
+  public String tenantReason() {
+    return getCause() instanceof ConnectionFailure ? Reasons.ENDPOINT_UNREACHABLE : reason;
+  }
+
+  /** Whether the detail of this failure is kept from tenants (the operator's log has it). */
+  public boolean detailWithheld() {
+    return getCause() instanceof ConnectionFailure;
+  }
+
+  /**
    * The message a tenant may read. When the store's admin keys fail, what the storage said names
    * the platform's admin access key: the integration says only that the store's keys do not work,
    * and the store's own status (which its administrator reads) keeps the detail.
    */
   public String tenantMessage() {
+    if (getCause() instanceof ConnectionFailure c) {
+      return c.tenantMessage();
+    }
     if (Reasons.ADMIN_CREDENTIALS_INVALID.equals(reason)) {
       return "the store's admin keys were rejected by its storage; whoever administers the store"
           + " finds the details in the store's status";

@@ -237,7 +237,7 @@ final class IntegrationStatus {
 
   /** A step cannot go on: its condition False, the later ones waiting, Ready False. */
   void failed(StepFailure f) {
-    steps.blocked(f.type, f.reason, f.tenantMessage());
+    steps.blocked(f.type, f.tenantReason(), f.tenantMessage());
   }
 
   /** Paused by annotation: Ready Unknown, nothing else changes. */

@@ -371,6 +371,14 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       IntegrationStatus status,
       StepFailure f,
       Duration interval) {
+    if (f.detailWithheld()) {
+      LOG.info(
+          "S3Integration {}/{}: {}: {}",
+          resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(),
+          f.reason,
+          f.getMessage());
+    }
     status.failed(f);
     Duration next = contestedSecretRetry(resource, interval);
     return finish(resource, previous, status.build(), next);

@@ -44,6 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
     implements Reconciler<S>, Cleaner<S> {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StoreReconciler.class);
+
   /** The last passing check of each store; a failing check removes it. */
   private final Map<ResourceID, PassedCheck> passed = new ConcurrentHashMap<>();
 
@@ -125,7 +128,18 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       nextCheck = checkUnlessStanding(store, resolved);
     } catch (StepFailure f) {
       passed.remove(ResourceID.fromResource(store));
-      ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
+      if (kind == StoreKind.S3Store && f.detailWithheld()) {
+        // a tenant's store: the same answer for a closed, filtered or foreign port
+        LOG.info(
+            "S3Store {}/{}: {}: {}",
+            store.getMetadata().getNamespace(),
+            store.getMetadata().getName(),
+            f.reason,
+            f.getMessage());
+        ready.blocked(ConditionTypes.READY, f.tenantReason(), f.tenantMessage());
+      } else {
+        ready.blocked(ConditionTypes.READY, f.reason, f.getMessage());
+      }
     }
     desired.setConditions(
         ready.conditions(StoreCheck.passedReason(resolved), passedMessage(resolved)));
