@@ -94,6 +94,7 @@ final class NioHttpServer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private long acceptPausedUntil;
+  private boolean acceptFailing;
 
   private NioHttpServer(
       String name, int port, Map<String, Supplier<Response>> routes, Limits limits)
@@ -127,11 +128,6 @@ final class NioHttpServer implements AutoCloseable {
     NioHttpServer s = new NioHttpServer(name, port, routes, limits);
     s.thread.start();
     return s;
-  }
-
-  /** The port it listens on. */
-  int port() {
-    return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
   }
 
   @Override
@@ -212,8 +208,12 @@ final class NioHttpServer implements AutoCloseable {
       try {
         ch = server.accept();
       } catch (IOException e) {
-        // e.g. out of file descriptors: try again shortly rather than spin on a ready accept
-        LOG.warn("{}: cannot accept: {}", name, e.toString());
+        // e.g. out of file descriptors: try again shortly rather than spin on a ready accept,
+        // and say so once, not every time
+        if (!acceptFailing) {
+          LOG.warn("{}: cannot accept connections: {}", name, e.toString());
+        }
+        acceptFailing = true;
         acceptKey.interestOps(0);
         acceptPausedUntil = System.nanoTime() + 50_000_000L;
         return;
@@ -221,6 +221,7 @@ final class NioHttpServer implements AutoCloseable {
       if (ch == null) {
         return;
       }
+      acceptFailing = false;
       if (open.size() >= limits.maxConnections()) {
         close(oldest()); // a new request always gets in
       }
@@ -285,9 +286,10 @@ final class NioHttpServer implements AutoCloseable {
     }
     int end = headEnd(c.in, from);
     if (end >= 0) {
-      respond(c, answer(new String(c.in.array(), 0, end, StandardCharsets.ISO_8859_1)));
+      String head = new String(c.in.array(), 0, end, StandardCharsets.ISO_8859_1);
+      respond(c, answer(head), head.startsWith("HEAD "));
     } else if (!c.in.hasRemaining()) {
-      respond(c, Response.text(431, "request header fields too large\n"));
+      respond(c, Response.text(431, "request header fields too large\n"), false);
     }
   }
 
@@ -330,11 +332,12 @@ final class NioHttpServer implements AutoCloseable {
       LOG.error("{}: {} failed: {}", name, path, e.toString());
       return Response.text(500, "internal error\n");
     }
-    return line[0].equals("HEAD") ? new Response(r.status(), r.contentType(), null) : r;
+    return r;
   }
 
-  private void respond(Conn c, Response r) throws IOException {
-    int length = r.body() == null ? 0 : r.body().length;
+  /** Starts writing the answer; for a HEAD request its head only. */
+  private void respond(Conn c, Response r, boolean headOnly) throws IOException {
+    int length = r.body().length;
     String head =
         "HTTP/1.1 "
             + r.status()
@@ -347,7 +350,7 @@ final class NioHttpServer implements AutoCloseable {
             + "\r\nConnection: close\r\n\r\n";
     ByteBuffer headBytes = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
     c.out =
-        r.body() == null
+        headOnly
             ? new ByteBuffer[] {headBytes}
             : new ByteBuffer[] {headBytes, ByteBuffer.wrap(r.body())};
     c.state = State.WRITING;
