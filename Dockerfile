@@ -35,6 +35,8 @@ WORKDIR /app
 # A numeric UID/GID (not a name), so that Kubernetes' runAsNonRoot can verify it; the chart runs
 # the same UID with a read-only root filesystem and an emptyDir at /tmp.
 USER 65532:65532
+# /metrics (HTTP_PORT), then the probes /healthz and /readyz (PROBE_PORT)
 EXPOSE 8080
+EXPOSE 8081
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app/app.jar:/app/lib/*", "dev.integrations.s3.Main"]

@@ -56,7 +56,12 @@ public final class Main {
                     MinioAdminClientAdapter.BodyEncryption.valueOf(
                         config.adminBodyEncryption().toUpperCase(java.util.Locale.ROOT))),
             true);
-    HealthServer health = HealthServer.start(config.httpPort(), operator, registry);
+    HealthServer health =
+        HealthServer.start(
+            config.httpPort(),
+            config.probePort(),
+            () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            registry);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -75,7 +80,10 @@ public final class Main {
         config.leaderElection());
     operator.start();
     health.markStarted();
-    log.info("started; health and metrics on port {}", config.httpPort());
+    log.info(
+        "started; probes (/healthz, /readyz) on port {}, /metrics on port {}",
+        config.probePort(),
+        config.httpPort());
     try {
       Thread.sleep(Duration.ofDays(365 * 100L).toMillis());
     } catch (InterruptedException e) {

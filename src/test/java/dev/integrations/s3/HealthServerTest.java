@@ -20,7 +20,7 @@ class HealthServerTest {
   void aFailingScrapeAnswers500InsteadOfDroppingTheConnection() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     int port = MinioServer.freePort();
-    HealthServer server = HealthServer.start(port, null, registry);
+    HealthServer server = HealthServer.start(port, 0, () -> true, registry);
     try {
       assertThat(get(port).statusCode()).isEqualTo(200);
 

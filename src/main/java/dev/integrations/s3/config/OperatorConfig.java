@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
  *
  * @param watchNamespaces namespaces to watch; empty means all
  * @param defaultVerificationInterval re-verification interval when a resource sets none
- * @param httpPort port of the metrics and health endpoints (0 disables them)
+ * @param httpPort port of {@code /metrics} (0 disables it)
+ * @param probePort port of {@code /healthz} and {@code /readyz}, apart from the metrics so that
+ *     neither a scrape nor a client of the metrics port can hold up the kubelet's probes (0
+ *     disables them)
  * @param logFormat {@code text} or {@code json}
  * @param leaderElection whether to take a lease before reconciling
  * @param leaderElectionNamespace namespace of the lease (empty: the client's namespace)
@@ -41,6 +44,7 @@ public record OperatorConfig(
     Set<String> watchNamespaces,
     Duration defaultVerificationInterval,
     int httpPort,
+    int probePort,
     LogFormat logFormat,
     boolean leaderElection,
     String leaderElectionNamespace,
@@ -63,6 +67,7 @@ public record OperatorConfig(
   public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
   public static final String VERIFICATION_INTERVAL = "VERIFICATION_INTERVAL";
   public static final String HTTP_PORT = "HTTP_PORT";
+  public static final String PROBE_PORT = "PROBE_PORT";
   public static final String LOG_FORMAT = "LOG_FORMAT";
   public static final String LEADER_ELECTION = "LEADER_ELECTION";
   public static final String LEADER_ELECTION_NAMESPACE = "LEADER_ELECTION_NAMESPACE";
@@ -87,7 +92,10 @@ public record OperatorConfig(
     s3StoreAllowedCidrs = java.util.List.copyOf(s3StoreAllowedCidrs);
   }
 
-  /** Defaults for everything: all namespaces, 10m verification, port 8080, text logs. */
+  /**
+   * Defaults for everything: all namespaces, 10m verification, metrics on port 8080, probes on
+   * 8081, text logs.
+   */
   public static OperatorConfig defaults() {
     return fromEnv(Map.of());
   }
@@ -98,10 +106,22 @@ public record OperatorConfig(
    * @throws IllegalArgumentException naming the variable and the accepted form when a value is bad
    */
   public static OperatorConfig fromEnv(Map<String, String> env) {
+    int httpPort = parseInt(HTTP_PORT, env.getOrDefault(HTTP_PORT, "8080"), 0, 65535);
+    int probePort = parseInt(PROBE_PORT, env.getOrDefault(PROBE_PORT, "8081"), 0, 65535);
+    if (httpPort != 0 && httpPort == probePort) {
+      throw new IllegalArgumentException(
+          PROBE_PORT
+              + "=\""
+              + probePort
+              + "\" must differ from "
+              + HTTP_PORT
+              + " (the metrics port)");
+    }
     return new OperatorConfig(
         namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
         parseDuration(VERIFICATION_INTERVAL, env.getOrDefault(VERIFICATION_INTERVAL, "10m")),
-        parseInt(HTTP_PORT, env.getOrDefault(HTTP_PORT, "8080"), 0, 65535),
+        httpPort,
+        probePort,
         parseLogFormat(env.getOrDefault(LOG_FORMAT, "text")),
         parseBoolean(LEADER_ELECTION, env.getOrDefault(LEADER_ELECTION, "false")),
         env.getOrDefault(LEADER_ELECTION_NAMESPACE, "").trim(),
@@ -136,6 +156,7 @@ public record OperatorConfig(
         watchNamespaces,
         defaultVerificationInterval,
         httpPort,
+        probePort,
         logFormat,
         leaderElection,
         leaderElectionNamespace,

@@ -63,7 +63,6 @@ public final class MetricNames {
   public static final String STEP = "step";
   public static final String STORE = "store";
   public static final String ACTION = "action";
-  public static final String USER = "user";
 
   /** The Prometheus name of a metric, without the suffix its type adds. */
   public static String prometheus(String name) {

@@ -15,6 +15,7 @@ class OperatorConfigTest {
     assertThat(c.watchesAllNamespaces()).isTrue();
     assertThat(c.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.probePort()).isEqualTo(8081);
     assertThat(c.logFormat()).isEqualTo(OperatorConfig.LogFormat.TEXT);
     assertThat(c.leaderElection()).isFalse();
     assertThat(c.leaseName()).isEqualTo("s3-integration-operator");
@@ -29,6 +30,7 @@ class OperatorConfigTest {
                 "WATCH_NAMESPACES", " team-b, team-a ,,",
                 "VERIFICATION_INTERVAL", "1h30m",
                 "HTTP_PORT", "9090",
+                "PROBE_PORT", "9091",
                 "LOG_FORMAT", "JSON",
                 "LEADER_ELECTION", "true",
                 "LEADER_ELECTION_NAMESPACE", "ops",
@@ -38,6 +40,7 @@ class OperatorConfigTest {
     assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(c.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(90));
     assertThat(c.httpPort()).isEqualTo(9090);
+    assertThat(c.probePort()).isEqualTo(9091);
     assertThat(c.logFormat()).isEqualTo(OperatorConfig.LogFormat.JSON);
     assertThat(c.leaderElection()).isTrue();
     assertThat(c.leaderElectionNamespace()).isEqualTo("ops");
@@ -55,6 +58,12 @@ class OperatorConfigTest {
         .hasMessageContaining("longer than zero");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("HTTP_PORT", "70000")))
         .hasMessage("HTTP_PORT=\"70000\" must be a whole number from 0 to 65535");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("PROBE_PORT", "-1")))
+        .hasMessage("PROBE_PORT=\"-1\" must be a whole number from 0 to 65535");
+    // one port cannot serve both: the probes would not start
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("HTTP_PORT", "9000", "PROBE_PORT", "9000")))
+        .hasMessage("PROBE_PORT=\"9000\" must differ from HTTP_PORT (the metrics port)");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
         .hasMessage("LEADER_ELECTION=\"yes\" must be true or false");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LOG_FORMAT", "xml")))

@@ -341,6 +341,27 @@ class ChartRbacE2E {
                   .withName(fullname)
                   .get())
           .isNotNull();
+      // the default ingress policy, as the API server keeps it: the probe port from anywhere, the
+      // metrics port only from the namespace "monitoring" (issue 21, item 9)
+      var ingress =
+          admin
+              .network()
+              .v1()
+              .networkPolicies()
+              .inNamespace(operatorNs)
+              .withName(fullname + "-ingress")
+              .get();
+      assertThat(ingress.getSpec().getPolicyTypes()).containsExactly("Ingress");
+      assertThat(ingress.getSpec().getIngress())
+          .extracting(
+              r ->
+                  r.getPorts().get(0).getPort().getIntVal()
+                      + " from "
+                      + (r.getFrom() == null || r.getFrom().isEmpty()
+                          ? "anywhere"
+                          : r.getFrom().get(0).getNamespaceSelector().getMatchLabels()))
+          .containsExactly(
+              "8081 from anywhere", "8080 from {kubernetes.io/metadata.name=monitoring}");
       assertThat(
               admin
                   .policy()

@@ -129,8 +129,21 @@ class HelmChartE2E {
     assertThat(badInterval.err).contains("verificationInterval");
 
     Result noPort = helm(templateArgs("--set", "httpPort=0"));
-    assertThat(noPort.exit).as("httpPort=0 would leave the probes without a port").isNotZero();
+    assertThat(noPort.exit)
+        .as("httpPort=0 would leave the metrics Service without a port")
+        .isNotZero();
     assertThat(noPort.err).contains("httpPort");
+
+    Result noProbePort = helm(templateArgs("--set", "probePort=0"));
+    assertThat(noProbePort.exit)
+        .as("probePort=0 would leave the probes without a port")
+        .isNotZero();
+    assertThat(noProbePort.err).contains("probePort");
+
+    // the operator would refuse it (PROBE_PORT must differ from HTTP_PORT): so does the chart
+    Result samePort = helm(templateArgs("--set", "probePort=8080"));
+    assertThat(samePort.exit).as("probePort equal to httpPort:\n%s", samePort.all()).isNotZero();
+    assertThat(samePort.err).contains("probePort and httpPort are both 8080");
   }
 
   @Test
@@ -193,6 +206,7 @@ class HelmChartE2E {
             "Role/" + FULLNAME + "-records",
             "RoleBinding/" + FULLNAME + "-records",
             "Service/" + FULLNAME + "-metrics",
+            "NetworkPolicy/" + FULLNAME + "-ingress",
             "PodDisruptionBudget/" + FULLNAME,
             "Deployment/" + FULLNAME);
     assertThat(objects)
@@ -240,20 +254,17 @@ class HelmChartE2E {
   }
 
   @Test
-  void probesUseTheHealthEndpointsOnTheHttpPort() {
+  void probesUseTheHealthEndpointsOnTheProbePortApartFromTheMetrics() {
     Container c = operatorContainer(one(template(), Deployment.class));
     assertThat(c.getPorts())
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.getName()).isEqualTo("http");
-              assertThat(p.getContainerPort()).isEqualTo(8080);
-            });
+        .extracting(p -> p.getName() + "=" + p.getContainerPort() + "/" + p.getProtocol())
+        .containsExactly("http=8080/TCP", "probes=8081/TCP");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("probes");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("probes");
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("probes");
   }
 
   @Test
@@ -266,6 +277,7 @@ class HelmChartE2E {
             entry(OperatorConfig.WATCH_NAMESPACES, ""),
             entry(OperatorConfig.VERIFICATION_INTERVAL, "10m"),
             entry(OperatorConfig.HTTP_PORT, "8080"),
+            entry(OperatorConfig.PROBE_PORT, "8081"),
             entry(OperatorConfig.LOG_FORMAT, "json"),
             entry(OperatorConfig.LEADER_ELECTION, "false"),
             entry(OperatorConfig.RECONCILE_THREADS, "10"));
@@ -291,6 +303,7 @@ class HelmChartE2E {
     assertThat(config.watchesAllNamespaces()).isTrue();
     assertThat(config.logFormat()).isEqualTo(OperatorConfig.LogFormat.JSON);
     assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.probePort()).isEqualTo(8081);
     assertThat(config.defaultVerificationInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.leaderElection()).isFalse();
     assertThat(config.operatorNamespace()).isEqualTo(NAMESPACE);
@@ -776,9 +789,83 @@ class HelmChartE2E {
         .noneMatch(o -> o instanceof PodDisruptionBudget);
   }
 
+  /**
+   * Issue 21, item 9: /metrics names every integration, so by default only the namespace
+   * "monitoring" may reach the metrics port; the probe port stays open to the kubelet; nothing else
+   * gets in. Egress stays opt-in (it needs the API server's addresses).
+   */
   @Test
-  void networkPolicyIsOptInAndAllowsOnlyTheHttpPortApiServerStorageAndDns() throws IOException {
-    assertThat(template()).noneMatch(o -> o instanceof NetworkPolicy);
+  void ingressPolicyIsOnByDefaultAndOpensTheMetricsPortOnlyToTheNamedPeers() {
+    List<HasMetadata> objects = template();
+    NetworkPolicy np = one(objects, NetworkPolicy.class);
+    assertThat(np.getMetadata().getName()).isEqualTo(FULLNAME + "-ingress");
+    assertThat(one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getEgress()).isNullOrEmpty();
+    assertThat(ingressRules(np))
+        .containsExactly(
+            "[anywhere] -> [8081/TCP]",
+            "[ns{kubernetes.io/metadata.name=monitoring}] -> [8080/TCP]");
+
+    // other scrapers, named by the values
+    NetworkPolicy custom =
+        one(
+            template(
+                "--set-json",
+                "metrics.allowFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"team\":\"obs\"}},"
+                    + "\"podSelector\":{\"matchLabels\":{\"app\":\"prometheus\"}}}]"),
+            NetworkPolicy.class);
+    assertThat(ingressRules(custom))
+        .containsExactly(
+            "[anywhere] -> [8081/TCP]", "[ns{team=obs} pods{app=prometheus}] -> [8080/TCP]");
+
+    // no one named: the metrics port is closed, not open to all
+    NetworkPolicy none = one(template("--set-json", "metrics.allowFrom=[]"), NetworkPolicy.class);
+    assertThat(ingressRules(none)).containsExactly("[anywhere] -> [8081/TCP]");
+
+    // a peer without a selector would be refused by the API server: the schema refuses it first
+    Result emptyPeer = helm(templateArgs("--set-json", "metrics.allowFrom=[{}]"));
+    assertThat(emptyPeer.exit).as("an empty peer:\n%s", emptyPeer.all()).isNotZero();
+
+    assertThat(template("--set", "networkPolicy.ingress.enabled=false"))
+        .noneMatch(o -> o instanceof NetworkPolicy);
+  }
+
+  /** Every ingress rule, as "peers -> ports". */
+  private static List<String> ingressRules(NetworkPolicy np) {
+    List<String> rules = new ArrayList<>();
+    for (var rule : np.getSpec().getIngress()) {
+      List<String> peers = new ArrayList<>();
+      if (rule.getFrom() == null || rule.getFrom().isEmpty()) {
+        peers.add("anywhere");
+      } else {
+        for (NetworkPolicyPeer peer : rule.getFrom()) {
+          peers.add(
+              (peer.getNamespaceSelector() == null
+                      ? ""
+                      : "ns" + peer.getNamespaceSelector().getMatchLabels())
+                  + (peer.getPodSelector() == null
+                      ? ""
+                      : " pods" + peer.getPodSelector().getMatchLabels()));
+        }
+      }
+      rules.add(
+          peers
+              + " -> "
+              + rule.getPorts().stream()
+                  .map(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                  .toList());
+    }
+    return rules;
+  }
+
+  @Test
+  void egressPolicyIsOptInAndAllowsOnlyApiServerStorageAndDns() throws IOException {
+    assertThat(template())
+        .filteredOn(o -> o instanceof NetworkPolicy)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly(FULLNAME + "-ingress");
 
     Result noApiServer = helm(templateArgs("--set", "networkPolicy.enabled=true"));
     assertThat(noApiServer.exit).isNotZero();
@@ -790,9 +877,6 @@ class HelmChartE2E {
         """
         networkPolicy:
           enabled: true
-          ingress:
-            from:
-              - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
           egress:
             apiServer: {cidrs: [10.0.0.10/32], ports: [6443]}
             storage:
@@ -802,26 +886,22 @@ class HelmChartE2E {
         """);
     try {
       List<HasMetadata> objects = template("-f", values.toString());
-      NetworkPolicy np = one(objects, NetworkPolicy.class);
+      NetworkPolicy np =
+          objects.stream()
+              .filter(o -> o instanceof NetworkPolicy && o.getMetadata().getName().equals(FULLNAME))
+              .map(NetworkPolicy.class::cast)
+              .findFirst()
+              .orElseThrow();
       Deployment deployment = one(objects, Deployment.class);
       assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
           .containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
-      assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
-
-      assertThat(np.getSpec().getIngress())
-          .singleElement()
-          .satisfies(
-              in -> {
-                assertThat(in.getPorts())
-                    .extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
-                    .containsExactly("8080/TCP");
-                assertThat(in.getFrom())
-                    .singleElement()
-                    .satisfies(
-                        f ->
-                            assertThat(f.getNamespaceSelector().getMatchLabels())
-                                .containsEntry("kubernetes.io/metadata.name", "monitoring"));
-              });
+      // egress only: ingress is the ingress policy's, which stays as it was
+      assertThat(np.getSpec().getPolicyTypes()).containsExactly("Egress");
+      assertThat(np.getSpec().getIngress()).isNullOrEmpty();
+      assertThat(objects)
+          .filteredOn(o -> o instanceof NetworkPolicy)
+          .extracting(o -> o.getMetadata().getName())
+          .containsExactlyInAnyOrder(FULLNAME, FULLNAME + "-ingress");
 
       // Every egress rule, as "peers -> ports".
       List<String> egress = new ArrayList<>();

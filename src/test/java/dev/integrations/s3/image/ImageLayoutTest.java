@@ -82,7 +82,7 @@ public class ImageLayoutTest {
         .contains(groupLine(l));
     assertThat(args(stage, "USER")).containsExactly(l.get("USER"));
     assertThat(args(stage, "WORKDIR")).containsExactly(l.get("WORKDIR"));
-    assertThat(args(stage, "EXPOSE")).containsExactly(l.get("PORT"));
+    assertThat(args(stage, "EXPOSE")).containsExactly(l.get("PORT"), l.get("PROBE_PORT"));
     assertThat(args(stage, "ENV"))
         .containsExactly("JAVA_TOOL_OPTIONS=\"" + l.get("JAVA_TOOL_OPTIONS") + "\"");
     assertThat(args(stage, "COPY"))
@@ -114,7 +114,8 @@ public class ImageLayoutTest {
     assertThat(count(values, "runAsGroup: " + user[1])).isEqualTo(2);
     assertThat(values)
         .contains("readOnlyRootFilesystem: true")
-        .contains("httpPort: " + l.get("PORT"));
+        .contains("httpPort: " + l.get("PORT"))
+        .contains("probePort: " + l.get("PROBE_PORT"));
     assertThat(values).containsPattern("(?m)^  repository: s3-integration-operator$");
     String deployment =
         Files.readString(ROOT.resolve("helm/s3-integration-operator/templates/deployment.yaml"));

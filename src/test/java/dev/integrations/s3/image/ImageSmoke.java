@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
  * The image's smoke run ({@code scripts/image --smoke}): the suite's kube-apiserver (CRDs applied)
  * and MinIO on loopback, the platform and single-team examples pointed at that MinIO, then the
  * image started by the command given as arguments (podman, or its root filesystem run directly)
- * with {@code SMOKE_KUBECONFIG} and {@code SMOKE_HTTP_PORT} in its environment. It prints what the
- * operator in the image logs, its /readyz, who it runs as, and waits until every integration is
- * Ready; exit 0 only then.
+ * with {@code SMOKE_KUBECONFIG}, {@code SMOKE_HTTP_PORT} and {@code SMOKE_PROBE_PORT} in its
+ * environment. It prints what the operator in the image logs, its /readyz, who it runs as, and
+ * waits until every integration is Ready; exit 0 only then.
  *
  * <p>Arguments: the image name (for the report), then the command that runs the image.
  */
@@ -112,19 +112,21 @@ public final class ImageSmoke {
     say("integrations: %s", String.join(", ", integrations));
 
     int port = MinioServer.freePort();
+    int probePort = OperatorProcess.freePortBut(port);
     step("Starting the image " + image + ": " + String.join(" ", command));
     Path log = dir.resolve("operator.log");
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SMOKE_KUBECONFIG", kubeconfig.toString());
     pb.environment().put("SMOKE_HTTP_PORT", String.valueOf(port));
+    pb.environment().put("SMOKE_PROBE_PORT", String.valueOf(probePort));
     pb.environment().put("SMOKE_OPERATOR_NAMESPACE", OPERATOR_NS);
     Process process = pb.start();
     Thread output = follow(process, log);
     boolean ready = false;
     try {
-      waitReadyz(process, port);
-      step("The operator in the image answers /readyz on port " + port);
+      waitReadyz(process, probePort);
+      step("The operator in the image answers /readyz on port " + probePort);
       describeProcess();
       step("Waiting for Ready");
       ready = awaitReady(client, integrations, Duration.ofMinutes(3));

@@ -49,7 +49,8 @@ public final class OperatorProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final String heap;
   private final Path dir;
-  private final int port = MinioServer.freePort();
+  private final int port = MinioServer.freePort(); // HTTP_PORT: /metrics
+  private final int probePort = freePortBut(port); // PROBE_PORT: /healthz, /readyz
   private final List<Path> gcLogs = new ArrayList<>();
   private Process process;
   private int starts;
@@ -103,15 +104,26 @@ public final class OperatorProcess implements AutoCloseable {
     Map<String, String> e = new HashMap<>(env);
     e.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     e.put("HTTP_PORT", String.valueOf(port));
+    e.put("PROBE_PORT", String.valueOf(probePort));
     pb.environment().putAll(e);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator.log").toFile()));
     process = pb.start();
-    awaitReadyz(process, port, Duration.ofSeconds(90), "the operator (log: " + dir + ")");
+    awaitReadyz(process, probePort, Duration.ofSeconds(90), "the operator (log: " + dir + ")");
+  }
+
+  /** A free port other than {@code other}. */
+  public static int freePortBut(int other) throws IOException {
+    int p;
+    do {
+      p = MinioServer.freePort();
+    } while (p == other);
+    return p;
   }
 
   /**
-   * Waits until the operator in {@code process} answers 200 on {@code /readyz} at {@code port}.
+   * Waits until the operator in {@code process} answers 200 on {@code /readyz} at {@code port} (its
+   * PROBE_PORT).
    *
    * @throws IllegalStateException when the process exits first or {@code timeout} passes
    */
