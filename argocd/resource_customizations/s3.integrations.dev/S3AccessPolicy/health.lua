@@ -28,6 +28,7 @@ local permanent = {
   AdminCredentialsInvalid = true,
   AdminAccessDenied = true,
   TLSError = true,
+  EndpointNotAllowed = true,
 }
 
 local function text(condition)

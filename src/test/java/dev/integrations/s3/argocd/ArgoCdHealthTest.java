@@ -78,7 +78,8 @@ class ArgoCdHealthTest {
           Reasons.CREDENTIALS_REJECTED, // given keys that no longer work (managed: repaired)
           Reasons.ADMIN_CREDENTIALS_INVALID,
           Reasons.ADMIN_ACCESS_DENIED,
-          Reasons.TLS_ERROR); // StorageException.tls: not transient; needs tls.caSecretRef
+          Reasons.TLS_ERROR, // StorageException.tls: not transient; needs tls.caSecretRef
+          Reasons.ENDPOINT_NOT_ALLOWED); // EndpointGuard: the S3Store must name another endpoint
 
   /** Reasons of Ready=True: Healthy. */
   static final Set<String> HEALTHY =
