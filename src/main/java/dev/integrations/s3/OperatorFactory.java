@@ -163,7 +163,17 @@ public final class OperatorFactory {
       return config.operatorNamespace();
     }
     String ns = client.getNamespace();
-    return ns == null || ns.isBlank() ? "default" : ns;
+    if (ns == null || ns.isBlank()) {
+      // The records say which MinIO users the operator may reset and delete: they must live where
+      // only the operator writes, never in `default` by accident.
+      throw new IllegalStateException(
+          OperatorConfig.OPERATOR_NAMESPACE
+              + " is not set and the Kubernetes client names no namespace (no pod service"
+              + " account, no namespace in the kubeconfig context): set "
+              + OperatorConfig.OPERATOR_NAMESPACE
+              + " to the operator's own namespace, where no tenant may write Secrets");
+    }
+    return ns;
   }
 
   /**

@@ -4,6 +4,7 @@ import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.controller.common.Applied;
+import dev.integrations.s3.controller.integration.plan.Revocation;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.ownership.OwnershipRecord;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;
@@ -80,11 +81,23 @@ final class OwnershipRecords {
     return OwnershipRecordSecret.fromSecret(s);
   }
 
+  /** The record of this user on this store in the cache (no API call), whoever it belongs to. */
+  Optional<OwnershipRecord> cached(String store, String user) {
+    return informer
+        .get(new ResourceID(OwnershipRecordSecret.name(store, user), namespace))
+        .flatMap(OwnershipRecordSecret::fromSecret);
+  }
+
   /** Every record of the integration with this UID (one per store and user it has used). */
   List<OwnershipRecord> ownedBy(String uid) {
     return informer.byIndex(UID_INDEX, uid).stream()
-        .map(OwnershipRecordSecret::fromSecret)
-        .flatMap(Optional::stream)
+        .flatMap(
+            s ->
+                OwnershipRecordSecret.fromSecret(s)
+                    // one the operator could not have written is never acted on (RecordSweep
+                    // says so in the log)
+                    .filter(r -> Revocation.consistent(s.getMetadata().getName(), r))
+                    .stream())
         .toList();
   }
 

@@ -158,6 +158,15 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
           && !watchedNamespaces.contains(record.integrationNamespace())) {
         continue; // another shard's integration
       }
+      if (!Revocation.consistent(key, record)) {
+        if (inOrder.put(key, "inconsistent") == null) {
+          LOG.warn(
+              "ownership record {} does not match the user it names (not derived from its"
+                  + " integration's namespace and name, or stored under another name): left alone",
+              key);
+        }
+        continue;
+      }
       Long blockedUntil = storeBackoff.get(record.store());
       if (blockedUntil != null && now - blockedUntil < 0) {
         continue;

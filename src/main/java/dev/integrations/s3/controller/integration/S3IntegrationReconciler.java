@@ -227,7 +227,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
             store,
             stores.access(store, resource),
             name -> sources.policy(resource, name),
-            config);
+            config,
+            user ->
+                records.cached(store.id(), user).filter(r -> r.ownedBy(uid(resource))).isPresent());
     status.describe(model);
     return model;
   }
@@ -454,6 +456,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     keyAges.forget(resource);
     verifications.forget(resource.getMetadata().getUid());
     return cleanup.cleanup(resource, context.getClient());
+  }
+
+  private static String uid(S3Integration r) {
+    return r.getMetadata().getUid();
   }
 
   private static boolean isPaused(S3Integration r) {

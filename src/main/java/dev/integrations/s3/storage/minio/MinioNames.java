@@ -29,7 +29,10 @@ public final class MinioNames {
 
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
   private static final Pattern DISALLOWED = Pattern.compile("[^A-Za-z0-9._@-]");
-  private static final int HASH_CHARS = 8;
+  private static final int HASH_CHARS = 16;
+
+  /** The hash of user names derived before 2026-12 (32 bits): kept for users that exist. */
+  private static final int LEGACY_HASH_CHARS = 8;
 
   /** The policy the operator manages for this user: {@code s3i-<userName>}. */
   public static String policyName(String userName) {
@@ -45,14 +48,38 @@ public final class MinioNames {
    * first dot after the prefix splits the name unambiguously: {@code a-b/c} and {@code a/b-c} get
    * different users ({@code a-b.c} and {@code a.b-c}), which a dash would have merged. A name
    * longer than {@value #MAX_USER_NAME_LENGTH} characters is cut to a prefix plus {@code -} plus
-   * the first 8 hex characters of SHA-256 of {@code <prefix><namespace>/<name>}, exactly {@value
-   * #MAX_USER_NAME_LENGTH} characters, so distinct resources keep distinct users. Characters MinIO
-   * would not accept (impossible in valid Kubernetes names and prefixes) are replaced by {@code -}
-   * and force the hashed form, for the same reason.
+   * the first 16 hex characters (64 bits) of SHA-256 of {@code <prefix><namespace>/<name>}, exactly
+   * {@value #MAX_USER_NAME_LENGTH} characters, so distinct resources keep distinct users.
+   * Characters MinIO would not accept (impossible in valid Kubernetes names and prefixes) are
+   * replaced by {@code -} and force the hashed form, for the same reason.
    *
    * @param prefix the store's user prefix, possibly empty (at most 32 characters)
    */
   public static String userName(String prefix, String namespace, String name) {
+    return userName(prefix, namespace, name, HASH_CHARS);
+  }
+
+  /**
+   * The name {@link #userName} gave before its hash grew from 32 to 64 bits (a squatter needed
+   * about 2^32 attempts to take a long name), or empty when the name is not hashed and so did not
+   * change. An integration whose record names this user keeps it: its consumers' keys stay valid.
+   */
+  public static Optional<String> legacyUserName(String prefix, String namespace, String name) {
+    String legacy = userName(prefix, namespace, name, LEGACY_HASH_CHARS);
+    return legacy.equals(userName(prefix, namespace, name))
+        ? Optional.empty()
+        : Optional.of(legacy);
+  }
+
+  /**
+   * Whether {@code user} is the one derived for this integration under this prefix, now or before.
+   */
+  public static boolean derivedFrom(String user, String prefix, String namespace, String name) {
+    return user.equals(userName(prefix, namespace, name))
+        || legacyUserName(prefix, namespace, name).map(user::equals).orElse(false);
+  }
+
+  private static String userName(String prefix, String namespace, String name, int hashChars) {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     String p = prefix == null ? "" : prefix;
@@ -68,8 +95,8 @@ public final class MinioNames {
     if (!altered && clean.length() <= MAX_USER_NAME_LENGTH) {
       return clean;
     }
-    String hash = Names.sha256Hex(p + namespace + "/" + name).substring(0, HASH_CHARS);
-    int keep = Math.min(clean.length(), MAX_USER_NAME_LENGTH - HASH_CHARS - 1);
+    String hash = Names.sha256Hex(p + namespace + "/" + name).substring(0, hashChars);
+    int keep = Math.min(clean.length(), MAX_USER_NAME_LENGTH - hashChars - 1);
     return clean.substring(0, keep) + "-" + hash;
   }
 

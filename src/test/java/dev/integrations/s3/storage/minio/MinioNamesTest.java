@@ -42,11 +42,26 @@ class MinioNamesTest {
 
     assertThat(user).hasSize(MinioNames.MAX_USER_NAME_LENGTH);
     assertThat(user).startsWith("namespace-nnn");
-    assertThat(user).matches(".*-[0-9a-f]{8}");
+    assertThat(user).matches(".*-[0-9a-f]{16}"); // 64 bits: squatting a name takes ~2^64 tries
     assertThat(MinioNames.userNameProblem(user)).isEmpty();
 
     String oneOver = MinioNames.userName("", "n".repeat(32), "m".repeat(32)); // 65
-    assertThat(oneOver).hasSize(64).matches("n{32}\\.m{22}-[0-9a-f]{8}");
+    assertThat(oneOver).hasSize(64).matches("n{32}\\.m{14}-[0-9a-f]{16}");
+  }
+
+  @Test
+  void aNameHashedWithThe32BitsOfEarlierVersionsIsStillRecognised() {
+    String ns = "n".repeat(32);
+    String name = "m".repeat(32);
+    String legacy = MinioNames.legacyUserName("k8s.", ns, name).orElseThrow();
+    assertThat(legacy).hasSize(64).matches("k8s\\.n{32}\\.m{18}-[0-9a-f]{8}");
+    assertThat(legacy).isNotEqualTo(MinioNames.userName("k8s.", ns, name));
+    assertThat(MinioNames.derivedFrom(legacy, "k8s.", ns, name)).isTrue();
+    assertThat(MinioNames.derivedFrom(MinioNames.userName("k8s.", ns, name), "k8s.", ns, name))
+        .isTrue();
+    assertThat(MinioNames.derivedFrom(legacy, "k8s.", ns, "other")).isFalse();
+    // a short name was never hashed: nothing to keep
+    assertThat(MinioNames.legacyUserName("k8s.", "team-a", "viz")).isEmpty();
   }
 
   @Test

@@ -354,8 +354,10 @@ public final class Decider {
    * are never touched.
    */
   public static List<Change> cleanup(S3Integration resource, OwnershipRecord record) {
-    if (!record.ownedBy(resource.getMetadata().getUid())) {
-      return List.of();
+    if (!record.ownedBy(resource.getMetadata().getUid())
+        || !resource.getMetadata().getNamespace().equals(record.integrationNamespace())
+        || !resource.getMetadata().getName().equals(record.integrationName())) {
+      return List.of(); // not this integration's, whatever UID it names
     }
     if (resource.getSpec() != null
         && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {

@@ -153,13 +153,31 @@ public record IntegrationModel(
       StoreAccess access,
       Function<String, Optional<S3AccessPolicy>> policies,
       OperatorConfig config) {
+    return from(resource, store, access, policies, config, user -> false);
+  }
+
+  /**
+   * As above; {@code recorded} says whether this integration's record on this store names a user,
+   * so that a user derived with the shorter hash of earlier versions is kept ({@link
+   * MinioNames#legacyUserName}) and its consumers' keys stay valid.
+   */
+  public static IntegrationModel from(
+      S3Integration resource,
+      ResolvedStore store,
+      StoreAccess access,
+      Function<String, Optional<S3AccessPolicy>> policies,
+      OperatorConfig config,
+      java.util.function.Predicate<String> recorded) {
     S3IntegrationSpec spec = resource.getSpec();
     RotationPolicy rotation = usableSpec(resource, store);
     boolean managed = spec.getCredentials().getManaged() != null;
     String ns = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
     String userName =
         managed
-            ? MinioNames.userName(store.userPrefix(), ns, resource.getMetadata().getName())
+            ? MinioNames.legacyUserName(store.userPrefix(), ns, name)
+                .filter(recorded)
+                .orElseGet(() -> MinioNames.userName(store.userPrefix(), ns, name))
             : null;
     Referenced refs = Referenced.resolve(spec, policies);
     if (managed) {

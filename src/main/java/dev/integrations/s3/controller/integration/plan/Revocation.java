@@ -2,6 +2,7 @@ package dev.integrations.s3.controller.integration.plan;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.policy.BucketGrant;
 import dev.integrations.s3.policy.InvalidPolicyException;
 import dev.integrations.s3.policy.PolicyDocument;
@@ -63,15 +64,13 @@ public final class Revocation {
     if (!ResolvedStore.idOf(i).map(record.store()::equals).orElse(false)) {
       return Standing.SWITCHED;
     }
-    if (currentStore.isPresent()) {
-      String user =
-          MinioNames.userName(
-              currentStore.get().userPrefix(),
-              i.getMetadata().getNamespace(),
-              i.getMetadata().getName());
-      if (!user.equals(record.user())) {
-        return Standing.SWITCHED; // the store's user prefix changed
-      }
+    if (currentStore.isPresent()
+        && !MinioNames.derivedFrom(
+            record.user(),
+            currentStore.get().userPrefix(),
+            i.getMetadata().getNamespace(),
+            i.getMetadata().getName())) {
+      return Standing.SWITCHED; // the store's user prefix changed
     }
     return Standing.HELD;
   }
@@ -128,6 +127,35 @@ public final class Revocation {
     }
     return Optional.of(new Change.PutPolicy(record.policy(), narrowed, true));
   }
+
+  /**
+   * Whether a record is one the operator could have written: it is stored under the name its store
+   * and user give, and its user is the one derived from its own namespace and name (under some user
+   * prefix: a store's prefix may have changed since). A record that is not is never acted on:
+   * whoever could write it must not make the operator delete or reset a user of their choosing.
+   *
+   * @param secretName the name of the Secret the record was read from
+   */
+  public static boolean consistent(String secretName, OwnershipRecord record) {
+    if (!secretName.equals(OwnershipRecordSecret.name(record.store(), record.user()))
+        || record.integrationNamespace() == null
+        || record.integrationName() == null
+        || record.integrationNamespace().isEmpty()
+        || record.integrationName().isEmpty()) {
+      return false;
+    }
+    String user = record.user();
+    for (int k = 0; k <= Math.min(MAX_PREFIX, user.length()); k++) {
+      if (MinioNames.derivedFrom(
+          user, user.substring(0, k), record.integrationNamespace(), record.integrationName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The longest user prefix a store may set. */
+  private static final int MAX_PREFIX = 32;
 
   /** An orphan's or a deleted integration's record: its keys, user and policy go, then it. */
   public static List<Change> retire(OwnershipRecord record) {

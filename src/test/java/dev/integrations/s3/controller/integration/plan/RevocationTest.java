@@ -210,4 +210,64 @@ class RevocationTest {
             new Change.DeletePolicy(POLICY),
             new Change.DeleteRecord(rotated));
   }
+
+  @Test
+  void onlyARecordTheOperatorCouldHaveWrittenIsActedOn() {
+    String name = dev.integrations.s3.ownership.OwnershipRecordSecret.name(STORE, USER);
+    assertThat(Revocation.consistent(name, RECORD)).isTrue();
+    // stored under another name than its store and user give
+    assertThat(Revocation.consistent("forged-record", RECORD)).isFalse();
+    // naming a user its namespace and name do not derive: the admin's, another tenant's
+    for (String user : List.of("minio-admin", "k8s.team-b.viz", "k8s.team-a.other")) {
+      OwnershipRecord forged =
+          new OwnershipRecord(UID, NS, "viz", STORE, user, "s3i-" + user, "key-0123456789");
+      assertThat(
+              Revocation.consistent(
+                  dev.integrations.s3.ownership.OwnershipRecordSecret.name(STORE, user), forged))
+          .as(user)
+          .isFalse();
+    }
+    // a long name hashed with the 32 bits of earlier versions is still ours
+    String ns = "n".repeat(32);
+    String legacy =
+        dev.integrations.s3.storage.minio.MinioNames.legacyUserName("k8s.", ns, "m".repeat(32))
+            .orElseThrow();
+    OwnershipRecord old =
+        new OwnershipRecord(UID, ns, "m".repeat(32), STORE, legacy, "s3i-x", "key-0123456789");
+    assertThat(
+            Revocation.consistent(
+                dev.integrations.s3.ownership.OwnershipRecordSecret.name(STORE, legacy), old))
+        .isTrue();
+  }
+
+  @Test
+  void anIntegrationWhoseRecordNamesTheOldShortHashKeepsItsUser() {
+    // upgrading must not switch long-named integrations to a new user (and new keys)
+    String ns = "n".repeat(32);
+    String name = "m".repeat(32);
+    S3Integration i =
+        Fixtures.managed(ns, name, new StoreRef(StoreKind.ClusterS3Store, "minio-prod"), "read");
+    i.getMetadata().setUid(UID);
+    ResolvedStore store = store("k8s.");
+    StoreAccess access = StoreAccess.of(store.kind(), store.spec(), VISION);
+    String legacy =
+        dev.integrations.s3.storage.minio.MinioNames.legacyUserName("k8s.", ns, name).orElseThrow();
+    IntegrationModel kept =
+        IntegrationModel.from(
+            i,
+            store,
+            access,
+            p -> Optional.empty(),
+            dev.integrations.s3.config.OperatorConfig.defaults(),
+            legacy::equals);
+    assertThat(kept.userName()).isEqualTo(legacy);
+    IntegrationModel fresh =
+        IntegrationModel.from(
+            i,
+            store,
+            access,
+            p -> Optional.empty(),
+            dev.integrations.s3.config.OperatorConfig.defaults());
+    assertThat(fresh.userName()).hasSize(64).matches(".*-[0-9a-f]{16}");
+  }
 }
