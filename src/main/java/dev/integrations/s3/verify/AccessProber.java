@@ -125,6 +125,41 @@ public final class AccessProber {
   }
 
   /**
+   * Which of these buckets do not exist, asked with keys that may see every bucket (a store's
+   * admin): one HeadBucket each, before the operator writes anything for a new integration. Only an
+   * answer of NoSuchBucket counts as missing; any other answer leaves the question to the
+   * verification with the issued keys.
+   *
+   * @throws StorageException when the endpoint cannot be reached at all
+   */
+  public List<String> missingBuckets(
+      StorageEndpoint endpoint, String accessKey, String secretKey, List<String> buckets) {
+    List<String> missing = new ArrayList<>();
+    if (buckets.isEmpty()) {
+      return missing;
+    }
+    MinioClient client = client(endpoint, accessKey, secretKey);
+    try {
+      for (String bucket : new LinkedHashSet<>(buckets)) {
+        try {
+          if (!client.bucketExists(io.minio.BucketExistsArgs.builder().bucket(bucket).build())) {
+            missing.add(bucket);
+          }
+        } catch (Exception e) {
+          IOException transport = Call.transportCause(e);
+          if (transport != null) {
+            throw HttpClients.classify(transport, endpoint.url());
+          }
+          // 403 and the like: not an answer about existence
+        }
+      }
+      return missing;
+    } finally {
+      close(client);
+    }
+  }
+
+  /**
    * Proves the keys authenticate, without needing any permission: one ListBuckets request, where a
    * 200 and a 403 AccessDenied both mean the server recognised the access key and the signature.
    *

@@ -1,5 +1,6 @@
 package dev.integrations.s3.controller.integration;
 
+import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
 import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
 import static dev.integrations.s3.status.ConditionTypes.POLICY_APPLIED;
 
@@ -13,8 +14,11 @@ import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.storage.minio.MinioAdmin;
 import dev.integrations.s3.verify.AccessProber;
+import dev.integrations.s3.verify.BucketScope;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The read phase of a reconcile: input Secrets, the storage connection, and what the storage holds
@@ -78,6 +82,9 @@ final class Observer {
             .map(OwnershipRecord::secretKey)
             .orElse(null);
     OwnershipRecord ours = record.filter(r -> r.ownedBy(model.identity().uid())).orElse(null);
+    if (ours == null) {
+      refuseMissingBuckets(model, c); // a new user would follow: answer before any write
+    }
     boolean consumersHoldUserKey = ours == null || !ours.serviceAccount();
     Boolean authenticates =
         user.isPresent() && user.get().enabled() && key != null
@@ -95,6 +102,30 @@ final class Observer {
     Optional<String> policy =
         StepFailure.in(POLICY_APPLIED, () -> c.admin().policy(model.identity().policyName()));
     return new Observation(output, record, user, authenticates, policy, consumerAuthenticates);
+  }
+
+  /**
+   * NoSuchBucket before the first write: a bucket the policies grant and the store allows that the
+   * storage does not have, asked with the admin's keys.
+   */
+  private void refuseMissingBuckets(IntegrationModel model, Connection c) {
+    List<String> buckets = model.access().scopes().stream().map(BucketScope::bucket).toList();
+    List<String> missing =
+        StepFailure.in(
+            ACCESS_VERIFIED,
+            () ->
+                prober.missingBuckets(
+                    c.endpoint(), c.keys().accessKey(), c.keys().secretKey(), buckets));
+    if (!missing.isEmpty()) {
+      throw StepFailure.permanent(
+          ACCESS_VERIFIED,
+          Reasons.NO_SUCH_BUCKET,
+          "bucket "
+              + missing.stream().map(b -> "\"" + b + "\"").collect(Collectors.joining(", "))
+              + " does not exist on "
+              + c.endpoint().url()
+              + ": nothing was created; create it, or take it out of the S3AccessPolicy");
+    }
   }
 
   private void authenticateGiven(Connection c) {

@@ -214,6 +214,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       if (f.retry) {
         throw f; // retried with backoff; updateErrorStatus records the reason
       }
+      if (Reasons.NO_SUCH_BUCKET.equals(f.reason)) {
+        // found before any write: the bucket may be created any time, without an event
+        interval = VerificationSchedule.failingRecheck(interval);
+      }
       return failed(resource, previous, status, f, interval);
     }
   }

@@ -6,9 +6,9 @@ import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
 import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.VerificationSpec;
@@ -172,7 +172,7 @@ class S3IntegrationFaultsMockIT {
   }
 
   @Test
-  void bucketThatDoesNotExistGivesNoSuchBucket() {
+  void bucketThatDoesNotExistGivesNoSuchBucketBeforeAnythingIsCreated() {
     String ns = "ns-" + MinioServer.randomSuffix();
     String bucket = "missing-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
@@ -180,12 +180,24 @@ class S3IntegrationFaultsMockIT {
     client.resource(policy(ns, "read", bucket)).create();
     client.resource(managed(ns, "viz", "minio", "read")).create();
 
-    S3Integration i = op.awaitReady(ns, "viz", "False", "NoSuchBucket");
-    assertThat(i.getStatus().getBuckets())
-        .singleElement()
-        .satisfies(b -> assertThat(b.getList()).isEqualTo(BucketStatus.Result.NoSuchBucket));
+    op.awaitReady(ns, "viz", "False", "NoSuchBucket");
     assertThat(op.condition(ns, "viz", "AccessVerified").orElseThrow().getMessage())
-        .contains(bucket);
+        .contains("\"" + bucket + "\" does not exist")
+        .contains("nothing was created");
+    // answered with a read of the admin's, before any write: no user, policy, record or Secret
+    String user = ns + ".viz";
+    assertThatThrownBy(() -> rootAdmin.getUserInfo(user)).isInstanceOf(Exception.class);
+    assertThat(rootAdmin.listCannedPolicies()).doesNotContainKey("s3i-" + user);
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(dev.integrations.s3.testing.Fixtures.OPERATOR_NAMESPACE)
+                .withName(
+                    dev.integrations.s3.ownership.OwnershipRecordSecret.name(
+                        "S3Store/" + ns + "/minio", user))
+                .get())
+        .isNull();
+    assertThat(op.secret(ns, "viz-s3")).isNull();
   }
 
   @Test
@@ -200,15 +212,14 @@ class S3IntegrationFaultsMockIT {
     verification.setInterval("1m"); // a failing verification repeats after 10 s
     i.getSpec().setVerification(verification);
     client.resource(i).create();
-    String firstVerified =
-        op.awaitReady(ns, "viz", "False", "NoSuchBucket").getStatus().getLastVerifiedTime();
+    op.awaitReady(ns, "viz", "False", "NoSuchBucket");
 
     // Let the reconciles caused by the operator's own writes settle; from then on nothing touches
     // the integration, and only the scheduled re-verification can notice the bucket.
     await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
     object(root, bucket, "a.txt", "a");
     S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");
-    assertThat(ready.getStatus().getLastVerifiedTime()).isGreaterThan(firstVerified);
+    assertThat(ready.getStatus().getLastVerifiedTime()).isNotNull();
   }
 
   @Test
