@@ -172,7 +172,7 @@ class S3IntegrationFaultsMockIT {
   }
 
   @Test
-  void bucketThatDoesNotExistGivesNoSuchBucketBeforeAnythingIsCreated() {
+  void bucketThatDoesNotExistGivesNoSuchBucketBeforeAnythingIsCreated() throws Exception {
     String ns = "ns-" + MinioServer.randomSuffix();
     String bucket = "missing-" + MinioServer.randomSuffix();
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
