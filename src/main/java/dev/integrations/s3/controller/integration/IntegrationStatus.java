@@ -15,6 +15,7 @@ import dev.integrations.s3.controller.integration.plan.Decision;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.controller.integration.plan.RotationPolicy;
 import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.secret.AccessKeys;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
@@ -68,7 +69,7 @@ final class IntegrationStatus {
                 + " exists; Secret "
                 + m.secretName()
                 + " holds its key "
-                + plan.accessKey()
+                + AccessKeys.shown(plan.accessKey()).orElse("(not shown)")
             : "MinIO user " + m.userName() + " exists with the keys in Secret " + m.secretName());
   }
 
@@ -101,18 +102,28 @@ final class IntegrationStatus {
 
   /** Validate-only mode: the given keys authenticate. */
   void keysProvided(IntegrationModel m, Decision.Plan plan) {
-    status.setAccessKeyId(plan.accessKey());
+    // the keys authenticated; still shown only with an access key's shape (AccessKeys)
+    java.util.Optional<String> shown = AccessKeys.shown(plan.accessKey());
+    status.setAccessKeyId(shown.orElse(null));
     status.setRotation(null);
     status.setUserName(null);
     status.setPolicyName(null);
     steps.met(
         CREDENTIALS_READY,
         Reasons.KEYS_PROVIDED,
-        "access key "
-            + plan.accessKey()
-            + " from Secret "
-            + m.credentials().keysRef().getName()
-            + " authenticates");
+        shown
+            .map(
+                k ->
+                    "access key "
+                        + k
+                        + " from Secret "
+                        + m.credentials().keysRef().getName()
+                        + " authenticates")
+            .orElse(
+                "the keys in Secret "
+                    + m.credentials().keysRef().getName()
+                    + " authenticate; the access key is not shown (it has not an access key's"
+                    + " shape)"));
     steps.met(
         POLICY_APPLIED,
         Reasons.NOT_APPLICABLE,
