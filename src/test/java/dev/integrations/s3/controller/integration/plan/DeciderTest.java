@@ -391,6 +391,43 @@ class DeciderTest {
       assertThat(m.policies().document()).isNull(); // nothing of it would be granted
     }
 
+    /**
+     * Issue 21, item 12: a store being deleted takes no new managed integration (its user would
+     * outlive the store or keep it); one with our record keeps working until it is deleted.
+     */
+    @Test
+    void aNewManagedIntegrationOnAStoreBeingDeletedIsRefusedBeforeAnyWrite() {
+      ResolvedStore s = store();
+      ResolvedStore deleting =
+          new ResolvedStore(
+              s.kind(), s.name(), s.namespace(), s.spec(), s.secretsNamespace(), true);
+      IntegrationModel m =
+          IntegrationModel.from(
+              integration(),
+              deleting,
+              StoreAccess.of(deleting.kind(), deleting.spec(), Map.of("team", "vision")),
+              name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+              OperatorConfig.defaults());
+
+      Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
+      assertThat(c.type()).isEqualTo(ConditionTypes.READY);
+      assertThat(c.reason()).isEqualTo(Reasons.STORE_DELETING);
+      assertThat(c.message())
+          .isEqualTo(
+              STORE
+                  + " is being deleted and takes no new integrations; nothing was created. Point"
+                  + " spec.storeRef at another store");
+      assertThat(Decider.admission(m, Optional.of(THEIRS)).orElseThrow().reason())
+          .as("another integration's record is no record of ours")
+          .isEqualTo(Reasons.STORE_DELETING);
+
+      assertThat(Decider.admission(m, Optional.of(OURS))).as("established").isEmpty();
+      Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
+      assertThat(p.withdrawn()).isNull();
+      assertThat(p.actions()).containsExactly(new Change.WriteSecret()); // nothing to do: as before
+      assertThat(Decider.admission(model(), Optional.empty())).as("not being deleted").isEmpty();
+    }
+
     @Test
     void allowedBucketsPassAdmission() {
       assertThat(Decider.admission(model("vision-1", Map.of("team", "vision")), Optional.empty()))
