@@ -76,8 +76,9 @@ final class IntegrationStatus {
   /** What status says of the consumers' key: ids and times, never a secret. */
   /**
    * The key consumers hold and the rotation around it. A rotation requested while the previous key
-   * still overlaps waits for the overlap to end (then the latest requested value is acted on):
-   * {@code requestWaitingUntil} says so, instead of dropping the request without a word.
+   * still overlaps waits for the overlap to end, one requested sooner than the store's spacing
+   * after the last rotation waits for that (then the latest requested value is acted on): {@code
+   * requestWaitingUntil} says so, instead of dropping the request without a word.
    */
   static RotationStatus rotation(RotationPolicy policy, OwnershipRecord r) {
     if (r == null) {
@@ -90,8 +91,9 @@ final class IntegrationStatus {
     s.setNextRotationTime(due == null ? null : seconds(due));
     s.setPreviousKeyId(r.previousKeyId());
     s.setPreviousValidUntil(r.previousUntil() == null ? null : seconds(r.previousUntil()));
-    if (r.previousKeyId() != null && r.previousUntil() != null && policy.requested(r)) {
-      s.setRequestWaitingUntil(seconds(r.previousUntil()));
+    Instant waiting = policy.requestWaitsUntil(r);
+    if (waiting != null) {
+      s.setRequestWaitingUntil(seconds(waiting));
     }
     return s;
   }
