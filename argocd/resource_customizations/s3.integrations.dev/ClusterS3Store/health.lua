@@ -21,6 +21,7 @@ local permanent = {
   ScopeConflict = true,
   StoreNotFound = true,
   StoreNotAllowed = true,
+  StoreDeleting = true,
   BucketNotAllowed = true,
   NoSuchBucket = true,
   AccessDenied = true,

@@ -45,7 +45,7 @@ public record ResolvedConfig(
   @Override
   public String toString() {
     return "ResolvedConfig[accessKeyId="
-        + accessKeyId
+        + AccessKeys.shown(accessKeyId).orElse("<not shown>")
         + ", endpointUrl="
         + endpointUrl
         + ", region="

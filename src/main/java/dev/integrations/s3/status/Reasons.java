@@ -34,6 +34,7 @@ public final class Reasons {
   public static final String REACHABLE = "Reachable";
   public static final String ADMIN_READY = "AdminReady";
   public static final String STORE_IN_USE = "StoreInUse";
+  public static final String STORE_DELETING = "StoreDeleting";
 
   // what verification found
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";

@@ -17,9 +17,22 @@ import dev.integrations.s3.storage.StorageEndpoint;
  * @param namespace its namespace (S3Store), or null
  * @param spec its spec
  * @param secretsNamespace where its admin and CA Secrets are
+ * @param deleting it is being deleted (its deletion waits for the integrations it serves, and it
+ *     takes no new ones)
  */
 public record ResolvedStore(
-    StoreKind kind, String name, String namespace, StoreSpec spec, String secretsNamespace) {
+    StoreKind kind,
+    String name,
+    String namespace,
+    StoreSpec spec,
+    String secretsNamespace,
+    boolean deleting) {
+
+  /** A store that is not being deleted. */
+  public ResolvedStore(
+      StoreKind kind, String name, String namespace, StoreSpec spec, String secretsNamespace) {
+    this(kind, name, namespace, spec, secretsNamespace, false);
+  }
 
   /**
    * Its identity in records and messages: {@code ClusterS3Store/<name>} or {@code

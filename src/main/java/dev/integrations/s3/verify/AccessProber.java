@@ -1,5 +1,6 @@
 package dev.integrations.s3.verify;
 
+import dev.integrations.s3.secret.AccessKeys;
 import dev.integrations.s3.storage.ErrorCodes;
 import dev.integrations.s3.storage.HttpClients;
 import dev.integrations.s3.storage.StorageEndpoint;
@@ -105,7 +106,7 @@ public final class AccessProber {
     if (scopes.isEmpty()) {
       return List.of();
     }
-    Call call = new Call(endpoint, accessKey);
+    Call call = new Call(endpoint, issued(accessKey));
     MinioClient client = client(endpoint, accessKey, secretKey);
     try {
       ProbeResult[] out = new ProbeResult[scopes.size()];
@@ -168,10 +169,21 @@ public final class AccessProber {
    *     #probe}
    */
   public void authenticate(StorageEndpoint endpoint, String accessKey, String secretKey) {
+    authenticate(endpoint, accessKey, secretKey, issued(accessKey));
+  }
+
+  /**
+   * {@link #authenticate(StorageEndpoint, String, String)}, with the keys described in a rejection
+   * as {@code keys} (e.g. the Secret they come from): for keys read from a tenant's Secret, whose
+   * access key is not shown before it authenticates ({@link AccessKeys}).
+   */
+  public void authenticate(
+      StorageEndpoint endpoint, String accessKey, String secretKey, String keys) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(accessKey, "accessKey");
     Objects.requireNonNull(secretKey, "secretKey");
-    Call call = new Call(endpoint, accessKey);
+    Objects.requireNonNull(keys, "keys");
+    Call call = new Call(endpoint, keys);
     MinioClient client = client(endpoint, accessKey, secretKey);
     try {
       // one request. Not listBuckets(ListBucketsArgs): in minio-java 8.6.0 that iterator loses the
@@ -420,8 +432,17 @@ public final class AccessProber {
     }
   }
 
-  /** Classifies failures of requests made with one pair of keys against one endpoint. */
-  private record Call(StorageEndpoint endpoint, String accessKey) {
+  /** The keys as a rejection names them: the access key only with an access key's shape. */
+  private static String issued(String accessKey) {
+    return "the issued credentials (" + AccessKeys.describe(accessKey) + ")";
+  }
+
+  /**
+   * Classifies failures of requests made with one pair of keys against one endpoint.
+   *
+   * @param keys the keys as messages name them, never a value not fit to show
+   */
+  private record Call(StorageEndpoint endpoint, String keys) {
 
     /**
      * Throws for endpoint-wide failures, returns the per-request ones.
@@ -465,12 +486,7 @@ public final class AccessProber {
         int status = er.response() == null ? 0 : er.response().code();
         if (code != null && CREDENTIAL_CODES.contains(code)) {
           throw StorageException.credentialsRejected(
-              "the issued credentials (access key \""
-                  + accessKey
-                  + "\") were rejected by "
-                  + url
-                  + ": "
-                  + code);
+              keys + " were rejected by " + url + ": " + code);
         }
         if (status >= 500) {
           throw StorageException.serverError(

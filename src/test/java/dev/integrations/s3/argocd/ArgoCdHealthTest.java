@@ -72,6 +72,7 @@ class ArgoCdHealthTest {
           Reasons.SCOPE_CONFLICT, // waits until the earlier integration goes or changes scope
           Reasons.STORE_NOT_FOUND,
           Reasons.STORE_NOT_ALLOWED,
+          Reasons.STORE_DELETING, // a new managed integration on a store being deleted
           Reasons.BUCKET_NOT_ALLOWED,
           Reasons.NO_SUCH_BUCKET,
           Reasons.ACCESS_DENIED,

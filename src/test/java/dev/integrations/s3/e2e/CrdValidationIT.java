@@ -285,6 +285,26 @@ class CrdValidationIT {
 
   // ------------------------------------------------------------------ ClusterS3Store, S3Store
 
+  /**
+   * Issue 21, item 15: the store's spacing of rotate requests is a duration field like the rest.
+   */
+  @Test
+  void aStoresMinRequestIntervalIsADurationOfAtMost32Characters() {
+    GenericKubernetesResource ok =
+        create(clusterStore("spacing", "endpoint: minio\nrotation: {minRequestInterval: 30m}"));
+    assertThat(at(ok, "spec", "rotation", "minRequestInterval")).isEqualTo("30m");
+    assertRejected(
+        clusterStore(
+            "spacing-long",
+            "endpoint: minio\nrotation: {minRequestInterval: " + "1s".repeat(17) + "}"),
+        "spec.rotation.minRequestInterval",
+        "Too long");
+    assertRejected(
+        clusterStore("spacing-words", "endpoint: minio\nrotation: {minRequestInterval: 10 min}"),
+        "spec.rotation.minRequestInterval",
+        "should match");
+  }
+
   @Test
   void storePortZeroIsRejected() {
     assertRejected(

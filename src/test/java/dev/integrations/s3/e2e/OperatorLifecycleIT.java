@@ -80,6 +80,54 @@ class OperatorLifecycleIT {
                     .isNull());
   }
 
+  /**
+   * Issue 21, item 16, with server-side apply: an annotation under the operator's prefix that a
+   * tenant added (another field manager owns it, so no apply of ours removes it) is taken off the
+   * output Secret; the operator's own annotation and a tenant's annotation of another prefix stay.
+   */
+  @Test
+  void forgedOperatorAnnotationsAreRemovedFromTheSecretUnderServerSideApply() throws Exception {
+    String bucket = "e2e-" + MinioServer.randomSuffix();
+    String ns = setUp(bucket);
+    client.resource(managed(ns, "viz", "minio", "read")).create();
+    op.awaitReady(ns, "viz", "True", "Ready");
+    String hash =
+        op.secret(ns, "viz-s3")
+            .getMetadata()
+            .getAnnotations()
+            .get("s3.integrations.dev/config-hash");
+    String key = op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY");
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("viz-s3")
+        .edit(
+            sec -> {
+              Map<String, String> a = new java.util.HashMap<>(sec.getMetadata().getAnnotations());
+              a.put("s3.integrations.dev/user", "other-tenant.app");
+              a.put("s3.integrations.dev/policy", "s3i-other-tenant.app");
+              a.put("example.com/owner", "team-a");
+              sec.getMetadata().setAnnotations(a);
+              return sec;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              Map<String, String> a = op.secret(ns, "viz-s3").getMetadata().getAnnotations();
+              return !a.containsKey("s3.integrations.dev/user")
+                  && !a.containsKey("s3.integrations.dev/policy");
+            });
+    assertThat(op.secret(ns, "viz-s3").getMetadata().getAnnotations())
+        .containsEntry("s3.integrations.dev/config-hash", hash)
+        .containsEntry("example.com/owner", "team-a");
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
+    op.awaitReady(ns, "viz", "True", "Ready");
+    deleteAndAwaitGone(ns, "viz");
+  }
+
   @Test
   void managedIntegrationBecomesReadyThroughTheStatusSubresource() throws Exception {
     String bucket = "e2e-" + MinioServer.randomSuffix();

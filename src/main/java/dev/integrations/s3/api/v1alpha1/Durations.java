@@ -30,6 +30,14 @@ public final class Durations {
 
   public static final Duration DEFAULT_OVERLAP = Duration.ofHours(1);
 
+  /**
+   * Spacing of requested rotations (a store's {@code rotation.minRequestInterval}): by default a
+   * tenant's rotate annotation issues at most one key per 10 minutes, not one per 10 s overlap.
+   */
+  public static final Duration DEFAULT_MIN_REQUEST_INTERVAL = Duration.ofMinutes(10);
+
+  public static final Duration MAX_MIN_REQUEST_INTERVAL = Duration.ofDays(7);
+
   /** Shortest verification interval: a full probe per integration at most once a minute. */
   public static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
 

@@ -22,8 +22,9 @@ public class RotationStatus {
   private String previousValidUntil;
 
   @JsonPropertyDescription(
-      "Set while a rotation asked for with the rotate annotation waits for the running overlap"
-          + " to end: then the latest requested value is acted on (RFC 3339).")
+      "Set while a rotation asked for with the rotate annotation waits, for the running overlap"
+          + " to end or for the store's rotation.minRequestInterval since the last rotation: then"
+          + " the latest requested value is acted on (RFC 3339).")
   private String requestWaitingUntil;
 
   public String getRequestWaitingUntil() {

@@ -30,7 +30,9 @@ public class S3IntegrationStatus {
       "The MinIO user the operator manages for this integration (managed mode).")
   private String userName;
 
-  @JsonPropertyDescription("The access key given in credentials.secretRef (validate-only mode).")
+  @JsonPropertyDescription(
+      "The access key given in credentials.secretRef (validate-only mode), once the keys"
+          + " authenticate; left out when the value has not an access key's shape.")
   private String accessKeyId;
 
   @JsonPropertyDescription("The MinIO policy attached to that user (managed mode).")

@@ -23,12 +23,29 @@ public class StoreRotation {
           + " (and no default applies) rotate at this interval.")
   private String maxInterval;
 
+  @Size(max = Durations.MAX_LENGTH)
+  @Pattern(Durations.LONG_PATTERN)
+  @JsonPropertyDescription(
+      "Least time between two rotations asked for with the s3.integrations.dev/rotate annotation,"
+          + " counted from when the key consumers hold was issued by the previous rotation; an"
+          + " earlier request waits (status.rotation.requestWaitingUntil), then the latest value"
+          + " is acted on. 0s..7d, default 10m. Scheduled rotations are not affected.")
+  private String minRequestInterval;
+
   public String getDefaultInterval() {
     return defaultInterval;
   }
 
   public void setDefaultInterval(String defaultInterval) {
     this.defaultInterval = defaultInterval;
+  }
+
+  public String getMinRequestInterval() {
+    return minRequestInterval;
+  }
+
+  public void setMinRequestInterval(String minRequestInterval) {
+    this.minRequestInterval = minRequestInterval;
   }
 
   public String getMaxInterval() {

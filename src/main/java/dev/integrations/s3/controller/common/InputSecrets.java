@@ -21,7 +21,10 @@ public final class InputSecrets {
   public record KeyPair(String accessKey, String secretKey) {
     @Override
     public String toString() {
-      return "KeyPair[accessKey=" + accessKey + ", secretKey=<redacted>]";
+      // the access key only with an access key's shape: it may be any value of the Secret
+      return "KeyPair[accessKey="
+          + dev.integrations.s3.secret.AccessKeys.shown(accessKey).orElse("<not shown>")
+          + ", secretKey=<redacted>]";
     }
   }
 

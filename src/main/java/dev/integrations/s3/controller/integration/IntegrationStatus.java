@@ -15,6 +15,7 @@ import dev.integrations.s3.controller.integration.plan.Decision;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.controller.integration.plan.RotationPolicy;
 import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.secret.AccessKeys;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.status.Reasons;
@@ -68,15 +69,16 @@ final class IntegrationStatus {
                 + " exists; Secret "
                 + m.secretName()
                 + " holds its key "
-                + plan.accessKey()
+                + AccessKeys.shown(plan.accessKey()).orElse("(not shown)")
             : "MinIO user " + m.userName() + " exists with the keys in Secret " + m.secretName());
   }
 
   /** What status says of the consumers' key: ids and times, never a secret. */
   /**
    * The key consumers hold and the rotation around it. A rotation requested while the previous key
-   * still overlaps waits for the overlap to end (then the latest requested value is acted on):
-   * {@code requestWaitingUntil} says so, instead of dropping the request without a word.
+   * still overlaps waits for the overlap to end, one requested sooner than the store's spacing
+   * after the last rotation waits for that (then the latest requested value is acted on): {@code
+   * requestWaitingUntil} says so, instead of dropping the request without a word.
    */
   static RotationStatus rotation(RotationPolicy policy, OwnershipRecord r) {
     if (r == null) {
@@ -89,8 +91,9 @@ final class IntegrationStatus {
     s.setNextRotationTime(due == null ? null : seconds(due));
     s.setPreviousKeyId(r.previousKeyId());
     s.setPreviousValidUntil(r.previousUntil() == null ? null : seconds(r.previousUntil()));
-    if (r.previousKeyId() != null && r.previousUntil() != null && policy.requested(r)) {
-      s.setRequestWaitingUntil(seconds(r.previousUntil()));
+    Instant waiting = policy.requestWaitsUntil(r);
+    if (waiting != null) {
+      s.setRequestWaitingUntil(seconds(waiting));
     }
     return s;
   }
@@ -101,18 +104,28 @@ final class IntegrationStatus {
 
   /** Validate-only mode: the given keys authenticate. */
   void keysProvided(IntegrationModel m, Decision.Plan plan) {
-    status.setAccessKeyId(plan.accessKey());
+    // the keys authenticated; still shown only with an access key's shape (AccessKeys)
+    java.util.Optional<String> shown = AccessKeys.shown(plan.accessKey());
+    status.setAccessKeyId(shown.orElse(null));
     status.setRotation(null);
     status.setUserName(null);
     status.setPolicyName(null);
     steps.met(
         CREDENTIALS_READY,
         Reasons.KEYS_PROVIDED,
-        "access key "
-            + plan.accessKey()
-            + " from Secret "
-            + m.credentials().keysRef().getName()
-            + " authenticates");
+        shown
+            .map(
+                k ->
+                    "access key "
+                        + k
+                        + " from Secret "
+                        + m.credentials().keysRef().getName()
+                        + " authenticates")
+            .orElse(
+                "the keys in Secret "
+                    + m.credentials().keysRef().getName()
+                    + " authenticate; the access key is not shown (it has not an access key's"
+                    + " shape)"));
     steps.met(
         POLICY_APPLIED,
         Reasons.NOT_APPLICABLE,

@@ -4,12 +4,14 @@ import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
 import static dev.integrations.s3.status.ConditionTypes.CREDENTIALS_READY;
 import static dev.integrations.s3.status.ConditionTypes.POLICY_APPLIED;
 
+import dev.integrations.s3.api.v1alpha1.KeyPairSecretRef;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.controller.common.StorageConnections.Connection;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
 import dev.integrations.s3.controller.integration.plan.Observation;
 import dev.integrations.s3.ownership.OwnershipRecord;
+import dev.integrations.s3.secret.AccessKeys;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.storage.minio.MinioAdmin;
@@ -71,7 +73,7 @@ final class Observer {
       Optional<OwnershipRecord> record,
       boolean probeProvesKey) {
     if (!model.managed()) {
-      authenticateGiven(c);
+      authenticateGiven(model, c);
       return Observation.of(output);
     }
     Optional<MinioAdmin.MinioUser> user =
@@ -128,9 +130,23 @@ final class Observer {
     }
   }
 
-  private void authenticateGiven(Connection c) {
+  /**
+   * The given keys authenticate. A rejection names the Secret and its keys, never the value read
+   * under {@code accessKeyKey}: until it authenticates, that value may be any value of the Secret
+   * (the secret key when the keys are swapped, a password), see {@link AccessKeys}.
+   */
+  private void authenticateGiven(IntegrationModel model, Connection c) {
+    KeyPairSecretRef ref = model.credentials().keysRef();
+    String keys =
+        "the keys in Secret \""
+            + ref.getName()
+            + "\" (its keys \""
+            + java.util.Objects.requireNonNullElse(ref.getAccessKeyKey(), "accessKey")
+            + "\" and \""
+            + java.util.Objects.requireNonNullElse(ref.getSecretKeyKey(), "secretKey")
+            + "\")";
     try {
-      prober.authenticate(c.endpoint(), c.keys().accessKey(), c.keys().secretKey());
+      prober.authenticate(c.endpoint(), c.keys().accessKey(), c.keys().secretKey(), keys);
     } catch (StorageException e) {
       throw StepFailure.of(CREDENTIALS_READY, e);
     }

@@ -88,7 +88,8 @@ final class StoreLookup {
    * The store the integration references.
    *
    * <p>A store being deleted still serves its integrations: its deletion waits for them (a
-   * finalizer), so pending decommissioning never cuts consumers off.
+   * finalizer), so pending decommissioning never cuts consumers off. It is marked {@code deleting}:
+   * a new one is refused before any write ({@code Decider.admission}).
    *
    * @throws StepFailure StoreNotFound when it does not exist
    */
@@ -104,7 +105,10 @@ final class StoreLookup {
             ? stores
                 .apply(ns, ref.getName())
                 .filter(s -> s.getSpec() != null)
-                .map(s -> new ResolvedStore(StoreKind.S3Store, ref.getName(), ns, s.getSpec(), ns))
+                .map(
+                    s ->
+                        new ResolvedStore(
+                            StoreKind.S3Store, ref.getName(), ns, s.getSpec(), ns, deleting(s)))
             : clusterStores
                 .apply(ref.getName())
                 .filter(s -> s.getSpec() != null)
@@ -115,7 +119,8 @@ final class StoreLookup {
                             ref.getName(),
                             null,
                             s.getSpec(),
-                            operatorNamespace));
+                            operatorNamespace,
+                            deleting(s)));
     ResolvedStore store =
         found.orElseThrow(
             () ->
@@ -170,6 +175,10 @@ final class StoreLookup {
               s -> new ResolvedStore(StoreKind.S3Store, parts[2], parts[1], s.getSpec(), parts[1]));
     }
     return Optional.empty();
+  }
+
+  private static boolean deleting(io.fabric8.kubernetes.api.model.HasMetadata store) {
+    return store.getMetadata() != null && store.getMetadata().getDeletionTimestamp() != null;
   }
 
   /** What the store allows the integration's namespace. */

@@ -2,11 +2,17 @@ package dev.integrations.s3.controller.store;
 
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.store.ResolvedStore;
+import dev.integrations.s3.store.StoreAccess;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Which integrations count for a store (and keep it), and which store an integration wakes. */
 final class StoreCount {
@@ -31,6 +37,33 @@ final class StoreCount {
     return i.getMetadata().getDeletionTimestamp() == null
         ? ResolvedStore.idOf(i)
         : Optional.empty();
+  }
+
+  /**
+   * Of the integrations that name a store, those it serves: an S3Store serves its own namespace, a
+   * ClusterS3Store the namespaces its allow rules select ({@link StoreAccess#of}). Only these count
+   * in {@code status.integrations} and keep the store when it is deleted: an integration in a
+   * namespace no rule allows is refused (StoreNotAllowed) and holds nothing on the storage, so it
+   * must not let a tenant inflate the count or block the platform's deletion (issue 21, item 12).
+   *
+   * @param namespaceLabels the labels of a namespace (empty when unknown)
+   */
+  static List<S3Integration> served(
+      StoreKind kind,
+      StoreSpec spec,
+      List<S3Integration> naming,
+      Function<String, Map<String, String>> namespaceLabels) {
+    if (kind == StoreKind.S3Store) {
+      return naming; // an integration names only the S3Store of its own namespace
+    }
+    Map<String, Boolean> byNamespace = new HashMap<>();
+    return naming.stream()
+        .filter(
+            i ->
+                byNamespace.computeIfAbsent(
+                    i.getMetadata().getNamespace(),
+                    ns -> StoreAccess.of(kind, spec, namespaceLabels.apply(ns)).usable()))
+        .toList();
   }
 
   /**

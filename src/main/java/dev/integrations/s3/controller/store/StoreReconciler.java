@@ -10,6 +10,7 @@ import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.informers.NamespaceLabels;
 import dev.integrations.s3.informers.StoreUsers;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Conditions;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * ClusterS3Store and S3Store: checks that the storage answers and, with admin keys, that they
@@ -64,6 +66,7 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
 
   private volatile StoreUsers<S> users;
   private volatile StoreCheck check;
+  private volatile Function<String, Map<String, String>> namespaceLabels = ns -> Map.of();
 
   StoreReconciler(
       StoreKind kind,
@@ -95,7 +98,24 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
             StoreCount.namespaces(kind, config),
             StoreCount::countsFor,
             i -> StoreCount.wakes(kind, i));
-    return users.eventSources();
+    List<EventSource<?, S>> sources = new java.util.ArrayList<>(users.eventSources());
+    if (kind == StoreKind.ClusterS3Store) {
+      // which namespaces a ClusterS3Store serves follows their labels: a change recounts them all
+      NamespaceLabels<S> labels =
+          NamespaceLabels.create(
+              context,
+              type,
+              "namespaces",
+              n ->
+                  context
+                      .getPrimaryCache()
+                      .list()
+                      .map(ResourceID::fromResource)
+                      .collect(java.util.stream.Collectors.toSet()));
+      namespaceLabels = labels::of;
+      sources.add(labels.eventSource());
+    }
+    return sources;
   }
 
   private ResolvedStore resolved(S store) {
@@ -108,8 +128,10 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
         kind == StoreKind.ClusterS3Store ? config.operatorNamespace() : ns);
   }
 
+  /** The integrations that name the store and that it serves ({@link StoreCount#served}). */
   private List<S3Integration> users(S store) {
-    return users.using(store, resolved(store).id());
+    return StoreCount.served(
+        kind, store.getSpec(), users.using(store, resolved(store).id()), namespaceLabels);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.integrations.s3.secret.AccessKeys;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.ErrorCodes;
 import dev.integrations.s3.storage.HttpClients;
@@ -235,7 +236,11 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   @Override
   public Optional<MinioUser> user(String accessKey) {
     requireText(accessKey, "access key");
-    String what = "reading user \"" + accessKey + "\"";
+    // the store check reads the admin's own user: its name only with an access key's shape
+    String what =
+        AccessKeys.showable(accessKey)
+            ? "reading user \"" + accessKey + "\""
+            : "reading a user whose name is not shown";
     try {
       UserInfo info = invoke(() -> client.getUserInfo(accessKey));
       if (info == null || info.status() == null) {
@@ -585,9 +590,9 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
       return StorageException.adminCredentialsInvalid(
           "MinIO at "
               + url
-              + " rejected the admin credentials (access key \""
-              + adminAccessKey
-              + "\"): "
+              + " rejected the admin credentials ("
+              + AccessKeys.describe(adminAccessKey)
+              + "): "
               + detail);
     }
     if (ACCESS_DENIED.contains(e.code)) {
@@ -596,9 +601,9 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
               + url
               + " denied "
               + what
-              + " to the admin access key \""
-              + adminAccessKey
-              + "\" (it needs MinIO admin rights, e.g. the consoleAdmin policy): "
+              + " to the admin "
+              + AccessKeys.describe(adminAccessKey)
+              + " (it needs MinIO admin rights, e.g. the consoleAdmin policy): "
               + detail);
     }
     if (POLICY_REJECTED.contains(e.code) || policyCodes.contains(e.code)) {

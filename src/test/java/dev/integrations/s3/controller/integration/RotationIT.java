@@ -11,6 +11,8 @@ import static org.awaitility.Awaitility.await;
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.RotationSpec;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
+import dev.integrations.s3.api.v1alpha1.S3Store;
+import dev.integrations.s3.api.v1alpha1.StoreRotation;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.testing.Fixtures;
@@ -79,7 +81,11 @@ class RotationIT {
     bucket = "rotate-" + MinioServer.randomSuffix();
     object(minio.rootS3(), bucket, "a.txt", "alpha");
     client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
-    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    S3Store store = store(ns, "minio", minio.host(), minio.port(), "minio-admin");
+    // requests spaced no more than the 10 s overlap already spaces them (the default is 10m)
+    store.getSpec().setRotation(new StoreRotation());
+    store.getSpec().getRotation().setMinRequestInterval("10s");
+    client.resource(store).create();
     client.resource(policy(ns, "read", bucket)).create();
     S3Integration viz = managed(ns, "viz", "minio", "read");
     viz.getSpec().setRotation(new RotationSpec(null, "10s"));
@@ -258,6 +264,58 @@ class RotationIT {
                 .map(e -> e.getReason())
                 .collect(Collectors.toSet()))
         .contains("KeyRotated", "KeyRetired");
+  }
+
+  private void spaceRequests(String interval) {
+    client
+        .resources(S3Store.class)
+        .inNamespace(ns)
+        .withName("minio")
+        .edit(
+            st -> {
+              st.getSpec().getRotation().setMinRequestInterval(interval);
+              return st;
+            });
+  }
+
+  /**
+   * Issue 21, item 15: the store spaces requested rotations. A request sooner than that after the
+   * last rotation changes no key and says until when it waits; once allowed, it rotates.
+   */
+  @Test
+  void aRequestSoonerThanTheStoresSpacingWaitsAndSaysUntilWhen() throws Exception {
+    Keys first = secretKeys();
+    rotate("1"); // on the user's own key: at once
+    Keys second = awaitSecretLeaves(first);
+    awaitOverlapOver();
+    spaceRequests("1h");
+    String version = op.secret(ns, "viz-s3").getMetadata().getResourceVersion();
+
+    rotate("2");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                op.integration(ns, "viz").getStatus().getRotation().getRequestWaitingUntil()
+                    != null);
+    var waiting = op.integration(ns, "viz").getStatus().getRotation();
+    assertThat(waiting.getCurrentKeyId()).isEqualTo(second.id());
+    assertThat(java.time.Instant.parse(waiting.getRequestWaitingUntil()))
+        .isEqualTo(java.time.Instant.parse(waiting.getIssuedTime()).plus(Duration.ofHours(1)));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(secretKeys()).as("no key issued while the request waits").isEqualTo(second);
+    assertThat(op.secret(ns, "viz-s3").getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(serviceAccounts()).containsExactly(second.id());
+
+    spaceRequests("10s"); // the platform allows it: the waiting request is acted on
+    Keys third = awaitSecretLeaves(second);
+    assertThat(read(third)).isEqualTo("alpha");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                op.integration(ns, "viz").getStatus().getRotation().getRequestWaitingUntil()
+                    == null);
   }
 
   @Test

@@ -37,6 +37,22 @@ class RotationStatusTest {
     assertThat(s.getRequestWaitingUntil()).isEqualTo("2026-12-04T11:00:00Z");
   }
 
+  /** Issue 21, item 15: a request sooner than the store's spacing says until when it waits. */
+  @Test
+  void aRequestSoonerThanTheStoresSpacingWaitsUntilItHasPassed() {
+    OwnershipRecord settled = OVERLAPPING.withoutPrevious(); // SA1, issued NOW
+    RotationPolicy spaced =
+        new RotationPolicy(null, Duration.ofHours(1), "r3", Duration.ofHours(2));
+    assertThat(IntegrationStatus.rotation(spaced, settled).getRequestWaitingUntil())
+        .isEqualTo("2026-12-04T12:00:00Z");
+    // during an overlap, whichever ends later
+    assertThat(IntegrationStatus.rotation(spaced, OVERLAPPING).getRequestWaitingUntil())
+        .isEqualTo("2026-12-04T12:00:00Z");
+    assertThat(IntegrationStatus.rotation(requested("r3"), settled).getRequestWaitingUntil())
+        .as("the default spacing, 10m")
+        .isEqualTo("2026-12-04T10:10:00Z");
+  }
+
   @Test
   void theRequestJustServedIsNotWaiting() {
     assertThat(IntegrationStatus.rotation(requested("r2"), OVERLAPPING).getRequestWaitingUntil())

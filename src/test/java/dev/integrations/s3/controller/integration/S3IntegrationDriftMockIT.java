@@ -18,6 +18,7 @@ import dev.integrations.s3.policy.ReadGrant;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.MinioServer;
 import dev.integrations.s3.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.minio.MinioClient;
@@ -189,6 +190,63 @@ class S3IntegrationDriftMockIT {
     assertThat(keyWorks(key)).isTrue();
     assertThat(keyWorks(chosen)).isFalse();
     assertThat(op.minioAdmin.writes(user)).as("MinIO writes").isEqualTo(writes);
+  }
+
+  /**
+   * Issue 21, item 16: annotations under the operator's prefix that it did not write (here naming
+   * another tenant's user and policy) are drift on their own: removed, while the operator's own
+   * annotations and everyone else's stay.
+   */
+  @Test
+  void forgedOperatorAnnotationsAloneAreRemovedFromTheSecret() {
+    Map<String, String> before = op.secret(ns, "viz-s3").getMetadata().getAnnotations();
+    String hash = before.get("s3.integrations.dev/config-hash");
+    assertThat(hash).isNotBlank();
+    String resourceVersion = op.secret(ns, "viz-s3").getMetadata().getResourceVersion();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("viz-s3")
+        .edit(
+            s -> {
+              Map<String, String> a = new HashMap<>(s.getMetadata().getAnnotations());
+              a.put("s3.integrations.dev/user", "other-tenant.app");
+              a.put("s3.integrations.dev/policy", "s3i-other-tenant.app");
+              a.put("s3.integrations.dev/superseded-by", "other-secret");
+              a.put("example.com/owner", "team-a");
+              s.getMetadata().setAnnotations(a);
+              return s;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                op.secret(ns, "viz-s3").getMetadata().getAnnotations().keySet().stream()
+                    .noneMatch(
+                        k ->
+                            k.equals("s3.integrations.dev/user")
+                                || k.equals("s3.integrations.dev/policy")
+                                || k.equals("s3.integrations.dev/superseded-by")));
+    Secret restored = op.secret(ns, "viz-s3");
+    assertThat(restored.getMetadata().getResourceVersion()).isNotEqualTo(resourceVersion);
+    assertThat(restored.getMetadata().getAnnotations())
+        .containsEntry("s3.integrations.dev/config-hash", hash)
+        .containsEntry("example.com/owner", "team-a")
+        .doesNotContainKeys(
+            "s3.integrations.dev/user",
+            "s3.integrations.dev/policy",
+            "s3.integrations.dev/superseded-by");
+    assertThat(restored.getMetadata().getLabels())
+        .containsEntry("s3.integrations.dev/integration", "viz");
+    assertThat(op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY")).isEqualTo(key);
+    op.awaitReady(ns, "viz", "True", "Ready");
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .map(e -> e.getMessage())
+                .filter(m -> m != null && m.contains("did not write")))
+        .as("the restore's Event names the removed keys, not their values")
+        .anySatisfy(m -> assertThat(m).contains("s3.integrations.dev/user"))
+        .noneSatisfy(m -> assertThat(m).contains("other-tenant.app"));
   }
 
   @Test

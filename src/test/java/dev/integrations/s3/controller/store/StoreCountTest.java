@@ -6,14 +6,18 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationSpec;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
+import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -72,6 +76,54 @@ class StoreCountTest {
     assertThat(StoreCount.countsFor(i)).isEqualTo(Optional.ofNullable(countsFor));
     assertThat(StoreCount.wakes(StoreKind.ClusterS3Store, i)).isEqualTo(ids(wakesCluster));
     assertThat(StoreCount.wakes(StoreKind.S3Store, i)).isEqualTo(ids(wakesNamespaced));
+  }
+
+  /**
+   * Issue 21, item 12: only the namespaces a ClusterS3Store's rules select count; a tenant naming
+   * it from elsewhere neither raises the count nor keeps it. An S3Store serves its own namespace.
+   */
+  @Test
+  void aClusterStoreCountsOnlyTheNamespacesItsRulesAllow() {
+    StoreSpec spec =
+        Fixtures.clusterStore(
+                "shared", "minio", 9000, "admin", Fixtures.allow(Map.of("team", "vision"), "*"))
+            .getSpec();
+    Map<String, Map<String, String>> labels =
+        Map.of("allowed", Map.of("team", "vision"), "other", Map.of("team", "intruder"));
+    List<S3Integration> naming =
+        List.of(
+            in("allowed", "a"),
+            in("other", "b"),
+            in("unlabelled", "c"), // no labels, or a namespace not in the cache
+            in("allowed", "d"));
+
+    List<S3Integration> served =
+        StoreCount.served(
+            StoreKind.ClusterS3Store, spec, naming, ns -> labels.getOrDefault(ns, Map.of()));
+
+    assertThat(served)
+        .extracting(i -> i.getMetadata().getNamespace() + "/" + i.getMetadata().getName())
+        .containsExactly("allowed/a", "allowed/d");
+    assertThat(InUse.keeps(served).orElseThrow()).contains("2 S3Integration(s)");
+    assertThat(
+            InUse.keeps(
+                StoreCount.served(
+                    StoreKind.ClusterS3Store,
+                    spec,
+                    List.of(in("other", "b")),
+                    ns -> labels.getOrDefault(ns, Map.of()))))
+        .as("named only from a namespace no rule allows: the finalizer goes")
+        .isEmpty();
+    assertThat(StoreCount.served(StoreKind.S3Store, spec, naming, ns -> Map.of()))
+        .as("an S3Store serves its own namespace, whatever its rules")
+        .hasSize(4);
+  }
+
+  private static S3Integration in(String namespace, String name) {
+    S3Integration i = integration(StoreKind.ClusterS3Store, "shared", false);
+    i.getMetadata().setNamespace(namespace);
+    i.getMetadata().setName(name);
+    return i;
   }
 
   private static S3Integration integration(StoreKind kind, String store, boolean deleted) {

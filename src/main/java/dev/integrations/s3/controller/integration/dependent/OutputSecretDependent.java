@@ -165,7 +165,25 @@ public final class OutputSecretDependent
     } catch (KubernetesClientException e) {
       throw OutputSecretContent.refused(name, e);
     }
-    fights.written(primary, name, result.getSingleResource().orElse(null));
+    Secret written = result.getSingleResource().orElse(actual);
+    List<String> forged = forgedAnnotations(desired, written);
+    if (!forged.isEmpty()) {
+      written = removeAnnotations(primary, context, name, forged);
+    }
+    fights.written(primary, name, written);
+    if (!forged.isEmpty()) {
+      return new Applied(
+          SECRET_READY,
+          Applied.Outcome.UPDATED,
+          "SecretWritten",
+          "restored Secret "
+              + name
+              + ": removed annotations under "
+              + OwnedFields.OUR_PREFIX
+              + " the operator did not write ("
+              + String.join(", ", forged)
+              + ")");
+    }
     return switch (result.getSingleOperation()) {
       case CREATED ->
           new Applied(
@@ -175,6 +193,52 @@ public final class OutputSecretDependent
               SECRET_READY, Applied.Outcome.UPDATED, "SecretWritten", "updated Secret " + name);
       default -> Applied.noop(SECRET_READY);
     };
+  }
+
+  /**
+   * The annotations under the operator's prefix on {@code actual} that {@code desired} does not
+   * have: someone else wrote them (issue 21, item 16: a tenant naming another tenant's user and
+   * policy on its Secret). Only the keys are returned; their values are never shown.
+   */
+  static List<String> forgedAnnotations(Secret desired, Secret actual) {
+    if (actual == null || actual.getMetadata().getAnnotations() == null) {
+      return List.of();
+    }
+    Map<String, String> ours =
+        desired.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : desired.getMetadata().getAnnotations();
+    return actual.getMetadata().getAnnotations().keySet().stream()
+        .filter(k -> k.startsWith(OwnedFields.OUR_PREFIX) && !ours.containsKey(k))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Removes these annotations. Neither server-side apply (they belong to another field manager) nor
+   * JOSDK's update without it (it merges annotations) removes what the operator never applied, so
+   * they go in a patch of their own; annotations outside the prefix are left to their writers.
+   */
+  private Secret removeAnnotations(
+      S3Integration primary, Context<S3Integration> context, String name, List<String> keys) {
+    try {
+      return context
+          .getClient()
+          .secrets()
+          .inNamespace(primary.getMetadata().getNamespace())
+          .withName(name)
+          .edit(
+              s -> {
+                if (s.getMetadata().getAnnotations() != null) {
+                  Map<String, String> kept = new HashMap<>(s.getMetadata().getAnnotations());
+                  keys.forEach(kept::remove);
+                  s.getMetadata().setAnnotations(kept);
+                }
+                return s;
+              });
+    } catch (KubernetesClientException e) {
+      throw OutputSecretContent.refused(name, e);
+    }
   }
 
   /**

@@ -36,13 +36,24 @@ public final class Decider {
 
   /**
    * What the store does not allow, answered before anything is read from or written to the storage:
-   * a new integration (no record) on a store or buckets it may not use stops here. Established ones
-   * go on to {@link #managed}, which takes the access away (fail closed).
+   * a new integration (no record) on a store or buckets it may not use, or a new managed one on a
+   * store being deleted, stops here. Established ones go on to {@link #managed}, which takes the
+   * access away (fail closed), or keep working on a store being deleted until they are deleted.
    */
   public static Optional<Decision.Conflict> admission(
       IntegrationModel m, Optional<OwnershipRecord> rec) {
     if (rec.isPresent() && rec.get().ownedBy(m.identity().uid())) {
       return Optional.empty();
+    }
+    if (m.managed() && m.store().deleting()) {
+      // a user created now would outlive the store, or keep it from going (issue 21, item 12)
+      return Optional.of(
+          new Decision.Conflict(
+              READY,
+              Reasons.STORE_DELETING,
+              m.store().id()
+                  + " is being deleted and takes no new integrations; nothing was created."
+                  + " Point spec.storeRef at another store"));
     }
     return notAllowed(m);
   }

@@ -116,7 +116,7 @@ public sealed interface Decision {
     @Override
     public String toString() {
       return "Plan[accessKey="
-          + accessKey()
+          + dev.integrations.s3.secret.AccessKeys.shown(accessKey()).orElse("<not shown>")
           + ", newKey="
           + newKey
           + ", policyName="

@@ -18,8 +18,16 @@ import java.util.Map;
  * @param interval how old the consumers' key may get, or null when rotation is only on request
  * @param overlap how long the previous key stays valid after the Secret holds the new one
  * @param token the value of the rotate annotation, or null
+ * @param minRequestInterval the least time from a rotation to one the annotation asks for (the
+ *     store's {@code rotation.minRequestInterval})
  */
-public record RotationPolicy(Duration interval, Duration overlap, String token) {
+public record RotationPolicy(
+    Duration interval, Duration overlap, String token, Duration minRequestInterval) {
+
+  /** With the default spacing of requests. */
+  public RotationPolicy(Duration interval, Duration overlap, String token) {
+    this(interval, overlap, token, Durations.DEFAULT_MIN_REQUEST_INTERVAL);
+  }
 
   /** Nothing asked: keys rotate only on request (the default). */
   public static final RotationPolicy NONE =
@@ -91,7 +99,17 @@ public record RotationPolicy(Duration interval, Duration overlap, String token) 
         || overlap.compareTo(Durations.MAX_OVERLAP) > 0) {
       problems.add("rotation.overlap must be between 10s and 7d");
     }
-    return new RotationPolicy(interval, overlap, token);
+    Duration spacing =
+        parse(
+            store == null ? null : store.getMinRequestInterval(),
+            "store rotation.minRequestInterval",
+            problems);
+    if (spacing == null) {
+      spacing = Durations.DEFAULT_MIN_REQUEST_INTERVAL;
+    } else if (spacing.compareTo(Durations.MAX_MIN_REQUEST_INTERVAL) > 0) {
+      problems.add("store rotation.minRequestInterval must be at most 7d");
+    }
+    return new RotationPolicy(interval, overlap, token, spacing);
   }
 
   private static Duration parse(String value, String field, List<String> problems) {
@@ -129,6 +147,41 @@ public record RotationPolicy(Duration interval, Duration overlap, String token) 
   /** Whether the rotate annotation carries a value the record has not acted on. */
   public boolean requested(OwnershipRecord record) {
     return token != null && !token.equals(record.rotateToken());
+  }
+
+  /**
+   * The earliest a requested rotation may be acted on: {@code minRequestInterval} after the key
+   * consumers hold was issued by a rotation; null when nothing holds a request back (consumers
+   * still hold the user's own key, never rotated, or its issue time is not known). A tenant thus
+   * issues at most one key per interval, whatever overlap it sets (issue 21, item 15).
+   */
+  public Instant requestAllowedAt(OwnershipRecord record) {
+    if (!record.serviceAccount() || record.keyIssued() == null) {
+      return null;
+    }
+    return record.keyIssued().plus(minRequestInterval);
+  }
+
+  /** Whether the rotate annotation asks for a rotation that may be acted on now. */
+  public boolean requestDue(OwnershipRecord record, Instant now) {
+    Instant allowed = requestAllowedAt(record);
+    return requested(record) && (allowed == null || !now.isBefore(allowed));
+  }
+
+  /**
+   * Until when a request the record has not acted on waits: the end of the running overlap or of
+   * the spacing, whichever is later; null when none waits.
+   */
+  public Instant requestWaitsUntil(OwnershipRecord record) {
+    if (!requested(record)) {
+      return null;
+    }
+    Instant until = record.previousKeyId() != null ? record.previousUntil() : null;
+    Instant allowed = requestAllowedAt(record);
+    if (allowed != null && (until == null || allowed.isAfter(until))) {
+      until = allowed;
+    }
+    return until;
   }
 
   /**

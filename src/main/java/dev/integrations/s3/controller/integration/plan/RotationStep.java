@@ -10,10 +10,11 @@ import java.util.function.Supplier;
  * RotationPolicy} (what is asked: interval, overlap, rotate annotation) that it is made from. Pure;
  * {@code DeciderTest.Rotation} is its truth table.
  *
- * <p>At most one previous key: a request during an overlap waits for its end. A key is recorded
- * before it is issued, so a crash issues the recorded key again; the previous key is retired only
- * once the overlap is over and the Secret holds the current one, so the key the Secret holds is
- * never deleted.
+ * <p>At most one previous key: a request during an overlap waits for its end, and one sooner than
+ * the store's {@code rotation.minRequestInterval} after the last rotation waits for that. A key is
+ * recorded before it is issued, so a crash issues the recorded key again; the previous key is
+ * retired only once the overlap is over and the Secret holds the current one, so the key the Secret
+ * holds is never deleted.
  */
 public sealed interface RotationStep {
 
@@ -96,7 +97,8 @@ public sealed interface RotationStep {
           : new RetireServiceAccount(current.previousKeyId(), next);
     }
     Instant due = policy.due(current, now);
-    if (!policy.requested(current) && (due == null || now.isBefore(due))) {
+    // a request waits for the store's spacing since the last rotation; a due time does not
+    if (!policy.requestDue(current, now) && (due == null || now.isBefore(due))) {
       return new None(current);
     }
     return new Issue(
@@ -114,9 +116,12 @@ public sealed interface RotationStep {
     if (r.previousKeyId() != null) {
       return r.previousUntil(); // the overlap ends (a requested rotation waits for that)
     }
+    Instant due = policy.due(r, now);
     if (policy.requested(r)) {
-      return now;
+      Instant allowed = policy.requestAllowedAt(r);
+      Instant at = allowed == null || allowed.isBefore(now) ? now : allowed;
+      return due != null && due.isBefore(at) ? due : at;
     }
-    return policy.due(r, now);
+    return due;
   }
 }

@@ -30,13 +30,21 @@ class ChangeTest {
   @Test
   void aPlanPrintsNoKeyOfItsOwnOrOfItsChanges() {
     OwnershipRecord record =
-        new OwnershipRecord("uid", "team-a", "viz", "ClusterS3Store/s", "u", "s3i-u", KEY, AT);
+        new OwnershipRecord(
+            "uid", "team-a", "viz", "ClusterS3Store/s", "team-a.viz", "s3i-team-a.viz", KEY, AT);
     Decision.Plan managed =
-        Decision.Plan.managed(record, "s3i-u", List.of(new Change.CreateUser("u", KEY)))
+        Decision.Plan.managed(
+                record, "s3i-team-a.viz", List.of(new Change.CreateUser("team-a.viz", KEY)))
             .withNewKey(true);
     Decision.Plan given =
         Decision.Plan.validateOnly(new InputSecrets.KeyPair("AKIAGIVEN", KEY)).withNewKey(true);
-    assertThat(managed.toString()).doesNotContain(KEY).contains("accessKey=u");
+    assertThat(managed.toString()).doesNotContain(KEY).contains("accessKey=team-a.viz");
     assertThat(given.toString()).doesNotContain(KEY).contains("accessKey=AKIAGIVEN");
+    // keys swapped in the tenant's Secret: the "access key" is a secret key, and is not printed
+    String swapped = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    Decision.Plan swappedPlan =
+        Decision.Plan.validateOnly(new InputSecrets.KeyPair(swapped, "AKIAGIVEN"));
+    assertThat(swappedPlan.toString()).doesNotContain(swapped).contains("accessKey=<not shown>");
+    assertThat(new InputSecrets.KeyPair(swapped, "AKIAGIVEN").toString()).doesNotContain(swapped);
   }
 }

@@ -391,6 +391,43 @@ class DeciderTest {
       assertThat(m.policies().document()).isNull(); // nothing of it would be granted
     }
 
+    /**
+     * Issue 21, item 12: a store being deleted takes no new managed integration (its user would
+     * outlive the store or keep it); one with our record keeps working until it is deleted.
+     */
+    @Test
+    void aNewManagedIntegrationOnAStoreBeingDeletedIsRefusedBeforeAnyWrite() {
+      ResolvedStore s = store();
+      ResolvedStore deleting =
+          new ResolvedStore(
+              s.kind(), s.name(), s.namespace(), s.spec(), s.secretsNamespace(), true);
+      IntegrationModel m =
+          IntegrationModel.from(
+              integration(),
+              deleting,
+              StoreAccess.of(deleting.kind(), deleting.spec(), Map.of("team", "vision")),
+              name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+              OperatorConfig.defaults());
+
+      Decision.Conflict c = Decider.admission(m, Optional.empty()).orElseThrow();
+      assertThat(c.type()).isEqualTo(ConditionTypes.READY);
+      assertThat(c.reason()).isEqualTo(Reasons.STORE_DELETING);
+      assertThat(c.message())
+          .isEqualTo(
+              STORE
+                  + " is being deleted and takes no new integrations; nothing was created. Point"
+                  + " spec.storeRef at another store");
+      assertThat(Decider.admission(m, Optional.of(THEIRS)).orElseThrow().reason())
+          .as("another integration's record is no record of ours")
+          .isEqualTo(Reasons.STORE_DELETING);
+
+      assertThat(Decider.admission(m, Optional.of(OURS))).as("established").isEmpty();
+      Decision.Plan p = plan(decide(m, steady(), verifiedRecently()));
+      assertThat(p.withdrawn()).isNull();
+      assertThat(p.actions()).containsExactly(new Change.WriteSecret()); // nothing to do: as before
+      assertThat(Decider.admission(model(), Optional.empty())).as("not being deleted").isEmpty();
+    }
+
     @Test
     void allowedBucketsPassAdmission() {
       assertThat(Decider.admission(model("vision-1", Map.of("team", "vision")), Optional.empty()))
@@ -746,6 +783,67 @@ class DeciderTest {
       assertThat(p.actions()).containsExactly(SECRET);
       assertThat(p.wakeAt()).isEqualTo(NOW.plusSeconds(3540));
       assertThat(p.record()).isEqualTo(overlapping);
+    }
+
+    /** A request on a store that spaces requests by {@code spacing} (null: the default). */
+    IntegrationModel spaced(String spacing, String token) {
+      ResolvedStore store = store();
+      var limits = new dev.integrations.s3.api.v1alpha1.StoreRotation();
+      limits.setMinRequestInterval(spacing);
+      store.spec().setRotation(limits);
+      S3Integration i = DeciderTest.integration();
+      i.getMetadata()
+          .setAnnotations(
+              Map.of(dev.integrations.s3.api.v1alpha1.ApiGroup.ROTATE_ANNOTATION, token));
+      return IntegrationModel.from(
+          i,
+          store,
+          StoreAccess.of(store.kind(), store.spec(), Map.of("team", "vision")),
+          name -> Optional.of(Fixtures.policy(NS, "read", "media")),
+          OperatorConfig.defaults());
+    }
+
+    /**
+     * Issue 21, item 15: a tenant cannot issue a key every 10 s overlap. A request sooner than the
+     * store's spacing after the last rotation waits for it, then the latest value is acted on.
+     */
+    @Test
+    void aRequestSoonerThanTheStoresSpacingWaitsThenTheLatestValueRotates() {
+      Instant issued = NOW.minus(java.time.Duration.ofMinutes(20)); // the last rotation
+      Decision.Plan early =
+          decide(spaced("30m", "second"), onServiceAccount(issued), output(SA, SA_SECRET), true);
+      assertThat(early.actions()).containsExactly(SECRET);
+      assertThat(early.record()).isEqualTo(onServiceAccount(issued));
+      assertThat(early.wakeAt()).isEqualTo(issued.plus(java.time.Duration.ofMinutes(30)));
+
+      Instant longAgo = NOW.minus(java.time.Duration.ofMinutes(30));
+      Decision.Plan allowed =
+          decide(spaced("30m", "third"), onServiceAccount(longAgo), output(SA, SA_SECRET), true);
+      assertThat(allowed.accessKey()).isEqualTo(NEW_ID);
+      assertThat(allowed.record().rotateToken()).as("the latest value").isEqualTo("third");
+      assertThat(allowed.record().previousKeyId()).isEqualTo(SA);
+    }
+
+    @Test
+    void requestsAreSpacedTenMinutesByDefaultAndNotAtAllWithZero() {
+      Instant issued = NOW.minusSeconds(60);
+      Decision.Plan byDefault =
+          decide(spaced(null, "again"), onServiceAccount(issued), output(SA, SA_SECRET), true);
+      assertThat(byDefault.actions()).containsExactly(SECRET);
+      assertThat(byDefault.wakeAt()).isEqualTo(issued.plus(java.time.Duration.ofMinutes(10)));
+      assertThat(
+              decide(spaced("0s", "again"), onServiceAccount(issued), output(SA, SA_SECRET), true)
+                  .accessKey())
+          .isEqualTo(NEW_ID);
+      // the first request, on the user's own key, is never held back
+      assertThat(decide(spaced(null, "first"), OURS, output(USER, KEY), null).accessKey())
+          .isEqualTo(NEW_ID);
+      assertThatThrownBy(() -> spaced("8d", "x"))
+          .isInstanceOf(StepFailure.class)
+          .hasMessageContaining("store rotation.minRequestInterval must be at most 7d");
+      assertThatThrownBy(() -> spaced("1" + "0".repeat(40) + "s", "x"))
+          .isInstanceOf(StepFailure.class)
+          .hasMessageContaining("store rotation.minRequestInterval");
     }
 
     @Test
