@@ -74,8 +74,6 @@ final class IntegrationEventSources {
     policies = policyInformer(context, watchedNamespaces);
     clusterStores = clusterStoreInformer(context);
     stores = storeInformer(context, watchedNamespaces);
-    clusterStores.addIndexers(Map.of(ENDPOINT_INDEX, s -> endpointKeys(s, s.getSpec())));
-    stores.addIndexers(Map.of(ENDPOINT_INDEX, s -> endpointKeys(s, s.getSpec())));
     namespaces = namespaceInformer(context);
     InputSecretWatch inputs = inputSecretWatch(context, watchedNamespaces);
     // Scope conflicts are re-checked when a peer's scope may have changed: the reconciler tells
@@ -206,60 +204,7 @@ final class IntegrationEventSources {
         operatorNamespace,
         name -> clusterStores.get(new ResourceID(name)),
         (ns, name) -> stores.get(new ResourceID(name, ns)),
-        this::namespaceLabels,
-        this::storesAt);
-  }
-
-  /** The stores in the caches on the store's endpoint (an index), with their creation times. */
-  private List<StoreLookup.Dated> storesAt(ResolvedStore store) {
-    String key = endpointKey(store.spec());
-    List<StoreLookup.Dated> all = new java.util.ArrayList<>();
-    clusterStores
-        .byIndex(ENDPOINT_INDEX, key)
-        .forEach(
-            s ->
-                all.add(
-                    new StoreLookup.Dated(
-                        new ResolvedStore(
-                            StoreKind.ClusterS3Store,
-                            s.getMetadata().getName(),
-                            null,
-                            s.getSpec(),
-                            operatorNamespace),
-                        created(s))));
-    stores
-        .byIndex(ENDPOINT_INDEX, key)
-        .forEach(
-            s ->
-                all.add(
-                    new StoreLookup.Dated(
-                        new ResolvedStore(
-                            StoreKind.S3Store,
-                            s.getMetadata().getName(),
-                            s.getMetadata().getNamespace(),
-                            s.getSpec(),
-                            s.getMetadata().getNamespace()),
-                        created(s))));
-    return all;
-  }
-
-  static final String ENDPOINT_INDEX = "endpoint";
-
-  /** host:port, the host in lower case. */
-  static String endpointKey(dev.integrations.s3.api.v1alpha1.StoreSpec spec) {
-    return (spec.getEndpoint() == null ? "" : spec.getEndpoint().toLowerCase(java.util.Locale.ROOT))
-        + ":"
-        + spec.getPort();
-  }
-
-  private static List<String> endpointKeys(
-      HasMetadata s, dev.integrations.s3.api.v1alpha1.StoreSpec spec) {
-    return spec == null ? List.of() : List.of(endpointKey(spec));
-  }
-
-  private static String created(HasMetadata s) {
-    String t = s.getMetadata().getCreationTimestamp();
-    return t == null ? "" : t; // RFC 3339 in UTC: ordered as text
+        this::namespaceLabels);
   }
 
   /** The integration of this name, from the cache. */

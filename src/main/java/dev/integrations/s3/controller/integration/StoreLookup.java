@@ -27,61 +27,16 @@ final class StoreLookup {
   private final Function<String, Optional<ClusterS3Store>> clusterStores;
   private final BiFunction<String, String, Optional<S3Store>> stores;
   private final Function<String, Map<String, String>> namespaceLabels;
-  private final Function<ResolvedStore, List<Dated>> storesAtEndpoint;
-
-  /** A store and when it was created: of two overlapping stores, the older keeps its prefix. */
-  record Dated(ResolvedStore store, String created) {}
 
   StoreLookup(
       String operatorNamespace,
       Function<String, Optional<ClusterS3Store>> clusterStores,
       BiFunction<String, String, Optional<S3Store>> stores,
-      Function<String, Map<String, String>> namespaceLabels,
-      Function<ResolvedStore, List<Dated>> storesAtEndpoint) {
+      Function<String, Map<String, String>> namespaceLabels) {
     this.operatorNamespace = operatorNamespace;
     this.clusterStores = clusterStores;
     this.stores = stores;
     this.namespaceLabels = namespaceLabels;
-    this.storesAtEndpoint = storesAtEndpoint;
-  }
-
-  /**
-   * Why the store may not create users: another store on the same endpoint, created before it, has
-   * a user prefix that one of them starts with (and they differ), so the two could derive the same
-   * user name for different integrations ({@code k8s.} + {@code team-a.x.y} and {@code k8s.team-a.}
-   * + {@code x.y}). Names neither the other store nor its prefix: a tenant's S3Store learns nothing
-   * of the platform's.
-   */
-  Optional<String> prefixOverlap(ResolvedStore store, String created) {
-    if (!store.managed()) {
-      return Optional.empty();
-    }
-    String mine = store.userPrefix();
-    for (Dated other : storesAtEndpoint.apply(store)) {
-      ResolvedStore o = other.store();
-      if (!o.managed()
-          || o.id().equals(store.id())
-          || !o.spec().getEndpoint().equalsIgnoreCase(store.spec().getEndpoint())
-          || !java.util.Objects.equals(o.spec().getPort(), store.spec().getPort())) {
-        continue;
-      }
-      String theirs = o.userPrefix();
-      boolean overlap =
-          !theirs.equals(mine) && (theirs.startsWith(mine) || mine.startsWith(theirs));
-      boolean older =
-          other.created().compareTo(created) < 0
-              || (other.created().equals(created) && o.id().compareTo(store.id()) < 0);
-      if (overlap && older) {
-        return Optional.of(
-            store.id()
-                + ": admin.userPrefix \""
-                + mine
-                + "\" overlaps the user prefix of an older store on the same endpoint (one starts"
-                + " with the other), so both could derive the same user name for different"
-                + " integrations; choose a prefix that neither starts with");
-      }
-    }
-    return Optional.empty();
   }
 
   /**
@@ -136,18 +91,6 @@ final class StoreLookup {
           ConditionTypes.READY,
           Reasons.INVALID_SPEC,
           store.id() + " is invalid: " + String.join("; ", problems));
-    }
-    if (i.getSpec().getCredentials() != null && i.getSpec().getCredentials().getManaged() != null) {
-      String created =
-          storesAtEndpoint.apply(store).stream()
-              .filter(d -> d.store().id().equals(store.id()))
-              .map(Dated::created)
-              .findFirst()
-              .orElse("");
-      Optional<String> overlap = prefixOverlap(store, created);
-      if (overlap.isPresent()) {
-        throw StepFailure.permanent(ConditionTypes.READY, Reasons.INVALID_SPEC, overlap.get());
-      }
     }
     return store;
   }
