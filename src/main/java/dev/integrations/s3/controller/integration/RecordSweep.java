@@ -56,8 +56,10 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
   /** How often the caches are looked at (no call to anything when nothing changed). */
   static final Duration PERIOD = Duration.ofSeconds(5);
 
-  /** How long the records of a store that failed are left alone. */
+  /** How long the records of a store that failed are left alone: doubled per failure, to 10 min. */
   static final Duration STORE_BACKOFF = Duration.ofSeconds(30);
+
+  static final Duration MAX_STORE_BACKOFF = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordSweep.class);
 
@@ -75,6 +77,9 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
 
   /** Store id → System.nanoTime() before which its records are not tried again. */
   private final Map<String, Long> storeBackoff = new ConcurrentHashMap<>();
+
+  /** Store id → failures in a row. */
+  private final Map<String, Integer> storeFailures = new ConcurrentHashMap<>();
 
   private volatile ScheduledExecutorService executor;
 
@@ -185,12 +190,19 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
           enforce(record, live);
         }
         inOrder.put(key, inputs);
+        if (storeFailures.remove(record.store()) != null) {
+          storeBackoff.remove(record.store());
+        }
       } catch (StepFailure | StorageException | KubernetesClientException e) {
-        storeBackoff.put(record.store(), now + STORE_BACKOFF.toNanos());
+        int failures = storeFailures.merge(record.store(), 1, Integer::sum);
+        Duration wait = STORE_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 5));
+        wait = wait.compareTo(MAX_STORE_BACKOFF) > 0 ? MAX_STORE_BACKOFF : wait;
+        storeBackoff.put(record.store(), now + wait.toNanos());
         LOG.info(
-            "revocation of MinIO user {} on {} waits: {}",
+            "revocation of MinIO user {} on {} waits {} s: {}",
             record.user(),
             record.store(),
+            wait.toSeconds(),
             e instanceof StepFailure f ? f.getMessage() : e.toString());
       }
     }
