@@ -208,9 +208,16 @@ class HelmChartE2E {
             "Service/" + FULLNAME + "-metrics",
             "NetworkPolicy/" + FULLNAME + "-ingress",
             "PodDisruptionBudget/" + FULLNAME,
-            "Deployment/" + FULLNAME);
+            "Deployment/" + FULLNAME,
+            "ValidatingAdmissionPolicy/" + CLUSTER_NAME + "-secrets",
+            "ValidatingAdmissionPolicyBinding/" + CLUSTER_NAME + "-secrets",
+            "ValidatingAdmissionPolicy/" + CLUSTER_NAME + "-configmaps",
+            "ValidatingAdmissionPolicyBinding/" + CLUSTER_NAME + "-configmaps");
     assertThat(objects)
-        .filteredOn(o -> !o.getKind().startsWith("Cluster"))
+        .filteredOn(
+            o ->
+                !o.getKind().startsWith("Cluster")
+                    && !o.getKind().startsWith("ValidatingAdmissionPolicy"))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
   }
 
