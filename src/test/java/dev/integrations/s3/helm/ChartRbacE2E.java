@@ -68,9 +68,11 @@ import org.junit.jupiter.api.Test;
  * the operator, with leader election as two replicas run it, serves the platform case (a
  * ClusterS3Store whose admin Secret is in the operator's namespace, a tenant namespace its rule
  * allows) while impersonating the chart's ServiceAccount with exactly the rendered roles and
- * bindings applied; values-namespaced.yaml, installed with {@code helm install}, serves its
- * namespace and reads no other's Secrets; and tenants bound to the built-in edit and view roles get
- * the chart's aggregated rules (through kube-controller-manager's aggregation controller).
+ * bindings and the chart's ValidatingAdmissionPolicies applied (which refuse its token's writes to
+ * anything it does not manage, where RBAC alone would allow them); values-namespaced.yaml,
+ * installed with {@code helm install}, serves its namespace and reads no other's Secrets; and
+ * tenants bound to the built-in edit and view roles get the chart's aggregated rules (through
+ * kube-controller-manager's aggregation controller).
  */
 class ChartRbacE2E {
 
