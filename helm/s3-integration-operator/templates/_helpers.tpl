@@ -101,3 +101,20 @@ The operator's rules on namespaced resources, granted where it watches (template
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
+
+{{/* A list of strings as CEL string literals, comma-separated: 'a', 'b'. */}}
+{{- define "s3io.celStrings" -}}
+{{- $out := list }}
+{{- range . }}{{ $out = append $out (printf "'%s'" .) }}{{ end }}
+{{- join ", " $out }}
+{{- end }}
+
+{{/*
+CEL: the object (the variable named by the argument: object or oldObject) is absent, or is one the
+operator manages: labelled app.kubernetes.io/managed-by=s3-integration-operator or
+s3.integrations.dev/record=user, or owned by an S3Integration (templates/admission-policy.yaml).
+*/}}
+{{- define "s3io.celIsOurs" -}}
+{{- $o := . -}}
+{{ $o }} == null || (has({{ $o }}.metadata.labels) && ({{ $o }}.metadata.labels.exists(k, k == 'app.kubernetes.io/managed-by' && {{ $o }}.metadata.labels[k] == 's3-integration-operator') || {{ $o }}.metadata.labels.exists(k, k == 's3.integrations.dev/record' && {{ $o }}.metadata.labels[k] == 'user'))) || (has({{ $o }}.metadata.ownerReferences) && {{ $o }}.metadata.ownerReferences.exists(r, r.kind == 'S3Integration' && r.apiVersion.startsWith('s3.integrations.dev/')))
+{{- end }}

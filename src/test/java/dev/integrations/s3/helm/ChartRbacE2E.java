@@ -20,12 +20,19 @@ import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;
+import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
 import dev.integrations.s3.testing.Fixtures;
 import dev.integrations.s3.testing.KubeApiServer;
 import dev.integrations.s3.testing.MinioServer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -40,14 +47,18 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,9 +68,11 @@ import org.junit.jupiter.api.Test;
  * the operator, with leader election as two replicas run it, serves the platform case (a
  * ClusterS3Store whose admin Secret is in the operator's namespace, a tenant namespace its rule
  * allows) while impersonating the chart's ServiceAccount with exactly the rendered roles and
- * bindings applied; values-namespaced.yaml, installed with {@code helm install}, serves its
- * namespace and reads no other's Secrets; and tenants bound to the built-in edit and view roles get
- * the chart's aggregated rules (through kube-controller-manager's aggregation controller).
+ * bindings and the chart's ValidatingAdmissionPolicies applied (which refuse its token's writes to
+ * anything it does not manage, where RBAC alone would allow them); values-namespaced.yaml,
+ * installed with {@code helm install}, serves its namespace and reads no other's Secrets; and
+ * tenants bound to the built-in edit and view roles get the chart's aggregated rules (through
+ * kube-controller-manager's aggregation controller).
  */
 class ChartRbacE2E {
 
@@ -82,13 +95,16 @@ class ChartRbacE2E {
             ClusterRole.class,
             ClusterRoleBinding.class,
             Role.class,
-            RoleBinding.class)) {
+            RoleBinding.class,
+            ValidatingAdmissionPolicy.class,
+            ValidatingAdmissionPolicyBinding.class)) {
       for (HasMetadata o : HelmChartE2E.all(rendered, type)) {
         admin.resource(o).forceConflicts().serverSideApply();
       }
     }
     String serviceAccount =
         HelmChartE2E.one(rendered, ServiceAccount.class).getMetadata().getName();
+    assertPoliciesTypeCheckClean(admin, rendered);
 
     Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
     config.setImpersonateUsername(
@@ -96,6 +112,8 @@ class ChartRbacE2E {
     config.setImpersonateGroups(
         "system:serviceaccounts", "system:serviceaccounts:" + HelmChartE2E.NAMESPACE);
     try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build()) {
+      // The chart's admission policies are in force for the operator's token from here on.
+      awaitPolicyInForce(asOperator);
       String ns = kube.createNamespace("rbac");
       admin
           .namespaces()
@@ -191,6 +209,60 @@ class ChartRbacE2E {
             .as("Events the operator recorded")
             .isNotEmpty();
 
+        // Under the admission policy, the operator still restores its Secret after a tenant
+        // stripped its labels (the old object then has only the owner reference) ...
+        admin
+            .secrets()
+            .inNamespace(ns)
+            .withName("viz-s3")
+            .edit(
+                s -> {
+                  s.getMetadata().setLabels(Map.of("tenant", "stripped"));
+                  return s;
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            admin
+                                .secrets()
+                                .inNamespace(ns)
+                                .withName("viz-s3")
+                                .get()
+                                .getMetadata()
+                                .getLabels())
+                        .as("labels of viz-s3 after the tenant removed the operator's")
+                        .containsEntry(
+                            ResolvedConfigSecret.MANAGED_BY_LABEL,
+                            ResolvedConfigSecret.MANAGED_BY));
+        // ... and retires it (emptied, unlabelled) when spec.secretName moves to another Secret.
+        admin
+            .resources(S3Integration.class)
+            .inNamespace(ns)
+            .withName("viz")
+            .edit(
+                i -> {
+                  i.getSpec().setSecretName("viz-renamed");
+                  return i;
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  Secret old = admin.secrets().inNamespace(ns).withName("viz-s3").get();
+                  assertThat(old.getData()).as("data of the superseded viz-s3").isNullOrEmpty();
+                  assertThat(old.getMetadata().getLabels())
+                      .doesNotContainKey(ResolvedConfigSecret.MANAGED_BY_LABEL);
+                  assertThat(old.getMetadata().getAnnotations())
+                      .containsEntry(ResolvedConfigSecret.SUPERSEDED_BY_ANNOTATION, "viz-renamed");
+                  assertThat(admin.secrets().inNamespace(ns).withName("viz-renamed").get())
+                      .isNotNull();
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ready(admin.resources(S3Integration.class), ns, "viz"));
+
         deleteAndAwaitCleanup(admin, minio, ns);
         assertThat(
                 admin
@@ -213,6 +285,434 @@ class ChartRbacE2E {
         }
       }
     }
+  }
+
+  /**
+   * Issue 21, item 7. RBAC cannot select Secrets by label, so in cluster mode the chart's roles
+   * alone let the operator's token write any Secret and delete any ConfigMap in the cluster ({@code
+   * kubectl auth can-i} says yes for kube-system). The chart's ValidatingAdmissionPolicies are what
+   * narrows it: as the operator's ServiceAccount, real writes to kube-system, to a tenant's own
+   * Secrets and ConfigMaps, and of a service-account token Secret are refused by the API server
+   * with the policy's message, while the operator's own writes (an output Secret owned by an
+   * S3Integration, its trust-store ConfigMap, an ownership record) go through.
+   */
+  @Test
+  void admissionPolicyLimitsTheOperatorsTokenToItsOwnSecretsAndConfigMaps() throws Exception {
+    KubeApiServer kube = KubeApiServer.shared();
+    KubernetesClient admin = kube.client();
+    kube.createNamespaceNamed(HelmChartE2E.NAMESPACE);
+    List<HasMetadata> rendered = HelmChartE2E.template();
+    for (Class<? extends HasMetadata> type :
+        List.of(
+            ServiceAccount.class,
+            ClusterRole.class,
+            ClusterRoleBinding.class,
+            Role.class,
+            RoleBinding.class,
+            ValidatingAdmissionPolicy.class,
+            ValidatingAdmissionPolicyBinding.class)) {
+      for (HasMetadata o : HelmChartE2E.all(rendered, type)) {
+        admin.resource(o).forceConflicts().serverSideApply();
+      }
+    }
+    assertPoliciesTypeCheckClean(admin, rendered);
+    String user =
+        "system:serviceaccount:"
+            + HelmChartE2E.NAMESPACE
+            + ":"
+            + HelmChartE2E.one(rendered, ServiceAccount.class).getMetadata().getName();
+
+    // RBAC alone still says yes: it cannot express labels or owners.
+    for (String verb : List.of("create", "update", "patch")) {
+      assertThat(canI(user, verb, "secrets", "kube-system"))
+          .as("kubectl auth can-i %s secrets -n kube-system --as %s", verb, user)
+          .isEqualTo("yes");
+    }
+    assertThat(canI(user, "delete", "configmaps", "kube-system")).isEqualTo("yes");
+
+    String suffix = MinioServer.randomSuffix();
+    String tenant = kube.createNamespace("vap");
+    Secret systemSecret = adminSecret("kube-system", "victim-" + suffix, "a", "b");
+    ConfigMap systemConfigMap = configMap("kube-system", "coredns-" + suffix, Map.of());
+    admin.resource(systemSecret).create();
+    admin.resource(systemConfigMap).create();
+    try (KubernetesClient asOperator = as(kube, user, HelmChartE2E.NAMESPACE)) {
+      awaitPolicyInForce(asOperator);
+
+      // (a) kube-system: no write at all, not even of a Secret carrying the operator's labels.
+      String system = "may not write secrets in namespace kube-system";
+      assertDenied(
+          () ->
+              asOperator
+                  .resource(ours(adminSecret("kube-system", "minted-" + suffix, "a", "b")))
+                  .create(),
+          system);
+      assertDenied(
+          () ->
+              asOperator
+                  .secrets()
+                  .inNamespace("kube-system")
+                  .withName(systemSecret.getMetadata().getName())
+                  .edit(s -> ours(withData(s, "token", "forged"))),
+          system);
+      assertDenied(
+          () ->
+              asOperator
+                  .configMaps()
+                  .inNamespace("kube-system")
+                  .withName(systemConfigMap.getMetadata().getName())
+                  .edit(c -> withData(c, "Corefile", ". { forward . 203.0.113.1 }")),
+          "may not write configmaps in namespace kube-system");
+      assertDenied(
+          () ->
+              asOperator
+                  .configMaps()
+                  .inNamespace("kube-system")
+                  .withName(systemConfigMap.getMetadata().getName())
+                  .delete(),
+          "may not write configmaps in namespace kube-system");
+      assertThat(
+              admin
+                  .secrets()
+                  .inNamespace("kube-system")
+                  .withName(systemSecret.getMetadata().getName())
+                  .get()
+                  .getData())
+          .as("the kube-system Secret after the attempts")
+          .doesNotContainKey("token");
+      assertThat(
+              admin
+                  .configMaps()
+                  .inNamespace("kube-system")
+                  .withName(systemConfigMap.getMetadata().getName())
+                  .get())
+          .as("the kube-system ConfigMap after the attempts")
+          .isNotNull();
+      assertThat(admin.secrets().inNamespace("kube-system").withName("minted-" + suffix).get())
+          .isNull();
+
+      // (b) a tenant's own Secret: not created, changed, taken over by labelling it, or deleted.
+      admin.resource(adminSecret(tenant, "theirs", "a", "b")).create();
+      assertDenied(
+          () -> asOperator.resource(adminSecret(tenant, "planted", "a", "b")).create(),
+          "may write only secrets labelled app.kubernetes.io/managed-by=s3-integration-operator");
+      assertDenied(
+          () ->
+              asOperator
+                  .secrets()
+                  .inNamespace(tenant)
+                  .withName("theirs")
+                  .edit(s -> withData(s, "secretKey", "forged")),
+          "may change or delete only secrets it manages");
+      assertDenied(
+          () ->
+              asOperator
+                  .secrets()
+                  .inNamespace(tenant)
+                  .withName("theirs")
+                  .edit(s -> ours(withData(s, "secretKey", "forged"))),
+          "may change or delete only secrets it manages");
+      // delete: the chart's roles never granted it in tenant namespaces (RBAC's 403)
+      assertForbidden(() -> asOperator.secrets().inNamespace(tenant).withName("theirs").delete());
+      Secret theirs = admin.secrets().inNamespace(tenant).withName("theirs").get();
+      assertThat(theirs.getMetadata().getLabels()).isNullOrEmpty();
+      assertThat(decode(theirs, "secretKey")).isEqualTo("b");
+      assertThat(admin.secrets().inNamespace(tenant).withName("planted").get()).isNull();
+      // Nor a service-account token Secret, whatever labels it carries (no token to mint).
+      assertDenied(
+          () ->
+              asOperator
+                  .resource(
+                      ours(
+                          new SecretBuilder()
+                              .withNewMetadata()
+                              .withName("token-" + suffix)
+                              .withNamespace(tenant)
+                              .withAnnotations(
+                                  Map.of("kubernetes.io/service-account.name", "default"))
+                              .endMetadata()
+                              .withType("kubernetes.io/service-account-token")
+                              .build()))
+                  .create(),
+          "may write only Secrets of type Opaque");
+
+      // (c) a tenant's ConfigMap: not created without the labels, changed or deleted.
+      admin.resource(configMap(tenant, "settings", Map.of())).create();
+      assertDenied(
+          () -> asOperator.configMaps().inNamespace(tenant).withName("settings").delete(),
+          "may change or delete only configmaps it manages");
+      assertDenied(
+          () ->
+              asOperator
+                  .configMaps()
+                  .inNamespace(tenant)
+                  .withName("settings")
+                  .edit(c -> withData(c, "k", "forged")),
+          "may change or delete only configmaps it manages");
+      assertDenied(
+          () -> asOperator.resource(configMap(tenant, "planted", Map.of())).create(),
+          "may write only configmaps labelled");
+      assertThat(admin.configMaps().inNamespace(tenant).withName("settings").get().getData())
+          .doesNotContainKey("k");
+
+      // The operator's namespace: the platform's admin Secret there is not its to change.
+      String adminName = "store-admin-" + suffix;
+      admin.resource(adminSecret(HelmChartE2E.NAMESPACE, adminName, "root", "rootpw")).create();
+      try {
+        assertDenied(
+            () ->
+                asOperator
+                    .secrets()
+                    .inNamespace(HelmChartE2E.NAMESPACE)
+                    .withName(adminName)
+                    .edit(s -> withData(s, "secretKey", "forged")),
+            "may change or delete only secrets it manages");
+        assertDenied(
+            () ->
+                asOperator
+                    .secrets()
+                    .inNamespace(HelmChartE2E.NAMESPACE)
+                    .withName(adminName)
+                    .delete(),
+            "may change or delete only secrets it manages");
+      } finally {
+        admin.secrets().inNamespace(HelmChartE2E.NAMESPACE).withName(adminName).delete();
+      }
+
+      // (d) What the operator writes goes through: the output Secret (labels and a controller
+      // reference to its S3Integration), created, updated, retired (no labels, the owner kept),
+      // restored after a tenant stripped its labels; the trust-store ConfigMap, created and
+      // deleted; an ownership record in its namespace, created, updated and deleted.
+      S3Integration owner =
+          admin
+              .resource(
+                  managed(tenant, "viz", new StoreRef(StoreKind.ClusterS3Store, "none"), "read"))
+              .create();
+      Secret output =
+          asOperator
+              .resource(owned(ours(adminSecret(tenant, "viz-s3", "AKIA", "s3cr3t")), owner))
+              .create();
+      assertThat(output.getMetadata().getUid()).isNotBlank();
+      asOperator
+          .secrets()
+          .inNamespace(tenant)
+          .withName("viz-s3")
+          .edit(s -> withData(s, "AWS_REGION", "us-east-1"));
+      asOperator
+          .secrets()
+          .inNamespace(tenant)
+          .withName("viz-s3")
+          .edit(
+              s -> {
+                s.setData(null);
+                s.getMetadata().getLabels().remove(ResolvedConfigSecret.MANAGED_BY_LABEL);
+                s.getMetadata().getLabels().remove(ResolvedConfigSecret.INTEGRATION_LABEL);
+                s.getMetadata()
+                    .setAnnotations(
+                        Map.of(ResolvedConfigSecret.SUPERSEDED_BY_ANNOTATION, "viz-renamed"));
+                return s;
+              });
+      asOperator
+          .secrets()
+          .inNamespace(tenant)
+          .withName("viz-s3")
+          .edit(s -> ours(withData(s, "AWS_REGION", "us-east-1")));
+      assertThat(
+              admin
+                  .secrets()
+                  .inNamespace(tenant)
+                  .withName("viz-s3")
+                  .get()
+                  .getMetadata()
+                  .getLabels())
+          .containsEntry(ResolvedConfigSecret.MANAGED_BY_LABEL, ResolvedConfigSecret.MANAGED_BY);
+      ConfigMap trustStore =
+          asOperator
+              .resource(
+                  owned(ours(configMap(tenant, "viz-s3-truststore", Map.of("a", "b"))), owner))
+              .create();
+      asOperator.resource(trustStore).delete();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  admin.configMaps().inNamespace(tenant).withName("viz-s3-truststore").get()
+                      == null);
+      Secret record =
+          new SecretBuilder(adminSecret(HelmChartE2E.NAMESPACE, "record-" + suffix, "u", "k"))
+              .editMetadata()
+              .withLabels(
+                  Map.of(
+                      OwnershipRecordSecret.LABEL,
+                      OwnershipRecordSecret.VALUE,
+                      OwnershipRecordSecret.MANAGED_BY_LABEL,
+                      OwnershipRecordSecret.MANAGED_BY))
+              .endMetadata()
+              .build();
+      asOperator.resource(record).create();
+      asOperator
+          .secrets()
+          .inNamespace(HelmChartE2E.NAMESPACE)
+          .withName("record-" + suffix)
+          .edit(s -> withData(s, "secretKey", "rotated"));
+      asOperator
+          .secrets()
+          .inNamespace(HelmChartE2E.NAMESPACE)
+          .withName("record-" + suffix)
+          .delete();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  admin
+                          .secrets()
+                          .inNamespace(HelmChartE2E.NAMESPACE)
+                          .withName("record-" + suffix)
+                          .get()
+                      == null);
+    } finally {
+      admin.resource(systemSecret).delete();
+      admin.resource(systemConfigMap).delete();
+    }
+  }
+
+  /** The policies the chart rendered, as the API server type-checked them: no warnings. */
+  static void assertPoliciesTypeCheckClean(KubernetesClient admin, List<HasMetadata> rendered) {
+    List<ValidatingAdmissionPolicy> policies =
+        HelmChartE2E.all(rendered, ValidatingAdmissionPolicy.class);
+    assertThat(policies)
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            HelmChartE2E.CLUSTER_NAME + "-secrets", HelmChartE2E.CLUSTER_NAME + "-configmaps");
+    for (ValidatingAdmissionPolicy p : policies) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                ValidatingAdmissionPolicy live =
+                    admin
+                        .resources(ValidatingAdmissionPolicy.class)
+                        .withName(p.getMetadata().getName())
+                        .get();
+                assertThat(live.getStatus()).isNotNull();
+                assertThat(live.getStatus().getObservedGeneration())
+                    .isEqualTo(live.getMetadata().getGeneration());
+                assertThat(live.getStatus().getTypeChecking())
+                    .as("status.typeChecking of %s", p.getMetadata().getName())
+                    .isNotNull();
+                assertThat(live.getStatus().getTypeChecking().getExpressionWarnings())
+                    .as("type-check warnings of %s", p.getMetadata().getName())
+                    .isNullOrEmpty();
+              });
+    }
+  }
+
+  /**
+   * Waits until the API server enforces the policies (it loads them asynchronously): a dry-run
+   * create of a labelled Secret in kube-system, which RBAC allows, is refused.
+   */
+  static void awaitPolicyInForce(KubernetesClient asOperator) {
+    Secret probe = ours(adminSecret("kube-system", "policy-probe", "a", "b"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertDenied(
+                    () -> asOperator.resource(probe).dryRun().create(),
+                    "may not write secrets in namespace kube-system"));
+  }
+
+  /** Refused by the chart's admission policy (403), with this part of its message. */
+  static void assertDenied(Runnable call, String messagePart) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).as("HTTP status of %s", e.getMessage()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage())
+                  .contains("ValidatingAdmissionPolicy '" + HelmChartE2E.CLUSTER_NAME + "-")
+                  .contains(messagePart);
+            });
+  }
+
+  /** {@code kubectl auth can-i <verb> <resource> -n <ns> --as <user>}: its answer, yes or no. */
+  static String canI(String user, String verb, String resource, String ns)
+      throws IOException, InterruptedException {
+    KubeApiServer kube = KubeApiServer.shared();
+    Process p =
+        new ProcessBuilder(
+                kube.kubectl().toString(),
+                "--kubeconfig=" + kube.kubeConfigFile(),
+                "--cache-dir=" + HelmChartE2E.ROOT.resolve("target/kubectl-cache-rbac"),
+                "auth",
+                "can-i",
+                verb,
+                resource,
+                "-n",
+                ns,
+                "--as",
+                user)
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl auth can-i did not finish in 60 s");
+    }
+    return out;
+  }
+
+  static <T extends HasMetadata> T ours(T o) {
+    Map<String, String> labels =
+        o.getMetadata().getLabels() == null
+            ? new HashMap<>()
+            : new HashMap<>(o.getMetadata().getLabels());
+    labels.put(ResolvedConfigSecret.MANAGED_BY_LABEL, ResolvedConfigSecret.MANAGED_BY);
+    labels.put(ResolvedConfigSecret.INTEGRATION_LABEL, "viz");
+    o.getMetadata().setLabels(labels);
+    return o;
+  }
+
+  static <T extends HasMetadata> T owned(T o, HasMetadata owner) {
+    o.getMetadata().setOwnerReferences(List.of(ResolvedConfigSecret.ownerReference(owner)));
+    return o;
+  }
+
+  static Secret withData(Secret s, String key, String value) {
+    Map<String, String> data = s.getData() == null ? new HashMap<>() : new HashMap<>(s.getData());
+    data.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    s.setData(data);
+    return s;
+  }
+
+  static ConfigMap withData(ConfigMap c, String key, String value) {
+    Map<String, String> data = c.getData() == null ? new HashMap<>() : new HashMap<>(c.getData());
+    data.put(key, value);
+    c.setData(data);
+    return c;
+  }
+
+  static String decode(Secret s, String key) {
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  static ConfigMap configMap(String ns, String name, Map<String, String> data) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+
+  static KubernetesClient as(KubeApiServer kube, String serviceAccountUser, String saNamespace) {
+    Config config = Config.fromKubeconfig(kube.kubeConfigYaml());
+    config.setImpersonateUsername(serviceAccountUser);
+    config.setImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + saNamespace);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Test

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -118,6 +120,78 @@ class HelmChartE2E {
         .isZero();
   }
 
+  /**
+   * The admission policies (issue 21, item 7) as rendered: they apply to the operator's
+   * ServiceAccount only, deny, fail closed, and list the protected namespaces; namespaced mode adds
+   * the watched namespaces; a release namespace the policy would lock the operator out of is
+   * refused; admissionPolicy.enabled=false renders none. ChartRbacE2E shows them on the API server.
+   */
+  @Test
+  void admissionPoliciesBindTheOperatorsServiceAccountAndRefuseSelfLockout() {
+    List<ValidatingAdmissionPolicy> policies =
+        all(
+            template("--set", "admissionPolicy.protectedNamespaces={cert-manager}"),
+            ValidatingAdmissionPolicy.class);
+    assertThat(policies).hasSize(2);
+    for (ValidatingAdmissionPolicy p : policies) {
+      assertThat(p.getSpec().getFailurePolicy()).isEqualTo("Fail");
+      assertThat(p.getSpec().getMatchConditions())
+          .singleElement()
+          .satisfies(
+              c ->
+                  assertThat(c.getExpression())
+                      .isEqualTo(
+                          "request.userInfo.username == 'system:serviceaccount:"
+                              + NAMESPACE
+                              + ":"
+                              + FULLNAME
+                              + "'"));
+      assertThat(p.getSpec().getVariables())
+          .filteredOn(v -> v.getName().equals("protectedNamespaces"))
+          .singleElement()
+          .satisfies(
+              v ->
+                  assertThat(v.getExpression())
+                      .isEqualTo(
+                          "['kube-system', 'kube-public', 'kube-node-lease', 'cert-manager']"));
+    }
+    assertThat(all(template(), ValidatingAdmissionPolicyBinding.class))
+        .allSatisfy(b -> assertThat(b.getSpec().getValidationActions()).containsExactly("Deny"))
+        .extracting(b -> b.getSpec().getPolicyName())
+        .containsExactlyInAnyOrder(CLUSTER_NAME + "-secrets", CLUSTER_NAME + "-configmaps");
+
+    assertThat(
+            all(
+                template("--set", "watchNamespaces={team-a,team-b}"),
+                ValidatingAdmissionPolicy.class))
+        .allSatisfy(
+            p ->
+                assertThat(p.getSpec().getValidations())
+                    .anySatisfy(
+                        v ->
+                            assertThat(v.getExpression())
+                                .isEqualTo(
+                                    "request.namespace in ['team-a', 'team-b', '"
+                                        + NAMESPACE
+                                        + "']")));
+
+    Result inKubeSystem = helm("template", RELEASE, CHART.toString(), "--namespace", "kube-system");
+    assertThat(inKubeSystem.exit).as("a release in kube-system").isNotZero();
+    assertThat(inKubeSystem.err).contains("admissionPolicy").contains("kube-system");
+    Result watchesProtected =
+        helm(
+            templateArgs(
+                "--set",
+                "watchNamespaces={team-a,cert-manager}",
+                "--set",
+                "admissionPolicy.protectedNamespaces={cert-manager}"));
+    assertThat(watchesProtected.exit).as("watching a protected namespace").isNotZero();
+    assertThat(watchesProtected.err).contains("cert-manager");
+
+    assertThat(template("--set", "admissionPolicy.enabled=false"))
+        .noneMatch(o -> o.getKind().startsWith("ValidatingAdmissionPolicy"));
+  }
+
   @Test
   void schemaRejectsValuesTheOperatorWouldRefuse() {
     Result badFormat = helm(templateArgs("--set", "logFormat=xml"));
@@ -208,9 +282,16 @@ class HelmChartE2E {
             "Service/" + FULLNAME + "-metrics",
             "NetworkPolicy/" + FULLNAME + "-ingress",
             "PodDisruptionBudget/" + FULLNAME,
-            "Deployment/" + FULLNAME);
+            "Deployment/" + FULLNAME,
+            "ValidatingAdmissionPolicy/" + CLUSTER_NAME + "-secrets",
+            "ValidatingAdmissionPolicyBinding/" + CLUSTER_NAME + "-secrets",
+            "ValidatingAdmissionPolicy/" + CLUSTER_NAME + "-configmaps",
+            "ValidatingAdmissionPolicyBinding/" + CLUSTER_NAME + "-configmaps");
     assertThat(objects)
-        .filteredOn(o -> !o.getKind().startsWith("Cluster"))
+        .filteredOn(
+            o ->
+                !o.getKind().startsWith("Cluster")
+                    && !o.getKind().startsWith("ValidatingAdmissionPolicy"))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
   }
 

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Kubernetes API server (kube-apiserver + etcd, started with fabric8 kube-api-test) and
- * three controllers of kube-controller-manager (namespace, garbage collector, cluster-role
- * aggregation) for end-to-end tests; no scheduler, no kubelet.
+ * A real Kubernetes API server (kube-apiserver + etcd, started with fabric8 kube-api-test) and four
+ * controllers of kube-controller-manager (namespace, garbage collector, cluster-role aggregation,
+ * ValidatingAdmissionPolicy status) for end-to-end tests; no scheduler, no kubelet.
  *
  * <p>The pinned binaries are built from their Go modules by {@code scripts/install-kube} (cached,
  * so only the first run builds; progress in {@code target/install-kube.log}). kube-api-test runs in

@@ -8,19 +8,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The three kube-controller-manager controllers whose behaviour the tests need from a cluster: the
+ * The four kube-controller-manager controllers whose behaviour the tests need from a cluster: the
  * namespace controller (deleting a namespace deletes what is in it, waiting for finalizers), the
- * garbage collector (owner references are acted on) and the cluster-role aggregation controller
- * (the chart's aggregated roles reach the built-in edit and view roles). Built from the same
- * Kubernetes module as kube-apiserver by {@code scripts/install-kube}; started beside the shared
- * API server with its admin kubeconfig.
+ * garbage collector (owner references are acted on), the cluster-role aggregation controller (the
+ * chart's aggregated roles reach the built-in edit and view roles) and the
+ * ValidatingAdmissionPolicy status controller (it type-checks the chart's policies into their
+ * status.typeChecking). Built from the same Kubernetes module as kube-apiserver by {@code
+ * scripts/install-kube}; started beside the shared API server with its admin kubeconfig.
  */
 final class KubeControllerManager {
   static final List<String> CONTROLLERS =
       List.of(
           "namespace-controller",
           "garbage-collector-controller",
-          "clusterrole-aggregation-controller");
+          "clusterrole-aggregation-controller",
+          "validatingadmissionpolicy-status-controller");
 
   private final Process process;
 
