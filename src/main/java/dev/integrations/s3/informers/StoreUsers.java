@@ -113,18 +113,24 @@ public final class StoreUsers<S extends HasMetadata> {
 
   /**
    * Drops all of an integration but what finds and names a store's users: the store reference and
-   * the name, namespace, uid, resourceVersion and deletion mark. With two such views (S3Store and
-   * ClusterS3Store) beside the integration controller's own cache, full copies cost three times the
-   * integrations' size in heap.
+   * the name, namespace, uid, resourceVersion, deletion mark and the operator's finalizer. With two
+   * such views (S3Store and ClusterS3Store) beside the integration controller's own cache, full
+   * copies cost three times the integrations' size in heap.
    */
-  static void prune(S3Integration i) {
+  public static void prune(S3Integration i) {
     ObjectMeta m = i.getMetadata();
     if (m != null) {
       // empty, not null: JOSDK's event source reads the annotations of every update
       m.setAnnotations(Collections.emptyMap());
       m.setLabels(Collections.emptyMap());
       m.setOwnerReferences(null);
-      m.setFinalizers(null);
+      // only the operator's: a deletion still cleaning up keeps its store (StoreCount)
+      m.setFinalizers(
+          m.getFinalizers() != null
+                  && m.getFinalizers().contains(dev.integrations.s3.api.v1alpha1.ApiGroup.FINALIZER)
+              ? new java.util.ArrayList<>(
+                  List.of(dev.integrations.s3.api.v1alpha1.ApiGroup.FINALIZER))
+              : null);
     }
     if (i.getSpec() != null) {
       S3IntegrationSpec kept = new S3IntegrationSpec();

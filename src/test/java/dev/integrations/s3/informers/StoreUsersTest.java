@@ -34,7 +34,7 @@ class StoreUsersTest {
             .withDeletionTimestamp("2026-01-01T00:00:00Z")
             .withLabels(Map.of("team", "a"))
             .withAnnotations(Map.of("s3.integrations.dev/paused", "true"))
-            .withFinalizers("s3.integrations.dev/cleanup")
+            .withFinalizers("s3.integrations.dev/cleanup", "example.com/other")
             .withOwnerReferences(new OwnerReferenceBuilder().withName("owner").build())
             .build());
     S3IntegrationSpec spec = new S3IntegrationSpec();
@@ -59,7 +59,8 @@ class StoreUsersTest {
     // empty, not null: JOSDK's event source reads the annotations of every update
     assertThat(i.getMetadata().getAnnotations()).isEmpty();
     assertThat(i.getMetadata().getLabels()).isEmpty();
-    assertThat(i.getMetadata().getFinalizers()).isNullOrEmpty();
+    // only the operator's: a deletion still cleaning up keeps its store
+    assertThat(i.getMetadata().getFinalizers()).containsExactly("s3.integrations.dev/cleanup");
     assertThat(i.getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(i.getSpec().getBucket()).isNull();
     assertThat(i.getSpec().getAccessPolicyRefs()).isNullOrEmpty();

@@ -1,5 +1,6 @@
 package dev.integrations.s3.controller.store;
 
+import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreSpec;
@@ -31,10 +32,15 @@ final class StoreCount {
 
   /**
    * The key of the store an integration counts for ({@link ResolvedStore#id}), or empty: it names
-   * no store, or it is being deleted (it no longer keeps its store).
+   * no store, or it is being deleted and its clean-up is done (the operator's finalizer is gone). A
+   * deletion still cleaning up keeps the store: releasing it first would leave that integration's
+   * user on the storage with nothing to reach it through.
    */
   static Optional<String> countsFor(S3Integration i) {
-    return i.getMetadata().getDeletionTimestamp() == null
+    boolean cleaningUp =
+        i.getMetadata().getFinalizers() != null
+            && i.getMetadata().getFinalizers().contains(ApiGroup.FINALIZER);
+    return i.getMetadata().getDeletionTimestamp() == null || cleaningUp
         ? ResolvedStore.idOf(i)
         : Optional.empty();
   }

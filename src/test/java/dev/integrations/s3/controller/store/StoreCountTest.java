@@ -59,8 +59,8 @@ class StoreCountTest {
           a ClusterS3Store named               | ClusterS3Store | shared        | false   | ClusterS3Store/shared    | shared               | -
           no kind: a ClusterS3Store            | -              | shared        | false   | ClusterS3Store/shared    | shared               | -
           an S3Store of its namespace          | S3Store        | own           | false   | S3Store/team-a/own       | -                    | team-a/own
-          being deleted: counts for none       | ClusterS3Store | shared        | true    | -                        | shared               | -
-          S3Store, being deleted               | S3Store        | own           | true    | -                        | -                    | team-a/own
+          deleted, clean-up done: counts none  | ClusterS3Store | shared        | true    | -                        | shared               | -
+          S3Store, deleted, clean-up done      | S3Store        | own           | true    | -                        | -                    | team-a/own
           no store named                       | -              | -             | false   | -                        | -                    | -
           """)
   void anIntegrationCountsForTheStoreItNamesUntilItIsDeleted(
@@ -156,5 +156,16 @@ class StoreCountTest {
 
   private static Set<String> set(String csv) {
     return Arrays.stream(csv.split(",")).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+  }
+
+  @Test
+  void aDeletionStillCleaningUpKeepsItsStore() {
+    // released first, the store would leave that integration's user behind with nothing to reach
+    // it through
+    S3Integration i = integration(StoreKind.ClusterS3Store, "shared", true);
+    i.getMetadata().setFinalizers(List.of(dev.integrations.s3.api.v1alpha1.ApiGroup.FINALIZER));
+    assertThat(StoreCount.countsFor(i)).contains("ClusterS3Store/shared");
+    dev.integrations.s3.informers.StoreUsers.prune(i); // what the store's cache keeps of it
+    assertThat(StoreCount.countsFor(i)).contains("ClusterS3Store/shared");
   }
 }
