@@ -1,6 +1,7 @@
 package dev.integrations.s3.informers;
 
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
+import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +32,28 @@ public final class PrunedItemStore<V extends HasMetadata> extends BasicItemStore
   /** The integration controller's cache: whole integrations, with their common strings shared. */
   public static PrunedItemStore<S3Integration> integrations() {
     return new PrunedItemStore<>(Interning::integration);
+  }
+
+  /**
+   * The integration controller's copy of the S3AccessPolicies: what the rendered document needs
+   * (the spec) and what the informer and its filter need (name, namespace, uid, resourceVersion,
+   * generation, deletion mark); without status, labels, annotations and owners. The policy
+   * controller's own cache keeps the whole policy (it writes the status); this is the second copy,
+   * and its status held the rendered document again (up to 20 KiB) and kubectl's
+   * last-applied-configuration annotation the spec again. Sharing one cache between the two
+   * controllers is not something JOSDK offers: each controller's event sources are its own.
+   */
+  public static PrunedItemStore<S3AccessPolicy> policiesForIntegrations() {
+    return new PrunedItemStore<>(
+        p -> {
+          p.setStatus(null);
+          if (p.getMetadata() != null) {
+            p.getMetadata().setAnnotations(null);
+            p.getMetadata().setLabels(null);
+            p.getMetadata().setOwnerReferences(null);
+          }
+          Interning.metadata(p);
+        });
   }
 
   /**
