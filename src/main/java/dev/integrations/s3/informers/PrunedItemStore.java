@@ -48,9 +48,10 @@ public final class PrunedItemStore<V extends HasMetadata> extends BasicItemStore
         p -> {
           p.setStatus(null);
           if (p.getMetadata() != null) {
-            p.getMetadata().setAnnotations(null);
-            p.getMetadata().setLabels(null);
-            p.getMetadata().setOwnerReferences(null);
+            // empty, never null: JOSDK's event source reads the annotations of every event
+            p.getMetadata().setAnnotations(new java.util.HashMap<>());
+            p.getMetadata().setLabels(new java.util.HashMap<>());
+            p.getMetadata().setOwnerReferences(new java.util.ArrayList<>());
           }
           Interning.metadata(p);
         });
