@@ -95,6 +95,81 @@ class CrdValidationIT {
         policy("nobuckets", "actions: [s3:GetObject]"), "spec.buckets", "Required value");
   }
 
+  /**
+   * The largest policy the CRD allows: 100 buckets (one with an empty list, one with none) and
+   * 1,000 prefixes of 20 characters, 20,000 characters in all. Stored as written.
+   */
+  @Test
+  void aPolicyAtTheSizeBoundIsAccepted() {
+    GenericKubernetesResource p = create(policy("maximal", maximalPolicyBuckets()));
+    List<?> buckets = (List<?>) at(p, "spec", "buckets");
+    assertThat(buckets).hasSize(100);
+    long prefixes =
+        buckets.stream()
+            .map(b -> (List<?>) ((Map<?, ?>) b).get("prefixes"))
+            .filter(Objects::nonNull)
+            .mapToLong(List::size)
+            .sum();
+    assertThat(prefixes).isEqualTo(1000);
+  }
+
+  @Test
+  void aPolicyWithMoreThan1000PrefixesIsRejected() {
+    // 100 buckets of 10 one-character prefixes, and one more: 1,001
+    StringBuilder b = new StringBuilder("buckets: [");
+    for (int i = 0; i < 100; i++) {
+      b.append(i == 0 ? "" : ", ").append("{name: bucket-").append(i).append(", prefixes: [");
+      for (int j = 0; j < (i == 0 ? 11 : 10); j++) {
+        b.append(j == 0 ? "" : ", ").append("p").append(j).append("/");
+      }
+      b.append("]}");
+    }
+    assertRejected(
+        policy("too-many-prefixes", b.append("]").toString()),
+        "spec",
+        "at most 1000 prefixes over all buckets");
+  }
+
+  @Test
+  void aPolicyWithMoreThan20KiBOfPrefixesIsRejected() {
+    // 21 buckets, each with one prefix of 1,000 characters: 21,000 > 20,480
+    String longPrefix = "a".repeat(999) + "/";
+    StringBuilder b = new StringBuilder("buckets: [");
+    for (int i = 0; i < 21; i++) {
+      b.append(i == 0 ? "" : ", ")
+          .append("{name: bucket-")
+          .append(i)
+          .append(", prefixes: [")
+          .append(longPrefix)
+          .append("]}");
+    }
+    assertRejected(
+        policy("too-long-prefixes", b.append("]").toString()),
+        "spec",
+        "at most 20480 characters of prefixes over all buckets");
+  }
+
+  /** 100 buckets: bucket-0 without prefixes, bucket-1 with an empty list, 98 of 10 or 11. */
+  static String maximalPolicyBuckets() {
+    StringBuilder b =
+        new StringBuilder("buckets: [{name: bucket-0}, {name: bucket-1, prefixes: []}");
+    int left = 1000;
+    for (int i = 2; i < 100; i++) {
+      int n = i < 2 + 20 ? 11 : 10; // 20 × 11 + 78 × 10 = 1,000
+      b.append(", {name: bucket-").append(i).append(", prefixes: [");
+      for (int j = 0; j < n; j++) {
+        String prefix = String.format("p%03d-%03d/", i, j);
+        b.append(j == 0 ? "" : ", ").append(prefix).append("x".repeat(20 - prefix.length()));
+        left--;
+      }
+      b.append("]}");
+    }
+    if (left != 0) {
+      throw new IllegalStateException(left + " prefixes short of 1000");
+    }
+    return b.append("]").toString();
+  }
+
   // ------------------------------------------------------------------ S3Integration
 
   @Test

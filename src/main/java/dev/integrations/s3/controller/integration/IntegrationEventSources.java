@@ -98,7 +98,10 @@ final class IntegrationEventSources {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(S3AccessPolicy.class, S3Integration.class)
             .withName("policies")
-            .withItemStore(PrunedItemStore.ifOneInformer(watchedNamespaces, PrunedItemStore::new))
+            // the spec and the metadata the filter reads: integrations need no more of a policy
+            .withItemStore(
+                PrunedItemStore.ifOneInformer(
+                    watchedNamespaces, PrunedItemStore::policiesForIntegrations))
             .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
             .withSecondaryToPrimaryMapper(p -> referencing(POLICY_INDEX, key(p)))
             .withPrimaryToSecondaryMapper(

@@ -6,7 +6,6 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.integration.plan.IntegrationModel;
-import dev.integrations.s3.informers.Interning;
 import dev.integrations.s3.informers.OwnedFields;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
@@ -66,10 +65,10 @@ public final class OutputSecretDependent
                 InformerConfiguration.builder(Secret.class)
                     .withName("output-secrets")
                     .withLabelSelector(SELECTOR)
-                    // no managedFields: OwnedFields matches without them
+                    // no managedFields: OwnedFields matches without them; data only of the
+                    // Secrets an integration controls
                     .withItemStore(
-                        PrunedItemStore.ifOneInformer(
-                            namespaces, () -> new PrunedItemStore<>(Interning::secret)))
+                        PrunedItemStore.ifOneInformer(namespaces, PrunedItemStore::outputSecrets))
                     .build())
             .build());
   }

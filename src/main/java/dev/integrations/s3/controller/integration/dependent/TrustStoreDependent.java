@@ -50,8 +50,10 @@ public final class TrustStoreDependent
                 InformerConfiguration.builder(ConfigMap.class)
                     .withName("truststores")
                     .withLabelSelector(OutputSecretDependent.SELECTOR)
-                    // no managedFields: OwnedFields matches without them
-                    .withItemStore(PrunedItemStore.ifOneInformer(namespaces, PrunedItemStore::new))
+                    // no managedFields: OwnedFields matches without them; data only of the
+                    // ConfigMaps an integration controls
+                    .withItemStore(
+                        PrunedItemStore.ifOneInformer(namespaces, PrunedItemStore::trustStores))
                     .build())
             .build());
   }
