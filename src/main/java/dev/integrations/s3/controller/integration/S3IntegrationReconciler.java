@@ -88,6 +88,19 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
    */
   static final Duration BUDGET = Duration.ofMinutes(2);
 
+  /** The reconcile budget on a tenant's own S3Store. */
+  static final Duration TENANT_STORE_BUDGET = Duration.ofSeconds(30);
+
+  /** Reconciles at a time of the integrations on tenants' own S3Stores, per namespace. */
+  static final int TENANT_STORE_PERMITS = 2;
+
+  /** When an integration whose namespace's permits are all taken looks again (plus jitter). */
+  static final Duration BULKHEAD_RETRY = Duration.ofSeconds(2);
+
+  /** Namespace → the permits of its integrations on tenant-owned S3Stores. */
+  private final java.util.Map<String, java.util.concurrent.Semaphore> tenantBulkheads =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final Logger LOG = LoggerFactory.getLogger(S3IntegrationReconciler.class);
 
   private final OperatorConfig config;
@@ -194,10 +207,27 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return finish(resource, previous, status.build(), null);
     }
     Duration interval = config.defaultVerificationInterval();
-    Deadline deadline = new Deadline(clock, BUDGET);
+    java.util.concurrent.Semaphore bulkhead = null;
     try {
       IntegrationModel model = model(resource, status);
       interval = model.schedule().interval();
+      Deadline deadline = new Deadline(clock, BUDGET);
+      if (model.store().kind() == dev.integrations.s3.api.v1alpha1.StoreKind.S3Store) {
+        // A tenant's own store may be a slow "S3" server: its namespace gets a few reconcile
+        // threads at a time, and a shorter deadline, so it never starves everyone else.
+        bulkhead =
+            tenantBulkheads.computeIfAbsent(
+                resource.getMetadata().getNamespace(),
+                ns -> new java.util.concurrent.Semaphore(TENANT_STORE_PERMITS));
+        if (!bulkhead.tryAcquire()) {
+          bulkhead = null;
+          return UpdateControl.<S3Integration>noUpdate()
+              .rescheduleAfter(
+                  BULKHEAD_RETRY.plusMillis(
+                      java.util.concurrent.ThreadLocalRandom.current().nextLong(1000)));
+        }
+        deadline = new Deadline(clock, TENANT_STORE_BUDGET);
+      }
       Optional<OwnershipRecord> record = admit(resource, context, model);
       Observed seen = observe(resource, context, model, record, previous, deadline);
       Decision.Plan plan = decide(model, seen);
@@ -219,6 +249,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
         interval = VerificationSchedule.failingRecheck(interval);
       }
       return failed(resource, previous, status, f, interval);
+    } finally {
+      if (bulkhead != null) {
+        bulkhead.release();
+      }
     }
   }
 
