@@ -195,15 +195,27 @@ final class IntegrationCleanup {
         }
       }
       for (Change change : changes) {
-        written.add(
-            change instanceof Change.DeleteRecord
-                ? records.delete(client, record)
-                : MinioUserApplier.handles(change)
-                    ? MinioUserApplier.apply(admin, change)
-                    : MinioPolicyApplier.apply(admin, change));
+        written.add(carryOut(records, client, admin, record, change));
       }
       return Optional.empty();
     }
+  }
+
+  /**
+   * One change of a record's retirement: the record itself is deleted through {@code records}, the
+   * rest on the storage. Deletions and the revocation sweep ({@link RecordSweep}) both retire so.
+   */
+  static Applied carryOut(
+      OwnershipRecords records,
+      KubernetesClient client,
+      MinioAdmin admin,
+      OwnershipRecord record,
+      Change change) {
+    return change instanceof Change.DeleteRecord
+        ? records.delete(client, record)
+        : MinioUserApplier.handles(change)
+            ? MinioUserApplier.apply(admin, change)
+            : MinioPolicyApplier.apply(admin, change);
   }
 
   private void leftBehind(S3Integration resource, OwnershipRecord record, String why) {

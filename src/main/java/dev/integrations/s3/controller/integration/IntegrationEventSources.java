@@ -230,19 +230,6 @@ final class IntegrationEventSources {
         && informer.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY;
   }
 
-  /**
-   * The generation of the store with this id (as a record names it), or -1 when it does not exist:
-   * what changes when its rules change.
-   */
-  long storeGeneration(String id) {
-    String[] parts = id.split("/");
-    Optional<? extends HasMetadata> store =
-        parts.length == 2
-            ? clusterStores.get(new ResourceID(parts[1]))
-            : parts.length == 3 ? stores.get(new ResourceID(parts[2], parts[1])) : Optional.empty();
-    return store.map(s -> s.getMetadata().getGeneration()).orElse(-1L);
-  }
-
   /** The labels of the namespace (empty when it is gone). */
   Map<String, String> namespaceLabels(String namespace) {
     return namespaces

@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -163,14 +162,9 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
           && !watchedNamespaces.contains(record.integrationNamespace())) {
         continue; // another shard's integration
       }
-      if (!Revocation.consistent(key, record)) {
-        if (inOrder.put(key, "inconsistent") == null) {
-          LOG.warn(
-              "ownership record {} does not match the user it names (not derived from its"
-                  + " integration's namespace and name, or stored under another name): left alone",
-              key);
-        }
-        continue;
+      String inconsistent = "inconsistent:" + secret.getMetadata().getResourceVersion();
+      if (inconsistent.equals(inOrder.get(key))) {
+        continue; // found forged before, and unchanged since
       }
       Long blockedUntil = storeBackoff.get(record.store());
       if (blockedUntil != null && now - blockedUntil < 0) {
@@ -183,6 +177,15 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
       boolean attended = live.map(RecordSweep::attended).orElse(false);
       String inputs = inputs(secret, record, live, attended);
       if (inputs.equals(inOrder.get(key))) {
+        continue;
+      }
+      // only for a record whose inputs changed: up to 33 derivations, some with SHA-256
+      if (!Revocation.consistent(key, record)) {
+        inOrder.put(key, inconsistent);
+        LOG.warn(
+            "ownership record {} does not match the user it names (not derived from its"
+                + " integration's namespace and name, or stored under another name): left alone",
+            key);
         continue;
       }
       try {
@@ -233,7 +236,7 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
     return String.join(
         "|",
         secret.getMetadata().getResourceVersion(),
-        Long.toString(sources.storeGeneration(record.store())),
+        Long.toString(stores.generation(record.store())),
         Integer.toString(sources.namespaceLabels(record.integrationNamespace()).hashCode()),
         live.map(
                 i ->
@@ -325,15 +328,8 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
       return; // the cache lagged; not an orphan
     }
     MinioAdmin admin = connections.admin(store).admin();
-    List<Change> changes = Revocation.retire(record);
-    for (Change change : changes) {
-      if (change instanceof Change.DeleteRecord) {
-        records.delete(client, record);
-      } else if (MinioUserApplier.handles(change)) {
-        MinioUserApplier.apply(admin, change);
-      } else {
-        MinioPolicyApplier.apply(admin, change);
-      }
+    for (Change change : Revocation.retire(record)) {
+      IntegrationCleanup.carryOut(records, client, admin, record, change);
     }
     count("retired");
     LOG.info(

@@ -100,22 +100,39 @@ final class StoreLookup {
    * still exists.
    */
   Optional<ResolvedStore> byId(String id) {
+    return object(id).flatMap(this::resolved);
+  }
+
+  /** A cached store object as a resolved store, unless it has no spec. */
+  private Optional<ResolvedStore> resolved(io.fabric8.kubernetes.api.model.HasMetadata s) {
+    String name = s.getMetadata().getName();
+    if (s instanceof ClusterS3Store c) {
+      return Optional.ofNullable(c.getSpec())
+          .map(
+              spec ->
+                  new ResolvedStore(StoreKind.ClusterS3Store, name, null, spec, operatorNamespace));
+    }
+    String ns = s.getMetadata().getNamespace();
+    return Optional.ofNullable(((S3Store) s).getSpec())
+        .map(spec -> new ResolvedStore(StoreKind.S3Store, name, ns, spec, ns));
+  }
+
+  /**
+   * The generation of the store a record names, or -1 when it does not exist: what changes when its
+   * rules change.
+   */
+  long generation(String id) {
+    return object(id).map(s -> s.getMetadata().getGeneration()).orElse(-1L);
+  }
+
+  /** The store object an id ({@code ClusterS3Store/<name>}, {@code S3Store/<ns>/<name>}) names. */
+  private Optional<? extends io.fabric8.kubernetes.api.model.HasMetadata> object(String id) {
     String[] parts = id.split("/");
     if (parts.length == 2 && parts[0].equals(StoreKind.ClusterS3Store.name())) {
-      return clusterStores
-          .apply(parts[1])
-          .filter(s -> s.getSpec() != null)
-          .map(
-              s ->
-                  new ResolvedStore(
-                      StoreKind.ClusterS3Store, parts[1], null, s.getSpec(), operatorNamespace));
+      return clusterStores.apply(parts[1]);
     }
     if (parts.length == 3 && parts[0].equals(StoreKind.S3Store.name())) {
-      return stores
-          .apply(parts[1], parts[2])
-          .filter(s -> s.getSpec() != null)
-          .map(
-              s -> new ResolvedStore(StoreKind.S3Store, parts[2], parts[1], s.getSpec(), parts[1]));
+      return stores.apply(parts[1], parts[2]);
     }
     return Optional.empty();
   }
