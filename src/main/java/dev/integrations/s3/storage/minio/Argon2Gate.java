@@ -1,18 +1,19 @@
 package dev.integrations.s3.storage.minio;
 
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds how many MinIO requests with an Argon2id-encrypted body (add-user, add-service-account)
- * run at once in this process. Only {@link MinioAdminClientAdapter.BodyEncryption#ARGON2ID} uses
- * it; the default, PBKDF2, derives its key in about 2 ms and under 1 MiB. minio-admin derives the
- * body's key with Argon2id at 64 MiB of memory per call: ten at once do not fit a 384 MiB heap, and
- * a GitOps sync of a dozen integrations, or a MinIO restore that re-creates every user, would crash
- * the operator again after every restart. Sized from the heap: {@code (max heap - 128 MiB) / 96
- * MiB}, at least one: two at the chart's 384 MiB heap.
+ * Bounds how many Argon2id derivations (the keys of add-user and add-service-account bodies) run at
+ * once in this process. A permit is held for the derivation and encryption only, never across the
+ * request: a slow or stalled MinIO holds none. Only {@link
+ * MinioAdminClientAdapter.BodyEncryption#ARGON2ID} uses it; the default, PBKDF2, derives its key in
+ * about 2 ms and under 1 MiB. minio-admin derives the body's key with Argon2id at 64 MiB of memory
+ * per call: ten at once do not fit a 384 MiB heap, and a GitOps sync of a dozen integrations, or a
+ * MinIO restore that re-creates every user, would crash the operator again after every restart.
+ * Sized from the heap: {@code (max heap - 128 MiB) / 96 MiB}, at least one: two at the chart's 384
+ * MiB heap.
  *
  * <p>Measured with OperatorUnderLoadE2E (50 new users at once, -Xmx384m): unbounded, the operator
  * dies of OutOfMemoryError within seconds; at 72 MiB per call (three at once) it survives but runs
@@ -61,13 +62,24 @@ public final class Argon2Gate {
     return semaphore.getQueueLength();
   }
 
-  /** Runs the call once a permit is free. */
-  public <T> T run(Supplier<T> call) {
+  /** Permits free now. */
+  public int available() {
+    return semaphore.availablePermits();
+  }
+
+  /** A derivation, which may fail with a checked exception. */
+  @FunctionalInterface
+  public interface Derivation<T, E extends Exception> {
+    T get() throws E;
+  }
+
+  /** Runs the derivation once a permit is free. */
+  public <T, E extends Exception> T run(Derivation<T, E> call) throws E {
     try {
       semaphore.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting to create a MinIO user", e);
+      throw new IllegalStateException("interrupted while waiting for an Argon2id permit", e);
     }
     try {
       return call.get();

@@ -91,14 +91,15 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  *
  * MinIO wants the bodies of {@code add-user} and {@code add-service-account} encrypted with
  * madmin's format under a key derived from the sending admin's secret key ({@link MadminCrypto});
- * its decryption accepts any of madmin's algorithm ids. {@link BodyEncryption#PBKDF2} (the default)
- * sends them as our own signed requests with madmin's PBKDF2-SHA256 variant (id {@code 0x02}, what
- * MinIO's FIPS builds send): a few milliseconds and kilobytes per call on each side, so no bound on
- * concurrency. {@link BodyEncryption#ARGON2ID} keeps minio-admin's calls (id {@code 0x00}, 64 MiB
- * of Argon2id per call on each side, 0.1 to 0.25 s of CPU here, and for {@code add-service-account}
- * a second Argon2id to decrypt the answer), bounded by {@link Argon2Gate}. Our own {@code
- * add-service-account} does not decrypt MinIO's answer (the credentials it echoes are the ones we
- * chose), so the only Argon2id left on that path is the server's encryption of that answer.
+ * its decryption accepts any of madmin's algorithm ids. Both variants are sent as our own signed
+ * requests. {@link BodyEncryption#PBKDF2} (the default) uses madmin's PBKDF2-SHA256 variant (id
+ * {@code 0x02}, what MinIO's FIPS builds send): a few milliseconds and kilobytes per call on each
+ * side, so no bound on concurrency. {@link BodyEncryption#ARGON2ID} uses id {@code 0x00} (what
+ * madmin-go and minio-admin send: 64 MiB of Argon2id per call on each side, 0.1 to 0.25 s of CPU
+ * here); the derivation, and only it, runs under {@link Argon2Gate}, so a slow server never holds a
+ * permit. {@code add-service-account} does not decrypt MinIO's answer (the credentials it echoes
+ * are the ones we chose), so the only Argon2id left on that path is the server's encryption of that
+ * answer.
  *
  * <p>Cost: every other call is one plain signed request. {@link #policy} reads exactly one policy
  * ({@code info-canned-policy?v=2}), not the whole list.
@@ -121,7 +122,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
      */
     PBKDF2,
     /**
-     * madmin's Argon2id (64 MiB) + AES-256-GCM through minio-admin, bounded by {@link Argon2Gate}:
+     * madmin's Argon2id (64 MiB) + AES-256-GCM, the derivation bounded by {@link Argon2Gate}:
      * memory-hard, for an admin secret key a human chose.
      */
     ARGON2ID
@@ -171,6 +172,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   private final String adminAccessKey;
   private final String adminSecretKey;
   private final BodyEncryption bodyEncryption;
+  private final Argon2Gate argon2Gate;
 
   private MinioAdminClientAdapter(
       MinioAdminClient client,
@@ -178,9 +180,11 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
       StorageEndpoint endpoint,
       String adminAccessKey,
       String adminSecretKey,
-      BodyEncryption bodyEncryption) {
+      BodyEncryption bodyEncryption,
+      Argon2Gate argon2Gate) {
     this.client = client;
     this.bodyEncryption = bodyEncryption;
+    this.argon2Gate = argon2Gate;
     this.http = http;
     this.url = endpoint.url();
     this.baseUrl = HttpUtils.getBaseUrl(url);
@@ -210,6 +214,16 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
       String adminAccessKey,
       String adminSecretKey,
       BodyEncryption bodyEncryption) {
+    return connect(endpoint, adminAccessKey, adminSecretKey, bodyEncryption, Argon2Gate.shared());
+  }
+
+  /** {@link #connect(StorageEndpoint, String, String, BodyEncryption)} with this Argon2id gate. */
+  static MinioAdminClientAdapter connect(
+      StorageEndpoint endpoint,
+      String adminAccessKey,
+      String adminSecretKey,
+      BodyEncryption bodyEncryption,
+      Argon2Gate argon2Gate) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(bodyEncryption, "bodyEncryption");
     requireText(adminAccessKey, "admin access key");
@@ -223,7 +237,13 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
             .httpClient(http)
             .build();
     return new MinioAdminClientAdapter(
-        client, http, endpoint, adminAccessKey, adminSecretKey, bodyEncryption);
+        client,
+        http,
+        endpoint,
+        adminAccessKey,
+        adminSecretKey,
+        bodyEncryption,
+        Objects.requireNonNull(argon2Gate, "argon2Gate"));
   }
 
   /**
@@ -281,25 +301,12 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     requireText(accessKey, "access key");
     requireText(secretKey, "secret key");
     String what = "creating user \"" + accessKey + "\"";
-    if (bodyEncryption == BodyEncryption.PBKDF2) {
-      ObjectNode request = JSON.createObjectNode();
-      request.put("secretKey", secretKey);
-      request.put("status", "enabled");
-      Map<String, String> query = new LinkedHashMap<>();
-      query.put("accessKey", accessKey);
-      call(what, Set.of(), () -> signed("PUT", "add-user", query, encrypted(request)));
-      return;
-    }
-    Argon2Gate.shared()
-        .run(
-            () ->
-                call(
-                    what,
-                    Set.of(),
-                    () -> {
-                      client.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
-                      return null;
-                    }));
+    ObjectNode request = JSON.createObjectNode();
+    request.put("secretKey", secretKey);
+    request.put("status", "enabled");
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("accessKey", accessKey);
+    call(what, Set.of(), () -> signed("PUT", "add-user", query, encrypted(request)));
   }
 
   /**
@@ -308,8 +315,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
    * <p>One {@code PUT add-service-account} whose body is madmin-go's {@code AddServiceAccountReq}
    * ({@code accessKey}, {@code secretKey}, {@code targetUser}, {@code description}, {@code
    * expiration}), encrypted. MinIO answers with the new credentials encrypted with Argon2id under
-   * the admin's key; with {@link BodyEncryption#PBKDF2} we check the status and do not decrypt that
-   * answer.
+   * the admin's key; we check the status and do not decrypt that answer.
    */
   @Override
   public void createServiceAccount(
@@ -321,32 +327,17 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     String what = "creating service account \"" + accessKey + "\" of \"" + parent + "\"";
     String description = SERVICE_ACCOUNT_DESCRIPTION + parent;
     if (description.length() > MAX_SERVICE_ACCOUNT_DESCRIPTION) {
-      // minio-admin's own check, kept for both paths
+      // minio-admin's own check, kept
       throw new IllegalArgumentException("description must be at most 256 characters long");
     }
     ZonedDateTime expires = expiration.atZone(ZoneOffset.UTC);
-    if (bodyEncryption == BodyEncryption.PBKDF2) {
-      ObjectNode request = JSON.createObjectNode();
-      request.put("accessKey", accessKey);
-      request.put("secretKey", secretKey);
-      request.put("targetUser", parent);
-      request.put("description", description);
-      request.put("expiration", expires.format(Time.EXPIRATION_DATE_FORMAT));
-      call(
-          what, Set.of(), () -> signed("PUT", "add-service-account", Map.of(), encrypted(request)));
-      return;
-    }
-    Argon2Gate.shared()
-        .run(
-            () ->
-                call(
-                    what,
-                    Set.of(),
-                    () -> {
-                      client.addServiceAccount(
-                          accessKey, secretKey, parent, null, null, description, expires);
-                      return null;
-                    }));
+    ObjectNode request = JSON.createObjectNode();
+    request.put("accessKey", accessKey);
+    request.put("secretKey", secretKey);
+    request.put("targetUser", parent);
+    request.put("description", description);
+    request.put("expiration", expires.format(Time.EXPIRATION_DATE_FORMAT));
+    call(what, Set.of(), () -> signed("PUT", "add-service-account", Map.of(), encrypted(request)));
   }
 
   @Override
@@ -628,7 +619,11 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
         "MinIO at " + url + " failed " + what + ": " + detail, null);
   }
 
-  /** The request, as JSON, encrypted for MinIO with madmin's PBKDF2 variant. */
+  /**
+   * The request, as JSON, encrypted for MinIO with the chosen variant. Argon2id's 64 MiB are held
+   * under {@link Argon2Gate} for the derivation and encryption only: the request, MinIO's own
+   * Argon2id and its answer run outside it, so a slow or stalled server holds no permit.
+   */
   private byte[] encrypted(ObjectNode request) throws GeneralSecurityException {
     byte[] plaintext;
     try {
@@ -638,7 +633,14 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
       throw new IllegalStateException("cannot serialize an admin request", e);
     }
     try {
-      return MadminCrypto.encrypt(MadminCrypto.Algorithm.PBKDF2_AES_GCM, adminSecretKey, plaintext);
+      if (bodyEncryption == BodyEncryption.PBKDF2) {
+        return MadminCrypto.encrypt(
+            MadminCrypto.Algorithm.PBKDF2_AES_GCM, adminSecretKey, plaintext);
+      }
+      return argon2Gate.run(
+          () ->
+              MadminCrypto.encrypt(
+                  MadminCrypto.Algorithm.ARGON2ID_AES_GCM, adminSecretKey, plaintext));
     } finally {
       Arrays.fill(plaintext, (byte) 0); // it holds a secret key
     }
