@@ -1,5 +1,5 @@
 # Image of the s3-integration-operator, for CI systems that build with docker:
-#   docker build -t s3-integration-operator:0.1.0 .
+#   docker build -t localhost/s3-integration-operator:0.1.0 .
 # The project itself builds the image without a container engine: scripts/image (a Debian root
 # filesystem from mmdebstrap plus the same jars, as an OCI archive). Both produce the same layout,
 # declared once in scripts/image.layout: Debian bookworm's openjdk-17-jre-headless, /app/app.jar
@@ -20,6 +20,9 @@ RUN mvn -B -DskipTests -Dspotless.check.skip=true \
  && cp target/s3-integration-operator-*.jar /out/app.jar
 
 # ---- runtime: Debian's headless JRE 17, non-root
+# Pin both FROM lines by digest in your CI (name:tag@sha256:..., from `docker buildx imagetools
+# inspect`): this machine reaches no container registry, so no digest here could be checked.
+# scripts/image pins its base by scripts/image.lock instead.
 FROM debian:bookworm-slim
 # man1 must exist for the JRE's update-alternatives (the slim image excludes man pages). The user:
 # a passwd/group entry for the numeric UID/GID; its home does not exist (read-only root).

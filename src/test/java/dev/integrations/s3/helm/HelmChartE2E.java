@@ -326,7 +326,7 @@ class HelmChartE2E {
             .orElseThrow();
     assertThat(tmp.getEmptyDir()).as("the /tmp volume is an emptyDir").isNotNull();
 
-    assertThat(c.getImage()).isEqualTo("s3-integration-operator:0.1.0");
+    assertThat(c.getImage()).isEqualTo("localhost/s3-integration-operator:0.1.0");
     assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("256Mi"));
     assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"));
     // the operator JVMs of the tests and the benchmark see the same memory as this pod

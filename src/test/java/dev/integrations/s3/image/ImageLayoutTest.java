@@ -116,7 +116,9 @@ public class ImageLayoutTest {
         .contains("readOnlyRootFilesystem: true")
         .contains("httpPort: " + l.get("PORT"))
         .contains("probePort: " + l.get("PROBE_PORT"));
-    assertThat(values).containsPattern("(?m)^  repository: s3-integration-operator$");
+    // the chart's default image is the name scripts/image gives the image, fully qualified
+    assertThat(l.get("IMAGE")).startsWith("localhost/");
+    assertThat(values).containsPattern("(?m)^  repository: " + l.get("IMAGE") + "$");
     String deployment =
         Files.readString(ROOT.resolve("helm/s3-integration-operator/templates/deployment.yaml"));
     // the chart replaces the image's JAVA_TOOL_OPTIONS: it starts with the same options

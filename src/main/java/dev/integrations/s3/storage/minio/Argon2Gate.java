@@ -90,7 +90,7 @@ public final class Argon2Gate {
 
   static {
     LOG.info(
-        "at most {} MinIO user creation(s) at once (Argon2id, 64 MiB each; max heap {} MiB)",
+        "at most {} Argon2id derivation(s) at once (64 MiB each; max heap {} MiB)",
         SHARED.permits,
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
   }
