@@ -37,7 +37,7 @@ public final class UserNameOverlap {
    */
   public record Store(String id, String userPrefix, String created, Predicate<String> serves) {
     /** Whether this store is newer than the other: created later, or at once and later by id. */
-    boolean newerThan(Store other) {
+    public boolean newerThan(Store other) {
       int c = created.compareTo(other.created);
       return c > 0 || (c == 0 && id.compareTo(other.id) > 0);
     }
