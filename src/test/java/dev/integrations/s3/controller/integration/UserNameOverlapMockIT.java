@@ -7,6 +7,7 @@ import static dev.integrations.s3.testing.Fixtures.object;
 import static dev.integrations.s3.testing.Fixtures.policy;
 import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -156,12 +158,18 @@ class UserNameOverlapMockIT {
     op.awaitReady(tenant, "y", "False", "UserNameOverlap");
     assertThat(op.condition(tenant, "y", "Ready").orElseThrow().getMessage())
         .isEqualTo(expectedMessage());
-    assertThat(minio.rootAdmin().listUsers()).as("its user is kept").containsKey(sharedUser());
-    assertThat(op.minioAdmin.writes(sharedUser()))
-        .as("nothing written or removed")
-        .isEqualTo(writes);
+    // its user is kept and nothing written, for longer than a pass of the revocation sweep (5 s)
+    await()
+        .during(Duration.ofSeconds(7))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                minio.rootAdmin().listUsers().containsKey(sharedUser())
+                    && op.minioAdmin.writes(sharedUser()) == writes);
     Secret secret = op.secret(tenant, "y-s3");
     assertThat(secret.getData()).as("its keys are kept").isEqualTo(keys);
+    assertThat(op.condition(tenant, "y", "Ready").orElseThrow().getReason())
+        .isEqualTo("UserNameOverlap");
 
     label(teamA, Map.of()); // and no longer: the tenant's integration works again
     op.awaitReady(tenant, "y", "True", "Ready");
