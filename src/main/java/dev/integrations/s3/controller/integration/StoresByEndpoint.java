@@ -134,7 +134,8 @@ final class StoresByEndpoint {
     if (keys(spec).isEmpty()) {
       return ids;
     }
-    collide(of(changed), keys(spec).get(0), namespaceNames, ids);
+    UserNameOverlap.Store t = of(changed);
+    collide(t, UserNameOverlap.visible(t.userPrefix()), keys(spec).get(0), namespaceNames, ids);
     return ids;
   }
 
@@ -153,14 +154,22 @@ final class StoresByEndpoint {
               UserNameOverlap.Store t = of(s);
               UserNameOverlap.Store forThisNamespace =
                   new UserNameOverlap.Store(t.id(), t.userPrefix(), t.created(), namespace::equals);
-              collide(forThisNamespace, keys(s.getSpec()).get(0), () -> List.of(namespace), ids);
+              String start = UserNameOverlap.visible(t.userPrefix()) + namespace + ".";
+              collide(
+                  forThisNamespace, start, keys(s.getSpec()).get(0), () -> List.of(namespace), ids);
             });
     return ids;
   }
 
-  /** Adds the managed integrations of newer stores on the endpoint whose user {@code t} derives. */
+  /**
+   * Adds the managed integrations of newer stores on the endpoint whose user {@code t} derives.
+   * Names are derived only where their start can agree with {@code start}, how every name {@code t}
+   * derives (for the namespace concerned) begins: a namespace event on an endpoint shared by {@code
+   * ""} and {@code k8s.} looks at no integration unless the namespace starts with k8s.
+   */
   private void collide(
       UserNameOverlap.Store t,
+      String start,
       String endpoint,
       Supplier<? extends Collection<String>> namespaces,
       Set<ResourceID> ids) {
@@ -168,13 +177,17 @@ final class StoresByEndpoint {
     peers.addAll(stores.byIndex(INDEX, endpoint));
     for (HasMetadata peer : peers) {
       UserNameOverlap.Store s = of(peer);
-      if (s.id().equals(t.id()) || s.userPrefix().equals(t.userPrefix()) || !s.newerThan(t)) {
+      String p = UserNameOverlap.visible(s.userPrefix());
+      if (s.id().equals(t.id())
+          || s.userPrefix().equals(t.userPrefix())
+          || !s.newerThan(t)
+          || !UserNameOverlap.mayShareStart(p, start)) {
         continue;
       }
       for (S3Integration i : primaries.byIndex(IntegrationEventSources.STORE_INDEX, s.id())) {
-        if (managed(i)) {
-          String ns = i.getMetadata().getNamespace();
-          String name = i.getMetadata().getName();
+        String ns = i.getMetadata().getNamespace();
+        String name = i.getMetadata().getName();
+        if (managed(i) && UserNameOverlap.mayShareStart(p + ns + "." + name, start)) {
           String user = MinioNames.userName(s.userPrefix(), ns, name);
           if (UserNameOverlap.refusal(user, ns, name, s, List.of(t), namespaces).isPresent()) {
             ids.add(id(i));

@@ -136,13 +136,29 @@ public final class UserNameOverlap {
       return other.serves().test(ns) && MinioNames.userName(q, ns, name).equals(user);
     }
     String head = user.substring(0, HASH_DASH);
-    String visible = q.isEmpty() || Character.isLetterOrDigit(q.charAt(0)) ? q : "u" + q;
+    String visible = visible(q);
     return namespaces.get().stream()
         .anyMatch(
             n -> {
               String start = visible + n + ".";
               return (head.startsWith(start) || start.startsWith(head)) && other.serves().test(n);
             });
+  }
+
+  /**
+   * A cheap necessary condition, without deriving a name: whether the start of a user on one store
+   * ({@code own}, e.g. {@code <prefix><namespace>.<name>}) and the start of a name the other
+   * derives ({@code other}, e.g. {@code <prefix><namespace>.}) agree as far as both go, up to the
+   * 47 characters a hashed name keeps. Prefixes are taken as {@link #visible}.
+   */
+  public static boolean mayShareStart(String own, String other) {
+    int n = Math.min(HASH_DASH, Math.min(own.length(), other.length()));
+    return own.regionMatches(0, other, 0, n);
+  }
+
+  /** A prefix as it starts the names derived with it: {@code u} before one not starting alike. */
+  public static String visible(String prefix) {
+    return prefix.isEmpty() || Character.isLetterOrDigit(prefix.charAt(0)) ? prefix : "u" + prefix;
   }
 
   private static boolean hashedShape(String user) {

@@ -225,4 +225,27 @@ class UserNameOverlapTest {
       assertThat(refusal(newer, "team-a", name, List.of(longNs, "x"), elsewhere)).isEmpty();
     }
   }
+
+  @Nested
+  class TheCheapFilterOfTheEventMapping {
+    @Test
+    void namesThatCannotStartAlikeAreSkippedAndEveryCollisionAboveStartsAlike() {
+      // a namespace event for team-a on k8s.: k8s.team-a.x/y may collide, k8s.team-b.x/y not
+      assertThat(UserNameOverlap.mayShareStart("k8s.team-a.x.y", "k8s.team-a.")).isTrue();
+      assertThat(UserNameOverlap.mayShareStart("k8s.team-b.x.y", "k8s.team-a.")).isFalse();
+      // "" beside k8s.: only a namespace starting with k8s concerns the k8s. store's integrations
+      assertThat(UserNameOverlap.mayShareStart("k8s.", "demo.")).isFalse();
+      assertThat(UserNameOverlap.mayShareStart("k8s.", "k8s.")).isTrue();
+      // a namespace cut off by the hash: agreeing on the 47 characters kept is enough
+      String ns = "team-" + "n".repeat(55);
+      assertThat(UserNameOverlap.mayShareStart("k8s." + ns + ".x", "k8s.team-" + "n".repeat(55)))
+          .isTrue();
+      assertThat(
+              UserNameOverlap.mayShareStart(
+                  "k8s." + ns + ".x", "k8s.team-" + "n".repeat(38) + "m" + "n".repeat(16)))
+          .isTrue();
+      assertThat(UserNameOverlap.visible("-k8s.")).isEqualTo("u-k8s.");
+      assertThat(UserNameOverlap.visible("k8s.")).isEqualTo("k8s.");
+    }
+  }
 }
