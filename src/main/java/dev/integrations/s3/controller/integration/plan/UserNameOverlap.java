@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * the second integration would wait in {@code UserConflict} forever, a conflict a tenant could
  * cause for another. So an integration is refused when its user can also be derived on another
  * store of its endpoint, for a namespace that store serves now, and its own store is the newer of
- * the two: a tenant's new S3Store never takes the platform's older store out of service.
+ * the two, a tenant's S3Store always being newer than a ClusterS3Store: a tenant's store never
+ * takes the platform's out of service, not even by editing the prefix of an old S3Store.
  *
  * <p>Exact, not by prefixes alone: {@code ""} beside {@code k8s.} collides only when the store with
  * the empty prefix serves a namespace named {@code k8s}. Pure; the caller passes the stores on the
@@ -36,12 +37,24 @@ public final class UserNameOverlap {
    * @param serves whether it serves a namespace now (it exists and the store's rules admit it)
    */
   public record Store(String id, String userPrefix, String created, Predicate<String> serves) {
-    /** Whether this store is newer than the other: created later, or at once and later by id. */
+    /**
+     * Whether this store yields to the other: a tenant's S3Store always yields to a ClusterS3Store
+     * (whatever their ages: a tenant can edit an old S3Store's prefix, never the platform's);
+     * between two of a kind, the one created later, or at once and later by id.
+     */
     public boolean newerThan(Store other) {
+      boolean tenant = id.startsWith(TENANT_KIND);
+      boolean otherTenant = other.id.startsWith(TENANT_KIND);
+      if (tenant != otherTenant) {
+        return tenant;
+      }
       int c = created.compareTo(other.created);
       return c > 0 || (c == 0 && id.compareTo(other.id) > 0);
     }
   }
+
+  /** How a tenant's own store's id begins. */
+  private static final String TENANT_KIND = "S3Store/";
 
   /** Where a hashed name ({@link MinioNames#userName}) has its dash: 64 - 16 - 1. */
   private static final int HASH_DASH = MinioNames.MAX_USER_NAME_LENGTH - 16 - 1;

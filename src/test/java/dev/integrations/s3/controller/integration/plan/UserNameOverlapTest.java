@@ -82,6 +82,15 @@ class UserNameOverlapTest {
       assertThat(refusal(platform, "team-a", "x.y", tenants, tenantsServingTeamA)).isEmpty();
     }
 
+    /** A tenant may edit an old S3Store's prefix to overlap: the platform's store still wins. */
+    @Test
+    void aTenantsStoreYieldsToThePlatformsWhateverTheirAges() {
+      Store oldTenants = store("S3Store/x/own", "k8s.team-a.", OLD, "x");
+      Store newPlatform = store("ClusterS3Store/minio-2", "k8s.", NEW, "team-a");
+      assertThat(refusal(newPlatform, "team-a", "x.y", oldTenants)).isEmpty();
+      assertThat(refusal(oldTenants, "x", "y", newPlatform)).isPresent();
+    }
+
     @Test
     void aTieInCreationTimeGoesAgainstTheLaterId() {
       Store sameTime = store("S3Store/x/own", "k8s.team-a.", OLD, "x");
@@ -193,10 +202,12 @@ class UserNameOverlapTest {
       String user = MinioNames.userName("k8s.", "team-a", name);
       String rest = user.substring("k8s.team-a.x.".length());
       assertThat(MinioNames.userName("k8s.team-a.", "x", rest)).isEqualTo(user);
-      Store older = store("S3Store/x/own", "k8s.team-a.", OLD, "x");
+      Store older = store("ClusterS3Store/team-a", "k8s.team-a.", OLD, "x");
       Store newer = store("ClusterS3Store/k8s", "k8s.", NEW, "team-a");
       assertThat(refusal(newer, "team-a", name, older)).isPresent();
-      assertThat(refusal(newer, "team-a", name, store("S3Store/y/own", "k8s.team-a.", OLD, "y")))
+      assertThat(
+              refusal(
+                  newer, "team-a", name, store("ClusterS3Store/team-a", "k8s.team-a.", OLD, "y")))
           .isEmpty();
     }
 
@@ -219,9 +230,9 @@ class UserNameOverlapTest {
           .isEqualTo("k8s.team-a." + name)
           .hasSize(64);
       String longNs = stem + "-and-more";
-      Store older = store("S3Store/" + longNs + "/own", "k8s.team-a.", OLD, longNs);
+      Store older = store("ClusterS3Store/team-a", "k8s.team-a.", OLD, longNs);
       assertThat(refusal(newer, "team-a", name, List.of(longNs, "x"), older)).isPresent();
-      Store elsewhere = store("S3Store/x/own", "k8s.team-a.", OLD, "x");
+      Store elsewhere = store("ClusterS3Store/team-a", "k8s.team-a.", OLD, "x");
       assertThat(refusal(newer, "team-a", name, List.of(longNs, "x"), elsewhere)).isEmpty();
     }
   }
