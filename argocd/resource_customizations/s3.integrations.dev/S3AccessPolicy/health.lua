@@ -13,6 +13,7 @@ local permanent = {
   SecretContested = true,
   SecretWriteFailed = true,
   UserConflict = true,
+  UserNameOverlap = true,
   PolicyConflict = true,
   PolicyNotFound = true,
   PolicyNotReady = true,

@@ -20,6 +20,7 @@ public final class Reasons {
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_CONFLICT = "SecretConflict";
   public static final String USER_CONFLICT = "UserConflict";
+  public static final String USER_NAME_OVERLAP = "UserNameOverlap";
   public static final String POLICY_CONFLICT = "PolicyConflict";
   public static final String POLICY_NOT_FOUND = "PolicyNotFound";
   public static final String POLICY_NOT_READY = "PolicyNotReady";

@@ -64,6 +64,7 @@ class ArgoCdHealthTest {
           Reasons.SECRET_CONTESTED, // another writer fights over the output Secret
           Reasons.SECRET_WRITE_FAILED, // the API server refused the write (forbidden, invalid)
           Reasons.USER_CONFLICT,
+          Reasons.USER_NAME_OVERLAP, // another store on the endpoint derives the same user
           Reasons.POLICY_CONFLICT,
           Reasons.POLICY_NOT_FOUND,
           Reasons.POLICY_NOT_READY, // a referenced S3AccessPolicy is invalid

@@ -57,6 +57,7 @@ final class IntegrationEventSources {
   private final InformerEventSource<Namespace, S3Integration> namespaces;
   private final String operatorNamespace;
   private final SimpleInboundEventSource<S3Integration> scopePeers;
+  private final StoresByEndpoint endpoints;
   private final List<EventSource<?, S3Integration>> all;
 
   IntegrationEventSources(
@@ -74,7 +75,17 @@ final class IntegrationEventSources {
     policies = policyInformer(context, watchedNamespaces);
     clusterStores = clusterStoreInformer(context);
     stores = storeInformer(context, watchedNamespaces);
+    clusterStores.addIndexers(
+        Map.of(StoresByEndpoint.INDEX, s -> StoresByEndpoint.keys(s.getSpec())));
+    stores.addIndexers(Map.of(StoresByEndpoint.INDEX, s -> StoresByEndpoint.keys(s.getSpec())));
     namespaces = namespaceInformer(context);
+    endpoints =
+        new StoresByEndpoint(
+            primaries,
+            clusterStores,
+            stores,
+            ns -> namespaces.get(new ResourceID(ns)).map(IntegrationEventSources::labels),
+            () -> namespaces.list().map(n -> n.getMetadata().getName()).toList());
     InputSecretWatch inputs = inputSecretWatch(context, watchedNamespaces);
     // Scope conflicts are re-checked when a peer's scope may have changed: the reconciler tells
     // the peers concerned (see triggerScopePeers). A second informer on S3Integration would cache
@@ -123,10 +134,12 @@ final class IntegrationEventSources {
             .withNamespaces(Constants.DEFAULT_NAMESPACES_SET)
             .withSecondaryToPrimaryMapper(
                 s ->
-                    referencing(
-                        STORE_INDEX,
-                        ResolvedStore.id(
-                            StoreKind.ClusterS3Store, null, s.getMetadata().getName())))
+                    withOverlaps(
+                        referencing(
+                            STORE_INDEX,
+                            ResolvedStore.id(
+                                StoreKind.ClusterS3Store, null, s.getMetadata().getName())),
+                        s))
             .build(),
         context);
   }
@@ -140,14 +153,31 @@ final class IntegrationEventSources {
             .withOnUpdateFilter(IntegrationEventSources::specOrDeletionChanged)
             .withSecondaryToPrimaryMapper(
                 s ->
-                    referencing(
-                        STORE_INDEX,
-                        ResolvedStore.id(
-                            StoreKind.S3Store,
-                            s.getMetadata().getNamespace(),
-                            s.getMetadata().getName())))
+                    withOverlaps(
+                        referencing(
+                            STORE_INDEX,
+                            ResolvedStore.id(
+                                StoreKind.S3Store,
+                                s.getMetadata().getNamespace(),
+                                s.getMetadata().getName())),
+                        s))
             .build(),
         context);
+  }
+
+  /**
+   * A store's own integrations, and those on other stores of its endpoint whose user it may now
+   * derive or no longer derive ({@link StoresByEndpoint#concernedByStore}).
+   */
+  private Set<ResourceID> withOverlaps(Set<ResourceID> own, HasMetadata store) {
+    Set<ResourceID> ids = new HashSet<>(own);
+    ids.addAll(endpoints.concernedByStore(store));
+    return ids;
+  }
+
+  private static Map<String, String> labels(Namespace n) {
+    Map<String, String> l = n.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
   }
 
   /** Allow rules select namespaces by label: a label change can grant or withdraw access. */
@@ -161,7 +191,12 @@ final class IntegrationEventSources {
             .withOnUpdateFilter(
                 (n, o) -> !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
             .withSecondaryToPrimaryMapper(
-                n -> referencing(NAMESPACE_INDEX, n.getMetadata().getName()))
+                n -> {
+                  Set<ResourceID> ids =
+                      new HashSet<>(referencing(NAMESPACE_INDEX, n.getMetadata().getName()));
+                  ids.addAll(endpoints.concernedByNamespace(n.getMetadata().getName()));
+                  return ids;
+                })
             .build(),
         context);
   }
@@ -207,7 +242,8 @@ final class IntegrationEventSources {
         operatorNamespace,
         name -> clusterStores.get(new ResourceID(name)),
         (ns, name) -> stores.get(new ResourceID(name, ns)),
-        this::namespaceLabels);
+        this::namespaceLabels,
+        endpoints);
   }
 
   /** The integration of this name, from the cache. */

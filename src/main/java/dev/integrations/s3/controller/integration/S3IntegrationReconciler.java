@@ -273,8 +273,9 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   }
 
   /**
-   * Conflicts known before any storage read: the scope rule among the namespace's integrations,
-   * then what the store does not allow a new integration.
+   * Conflicts known before any storage read: the scope rule among the namespace's integrations, a
+   * user another, older store on the endpoint can derive (refused even when it exists: nothing is
+   * written, nothing taken away), then what the store does not allow a new integration.
    *
    * @return the record of the managed user, whoever it belongs to
    */
@@ -283,6 +284,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     Optional<StepFailure> scope = ScopeRule.conflict(resource, sources.peers(resource));
     if (scope.isPresent()) {
       throw scope.get();
+    }
+    Optional<StepFailure> overlap = stores.userNameOverlap(model);
+    if (overlap.isPresent()) {
+      throw overlap.get();
     }
     Optional<OwnershipRecord> record =
         model.managed()

@@ -6,6 +6,8 @@ import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.controller.common.StepFailure;
+import dev.integrations.s3.controller.integration.plan.IntegrationModel;
+import dev.integrations.s3.controller.integration.plan.UserNameOverlap;
 import dev.integrations.s3.status.ConditionTypes;
 import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.store.ResolvedStore;
@@ -27,16 +29,43 @@ final class StoreLookup {
   private final Function<String, Optional<ClusterS3Store>> clusterStores;
   private final BiFunction<String, String, Optional<S3Store>> stores;
   private final Function<String, Map<String, String>> namespaceLabels;
+  private final StoresByEndpoint endpoints;
 
   StoreLookup(
       String operatorNamespace,
       Function<String, Optional<ClusterS3Store>> clusterStores,
       BiFunction<String, String, Optional<S3Store>> stores,
-      Function<String, Map<String, String>> namespaceLabels) {
+      Function<String, Map<String, String>> namespaceLabels,
+      StoresByEndpoint endpoints) {
     this.operatorNamespace = operatorNamespace;
     this.clusterStores = clusterStores;
     this.stores = stores;
     this.namespaceLabels = namespaceLabels;
+    this.endpoints = endpoints;
+  }
+
+  /**
+   * The refusal of a managed integration whose user an older store on the same endpoint can derive
+   * for a namespace it serves ({@link UserNameOverlap}), from the caches; empty otherwise.
+   */
+  Optional<StepFailure> userNameOverlap(IntegrationModel model) {
+    if (!model.managed()) {
+      return Optional.empty();
+    }
+    List<UserNameOverlap.Store> all = endpoints.at(model.store());
+    String id = model.store().id();
+    return all.stream()
+        .filter(s -> s.id().equals(id))
+        .findFirst()
+        .flatMap(
+            own ->
+                UserNameOverlap.refusal(
+                    model.userName(),
+                    model.identity().namespace(),
+                    model.identity().name(),
+                    own,
+                    all,
+                    endpoints.namespaces()));
   }
 
   /**
