@@ -163,7 +163,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     connections = new StorageConnections(new InputSecrets(context.getClient()), adminFactory);
     observer = new Observer(connections, prober);
     cleanup =
-        new IntegrationCleanup(stores, connections, sources, records, events, reporter, registry);
+        new IntegrationCleanup(
+            stores, connections, sources, records, events, reporter, registry, tenantBulkhead);
     applier =
         new PlanApplier(
             outputSecrets, trustStores, records, cleanup, reporter, config.consumerMountPath());
