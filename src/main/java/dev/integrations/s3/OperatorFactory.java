@@ -3,6 +3,7 @@ package dev.integrations.s3;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.accesspolicy.S3AccessPolicyReconciler;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.controller.integration.S3IntegrationReconciler;
 import dev.integrations.s3.controller.store.ClusterS3StoreReconciler;
 import dev.integrations.s3.controller.store.S3StoreReconciler;
@@ -91,20 +92,24 @@ public final class OperatorFactory {
     MeteredMinioAdmin admins = new MeteredMinioAdmin(adminFactory, registry);
     AccessProber prober = new AccessProber();
     Set<String> watched = effective.watchNamespaces();
+    // one bound for all work on tenants' own stores, whichever controller does it
+    TenantBulkhead tenantBulkhead = TenantBulkhead.forThreads(config.reconcileThreads());
     operator.register(
         new S3AccessPolicyReconciler(conditions, events),
         PrimaryCaches.watching(watched, PrunedItemStore::new));
     operator.register(
-        new S3IntegrationReconciler(effective, conditions, events, admins, prober, clock, registry),
+        new S3IntegrationReconciler(
+            effective, conditions, events, admins, prober, clock, registry, tenantBulkhead),
         PrimaryCaches.watching(watched, PrunedItemStore::integrations)); // the biggest cache
     operator.register(
-        new S3StoreReconciler(effective, conditions, events, admins, prober),
+        new S3StoreReconciler(effective, conditions, events, admins, prober, tenantBulkhead),
         PrimaryCaches.watching(watched, PrunedItemStore::new));
     // Cluster-scoped: one informer for the whole cluster whatever namespaces are watched; and one
     // operator in the cluster (shards of a platform turn it off in all releases but one).
     if (effective.clusterStoreController()) {
       operator.register(
-          new ClusterS3StoreReconciler(effective, conditions, events, admins, prober),
+          new ClusterS3StoreReconciler(
+              effective, conditions, events, admins, prober, tenantBulkhead),
           PrimaryCaches.watching(Set.of(), PrunedItemStore::new));
     }
     return operator;

@@ -69,6 +69,12 @@ public record StorageEndpoint(
     return (tls ? "https://" : "http://") + h + (port == null ? "" : ":" + port);
   }
 
+  /** The same endpoint with this read (and write) timeout. */
+  public StorageEndpoint withReadTimeout(Duration timeout) {
+    return new StorageEndpoint(
+        host, port, tls, region, virtualHostStyle, caPem, connectTimeout, timeout, guarded);
+  }
+
   /** The same endpoint trusting this CA bundle (null: the JVM's CAs only). */
   public StorageEndpoint withCa(String pem) {
     return new StorageEndpoint(

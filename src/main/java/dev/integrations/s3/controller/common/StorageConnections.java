@@ -35,8 +35,16 @@ public final class StorageConnections {
 
   /** The store's admin connection (its admin keys and CA, from where it keeps its Secrets). */
   public Connection admin(ResolvedStore store) {
+    return admin(store, store.endpoint());
+  }
+
+  /**
+   * The store's admin connection at this endpoint: the store's own, with other timeouts (a tenant's
+   * store check).
+   */
+  public Connection admin(ResolvedStore store, StorageEndpoint at) {
     String caPem = caPem(store);
-    StorageEndpoint endpoint = store.endpoint().withCa(caPem);
+    StorageEndpoint endpoint = at.withCa(caPem);
     InputSecrets.KeyPair keys =
         secrets.keyPair(store.secretsNamespace(), store.spec().getAdmin().getSecretRef(), "admin");
     MinioAdmin admin =
@@ -55,8 +63,13 @@ public final class StorageConnections {
 
   /** The store's endpoint with its CA, without keys. */
   public Connection endpoint(ResolvedStore store) {
+    return endpoint(store, store.endpoint());
+  }
+
+  /** This endpoint (the store's own, with other timeouts) with the store's CA, without keys. */
+  public Connection endpoint(ResolvedStore store, StorageEndpoint at) {
     String caPem = caPem(store);
-    return new Connection(store.endpoint().withCa(caPem), caPem, null, null);
+    return new Connection(at.withCa(caPem), caPem, null, null);
   }
 
   private String caPem(ResolvedStore store) {

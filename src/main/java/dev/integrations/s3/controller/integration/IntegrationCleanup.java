@@ -7,6 +7,7 @@ import dev.integrations.s3.controller.common.Applied;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.controller.integration.plan.Change;
 import dev.integrations.s3.controller.integration.plan.Decider;
 import dev.integrations.s3.metrics.MetricNames;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * namespace is being deleted with its admin Secret) releases the deletion with a Warning Event and
  * a metric naming the user left behind; an unreachable store retries with backoff; the skip-cleanup
  * annotation releases the deletion without waiting for the storage, and {@link RecordSweep} retires
- * the orphaned records later.
+ * the orphaned records later. A deletion with a record on a tenant's S3Store takes a permit of the
+ * {@link TenantBulkhead}, like the integration's reconciles, or waits its turn without a thread.
  */
 final class IntegrationCleanup {
   /** How long a waiting deletion (paused, or a store it cannot clean up) waits to look again. */
@@ -44,11 +46,13 @@ final class IntegrationCleanup {
   private final Events events;
   private final Reporter reporter;
   private final MeterRegistry registry;
+  private final TenantBulkhead tenantBulkhead;
 
   /**
    * @param stores finds the store a record names
    * @param connections the admin connection to it
    * @param sources whether the integration's namespace is being deleted
+   * @param tenantBulkhead the permits of work on tenants' own stores, deletions included
    */
   IntegrationCleanup(
       StoreLookup stores,
@@ -57,8 +61,10 @@ final class IntegrationCleanup {
       OwnershipRecords records,
       Events events,
       Reporter reporter,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      TenantBulkhead tenantBulkhead) {
     this.stores = stores;
+    this.tenantBulkhead = tenantBulkhead;
     this.connections = connections;
     this.sources = sources;
     this.records = records;
@@ -98,7 +104,25 @@ final class IntegrationCleanup {
               + " s3.integrations.dev/skip-cleanup: \"true\"");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT);
     }
-    return retireAll(new Run(resource, client), owned);
+    Optional<TenantBulkhead.Permit> permit = Optional.empty();
+    if (owned.stream().anyMatch(this::onATenantsStore)) {
+      // a tenant's store may be a slow "S3" server: its deletions take turns with its other work
+      permit = tenantBulkhead.tryAcquire(resource.getMetadata().getNamespace());
+      if (permit.isEmpty()) {
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(TenantBulkhead.retryDelay().toMillis());
+      }
+    }
+    try {
+      return retireAll(new Run(resource, client), owned);
+    } finally {
+      permit.ifPresent(TenantBulkhead.Permit::close);
+    }
+  }
+
+  /** Whether the record names an S3Store that is still there (the integration's namespace's). */
+  private boolean onATenantsStore(OwnershipRecord record) {
+    return stores.byId(record.store()).filter(s -> s.kind() == StoreKind.S3Store).isPresent();
   }
 
   private DeleteControl retireAll(Run run, List<OwnershipRecord> owned) {

@@ -4,6 +4,7 @@ import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.BucketStatus;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
+import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Announcer;
 import dev.integrations.s3.controller.common.Events;
@@ -11,6 +12,7 @@ import dev.integrations.s3.controller.common.Failures;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.controller.integration.dependent.OutputSecretDependent;
 import dev.integrations.s3.controller.integration.dependent.SecretFights;
 import dev.integrations.s3.controller.integration.dependent.TrustStoreDependent;
@@ -50,6 +52,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,15 +94,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   /** The reconcile budget on a tenant's own S3Store. */
   static final Duration TENANT_STORE_BUDGET = Duration.ofSeconds(30);
 
-  /** Reconciles at a time of the integrations on tenants' own S3Stores, per namespace. */
-  static final int TENANT_STORE_PERMITS = 2;
-
-  /** When an integration whose namespace's permits are all taken looks again (plus jitter). */
-  static final Duration BULKHEAD_RETRY = Duration.ofSeconds(2);
-
-  /** Namespace → the permits of its integrations on tenant-owned S3Stores. */
-  private final java.util.Map<String, java.util.concurrent.Semaphore> tenantBulkheads =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Reconciles of integrations on tenants' own S3Stores take a permit here, shared with the
+   * namespace's S3Store checks; the others wait their turn without holding a thread.
+   */
+  private final TenantBulkhead tenantBulkhead;
 
   private static final Logger LOG = LoggerFactory.getLogger(S3IntegrationReconciler.class);
 
@@ -134,8 +133,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       MinioAdminFactory adminFactory,
       AccessProber prober,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      TenantBulkhead tenantBulkhead) {
     this.config = config;
+    this.tenantBulkhead = tenantBulkhead;
     this.conditions = conditions;
     this.clock = clock;
     this.events = events;
@@ -162,7 +163,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     connections = new StorageConnections(new InputSecrets(context.getClient()), adminFactory);
     observer = new Observer(connections, prober);
     cleanup =
-        new IntegrationCleanup(stores, connections, sources, records, events, reporter, registry);
+        new IntegrationCleanup(
+            stores, connections, sources, records, events, reporter, registry, tenantBulkhead);
     applier =
         new PlanApplier(
             outputSecrets, trustStores, records, cleanup, reporter, config.consumerMountPath());
@@ -176,7 +178,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
             config.watchNamespaces(),
             events,
             registry);
-    List<EventSource<?, S3Integration>> all = new java.util.ArrayList<>(sources.all());
+    List<EventSource<?, S3Integration>> all = new ArrayList<>(sources.all());
     all.add(sweep);
     return all;
   }
@@ -207,24 +209,19 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       return finish(resource, previous, status.build(), null);
     }
     Duration interval = config.defaultVerificationInterval();
-    java.util.concurrent.Semaphore bulkhead = null;
+    Optional<TenantBulkhead.Permit> permit = Optional.empty();
     try {
       IntegrationModel model = model(resource, status);
       interval = model.schedule().interval();
       Deadline deadline = new Deadline(clock, BUDGET);
-      if (model.store().kind() == dev.integrations.s3.api.v1alpha1.StoreKind.S3Store) {
-        // A tenant's own store may be a slow "S3" server: its namespace gets a few reconcile
-        // threads at a time, and a shorter deadline, so it never starves everyone else.
-        bulkhead =
-            tenantBulkheads.computeIfAbsent(
-                resource.getMetadata().getNamespace(),
-                ns -> new java.util.concurrent.Semaphore(TENANT_STORE_PERMITS));
-        if (!bulkhead.tryAcquire()) {
-          bulkhead = null;
+      if (model.store().kind() == StoreKind.S3Store) {
+        // A tenant's own store may be a slow "S3" server: its namespace, and all tenants together,
+        // get a few reconcile threads at a time, and a shorter deadline, so it never starves
+        // everyone else.
+        permit = tenantBulkhead.tryAcquire(resource.getMetadata().getNamespace());
+        if (permit.isEmpty()) {
           return UpdateControl.<S3Integration>noUpdate()
-              .rescheduleAfter(
-                  BULKHEAD_RETRY.plusMillis(
-                      java.util.concurrent.ThreadLocalRandom.current().nextLong(1000)));
+              .rescheduleAfter(TenantBulkhead.retryDelay());
         }
         deadline = new Deadline(clock, TENANT_STORE_BUDGET);
       }
@@ -250,9 +247,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       }
       return failed(resource, previous, status, f, interval);
     } finally {
-      if (bulkhead != null) {
-        bulkhead.release();
-      }
+      permit.ifPresent(TenantBulkhead.Permit::close);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.integrations.s3.api.v1alpha1.ClusterS3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.storage.minio.MinioAdminFactory;
 import dev.integrations.s3.verify.AccessProber;
@@ -22,7 +23,8 @@ public class ClusterS3StoreReconciler extends StoreReconciler<ClusterS3Store> {
       Conditions conditions,
       Events events,
       MinioAdminFactory adminFactory,
-      AccessProber prober) {
+      AccessProber prober,
+      TenantBulkhead tenantBulkhead) {
     super(
         StoreKind.ClusterS3Store,
         ClusterS3Store.class,
@@ -30,6 +32,7 @@ public class ClusterS3StoreReconciler extends StoreReconciler<ClusterS3Store> {
         conditions,
         events,
         adminFactory,
-        prober);
+        prober,
+        tenantBulkhead);
   }
 }

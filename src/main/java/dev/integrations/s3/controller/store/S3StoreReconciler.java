@@ -5,6 +5,7 @@ import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.status.Conditions;
 import dev.integrations.s3.storage.minio.MinioAdminFactory;
 import dev.integrations.s3.verify.AccessProber;
@@ -20,7 +21,16 @@ public class S3StoreReconciler extends StoreReconciler<S3Store> {
       Conditions conditions,
       Events events,
       MinioAdminFactory adminFactory,
-      AccessProber prober) {
-    super(StoreKind.S3Store, S3Store.class, config, conditions, events, adminFactory, prober);
+      AccessProber prober,
+      TenantBulkhead tenantBulkhead) {
+    super(
+        StoreKind.S3Store,
+        S3Store.class,
+        config,
+        conditions,
+        events,
+        adminFactory,
+        prober,
+        tenantBulkhead);
   }
 }

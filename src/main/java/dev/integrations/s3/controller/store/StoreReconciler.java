@@ -10,6 +10,7 @@ import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
+import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.informers.NamespaceLabels;
 import dev.integrations.s3.informers.StoreUsers;
 import dev.integrations.s3.status.ConditionTypes;
@@ -41,7 +42,9 @@ import java.util.function.Function;
  * administer it ({@link StoreCheck}, standing for an interval: {@link PassedCheck}); counts the
  * integrations that use the store ({@link StoreCount}, read from {@link StoreUsers}); and keeps the
  * store while any does ({@link InUse}). Status is written only when it changed, a new count alone
- * at most every few seconds ({@link StatusWrite}). See DESIGN.md beside this class.
+ * at most every few seconds ({@link StatusWrite}). A tenant's S3Store is checked only with a permit
+ * of the {@link TenantBulkhead}, and within a shorter time ({@link StoreCheck#TENANT_BUDGET}). See
+ * DESIGN.md beside this class.
  */
 abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
     implements Reconciler<S>, Cleaner<S> {
@@ -64,6 +67,9 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   private final MinioAdminFactory adminFactory;
   private final AccessProber prober;
 
+  /** Checks of tenants' S3Stores take a permit here, shared with the namespace's integrations. */
+  private final TenantBulkhead tenantBulkhead;
+
   private volatile StoreUsers<S> users;
   private volatile StoreCheck check;
   private volatile Function<String, Map<String, String>> namespaceLabels = ns -> Map.of();
@@ -75,8 +81,10 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
       Conditions conditions,
       Events events,
       MinioAdminFactory adminFactory,
-      AccessProber prober) {
+      AccessProber prober,
+      TenantBulkhead tenantBulkhead) {
     this.kind = kind;
+    this.tenantBulkhead = tenantBulkhead;
     this.type = type;
     this.config = config;
     this.conditions = conditions;
@@ -147,7 +155,13 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
         new StatusAggregator(conditions, List.of(), current.getConditions(), generation);
     Duration nextCheck = config.defaultVerificationInterval();
     try {
-      nextCheck = checkUnlessStanding(store, resolved);
+      Optional<Duration> checked = checkUnlessStanding(store, resolved);
+      if (checked.isEmpty()) {
+        // a tenant's store whose turn has not come (TenantBulkhead): nothing is written
+        // until it is checked, and no thread waits for it
+        return UpdateControl.<S>noUpdate().rescheduleAfter(TenantBulkhead.retryDelay());
+      }
+      nextCheck = checked.get();
     } catch (StepFailure f) {
       passed.remove(ResourceID.fromResource(store));
       if (kind == StoreKind.S3Store && f.detailWithheld()) {
@@ -177,8 +191,11 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
         + (warnings.isEmpty() ? "" : "; warning: " + String.join("; ", warnings));
   }
 
-  /** Checks the store unless its last passing check still stands; the time to the next check. */
-  private Duration checkUnlessStanding(S store, ResolvedStore resolved) {
+  /**
+   * Checks the store unless its last passing check still stands; the time to the next check, or
+   * empty when a tenant's store must wait for a permit of {@link TenantBulkhead}.
+   */
+  private Optional<Duration> checkUnlessStanding(S store, ResolvedStore resolved) {
     List<String> problems = StoreSpecs.problems(kind, store.getSpec());
     if (!problems.isEmpty()) {
       throw StepFailure.permanent(
@@ -190,11 +207,23 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
     Optional<Duration> standing =
         PassedCheck.standsFor(passed.get(id), generation, interval, System.nanoTime());
     if (standing.isPresent()) {
-      return standing.get(); // no storage call
+      return standing; // no storage call
     }
-    check.run(resolved);
+    Optional<TenantBulkhead.Permit> permit = Optional.empty();
+    if (kind == StoreKind.S3Store) {
+      // a tenant's endpoint, maybe a slow one: its namespace's turn, shared with its integrations
+      permit = tenantBulkhead.tryAcquire(resolved.namespace());
+      if (permit.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    try {
+      check.run(resolved);
+    } finally {
+      permit.ifPresent(TenantBulkhead.Permit::close);
+    }
     passed.put(id, new PassedCheck(generation, System.nanoTime()));
-    return interval;
+    return Optional.of(interval);
   }
 
   private UpdateControl<S> writeStatus(
