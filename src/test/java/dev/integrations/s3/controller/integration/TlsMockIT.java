@@ -148,6 +148,60 @@ class TlsMockIT {
             });
   }
 
+  /**
+   * Issue 21, item 16, on the trust store too: annotations under the operator's prefix that it did
+   * not write are removed; its own and everyone else's stay, and the trust store is unchanged.
+   */
+  @Test
+  void forgedOperatorAnnotationsAreRemovedFromTheTrustStore() throws Exception {
+    String ns = namespace("jvmf-" + MinioServer.randomSuffix());
+    client.resource(tlsIntegration(ns, true)).create();
+    op.awaitReady(ns, "viz", "True", "Ready");
+    ConfigMap before = client.configMaps().inNamespace(ns).withName("viz-s3-truststore").get();
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .withName("viz-s3-truststore")
+        .edit(
+            c -> {
+              Map<String, String> a =
+                  new java.util.HashMap<>(
+                      c.getMetadata().getAnnotations() == null
+                          ? Map.of()
+                          : c.getMetadata().getAnnotations());
+              a.put("s3.integrations.dev/user", "other-tenant.app");
+              a.put("example.com/owner", "team-a");
+              c.getMetadata().setAnnotations(a);
+              return c;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .configMaps()
+                            .inNamespace(ns)
+                            .withName("viz-s3-truststore")
+                            .get()
+                            .getMetadata()
+                            .getAnnotations())
+                    .doesNotContainKey("s3.integrations.dev/user")
+                    .containsEntry("example.com/owner", "team-a"));
+    ConfigMap after = client.configMaps().inNamespace(ns).withName("viz-s3-truststore").get();
+    assertThat(after.getBinaryData()).isEqualTo(before.getBinaryData());
+    if (before.getMetadata().getAnnotations() != null) {
+      before.getMetadata().getAnnotations().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("s3.integrations.dev/"))
+          .forEach(
+              e ->
+                  assertThat(after.getMetadata().getAnnotations())
+                      .as("the operator's own annotations stay")
+                      .containsEntry(e.getKey(), e.getValue()));
+    }
+    op.awaitReady(ns, "viz", "True", "Ready");
+  }
+
   @Test
   void aConfigMapOfThatNameThatIsNotOursIsNeverTouched() throws Exception {
     String ns = namespace("cmconflict-" + MinioServer.randomSuffix());

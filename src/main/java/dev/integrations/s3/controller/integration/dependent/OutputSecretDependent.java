@@ -10,6 +10,7 @@ import dev.integrations.s3.informers.OwnedFields;
 import dev.integrations.s3.informers.PrunedItemStore;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.status.Reasons;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -199,7 +200,7 @@ public final class OutputSecretDependent
    * have: someone else wrote them (issue 21, item 16: a tenant naming another tenant's user and
    * policy on its Secret). Only the keys are returned; their values are never shown.
    */
-  static List<String> forgedAnnotations(Secret desired, Secret actual) {
+  static List<String> forgedAnnotations(HasMetadata desired, HasMetadata actual) {
     if (actual == null || actual.getMetadata().getAnnotations() == null) {
       return List.of();
     }

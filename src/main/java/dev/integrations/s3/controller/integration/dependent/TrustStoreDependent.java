@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,27 @@ public final class TrustStoreDependent
     } catch (KubernetesClientException e) {
       throw OutputSecretContent.refused("ConfigMap", name, e);
     }
+    // As on the Secret (issue 21, item 16): annotations under the operator's prefix that it did
+    // not write are removed, so the ConfigMap never tells a reader a lie in the operator's name.
+    List<String> forged =
+        OutputSecretDependent.forgedAnnotations(
+            desired(primary, context), result.getSingleResource().orElse(actual));
+    if (!forged.isEmpty()) {
+      removeAnnotations(context, ns, name, forged);
+      results.add(
+          new Applied(
+              SECRET_READY,
+              Applied.Outcome.UPDATED,
+              "SecretWritten",
+              "restored ConfigMap "
+                  + name
+                  + ": removed annotations under "
+                  + OwnedFields.OUR_PREFIX
+                  + " the operator did not write ("
+                  + String.join(", ", forged)
+                  + ")"));
+      return results;
+    }
     switch (result.getSingleOperation()) {
       case CREATED ->
           results.add(
@@ -149,6 +171,29 @@ public final class TrustStoreDependent
             + " trust store for Secret \""
             + secretName
             + "\": remove it or choose another spec.secretName");
+  }
+
+  /** Removes these annotations in a patch of their own (see the Secret's). */
+  private static void removeAnnotations(
+      Context<S3Integration> context, String ns, String name, List<String> keys) {
+    try {
+      context
+          .getClient()
+          .configMaps()
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              c -> {
+                if (c.getMetadata().getAnnotations() != null) {
+                  Map<String, String> kept = new HashMap<>(c.getMetadata().getAnnotations());
+                  keys.forEach(kept::remove);
+                  c.getMetadata().setAnnotations(kept);
+                }
+                return c;
+              });
+    } catch (KubernetesClientException e) {
+      throw OutputSecretContent.refused("ConfigMap", name, e);
+    }
   }
 
   private List<ConfigMap> owned(S3Integration primary) {
