@@ -9,6 +9,7 @@ import static dev.integrations.s3.testing.Fixtures.policy;
 import static dev.integrations.s3.testing.Fixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.integrations.s3.OperatorFactory;
@@ -19,6 +20,7 @@ import dev.integrations.s3.api.v1alpha1.S3Store;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.api.v1alpha1.StoreRef;
 import dev.integrations.s3.config.OperatorConfig;
+import dev.integrations.s3.controller.integration.dependent.OutputSecretContent;
 import dev.integrations.s3.ownership.OwnershipRecordSecret;
 import dev.integrations.s3.secret.ResolvedConfigSecret;
 import dev.integrations.s3.storage.minio.MinioAdminClientAdapter;
@@ -338,6 +340,27 @@ class ChartRbacE2E {
     admin.resource(systemConfigMap).create();
     try (KubernetesClient asOperator = as(kube, user, HelmChartE2E.NAMESPACE)) {
       awaitPolicyInForce(asOperator);
+
+      // What an integration's status says when the policy refuses a write of the operator's: the
+      // API server's refusal, read by the operator, names the policy and its binding, never the
+      // policy's message (a third party's could quote the Secret).
+      KubernetesClientException refusal =
+          catchThrowableOfType(
+              () ->
+                  asOperator
+                      .resource(ours(adminSecret("kube-system", "policy-probe", "a", "b")))
+                      .dryRun()
+                      .create(),
+              KubernetesClientException.class);
+      assertThat(OutputSecretContent.refused("policy-probe", refusal).getMessage())
+          .contains("HTTP 403")
+          .containsPattern(
+              "\\(denied by ValidatingAdmissionPolicy "
+                  + HelmChartE2E.CLUSTER_NAME
+                  + "-[a-z0-9.-]+, binding "
+                  + HelmChartE2E.CLUSTER_NAME
+                  + "-[a-z0-9.-]+\\)")
+          .doesNotContain("may not write");
 
       // (a) kube-system: no write at all, not even of a Secret carrying the operator's labels.
       String system = "may not write secrets in namespace kube-system";

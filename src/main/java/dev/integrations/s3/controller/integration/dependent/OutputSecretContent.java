@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The desired output Secret of a plan, and what a refused write of it means. */
 public final class OutputSecretContent {
@@ -71,6 +73,7 @@ public final class OutputSecretContent {
                         .toList())
                 + ")";
     String reason = e.getStatus() == null ? null : e.getStatus().getReason();
+    String deniedBy = e.getStatus() == null ? "" : deniedBy(e.getStatus().getMessage());
     return StepFailure.permanent(
         SECRET_READY,
         Reasons.SECRET_WRITE_FAILED,
@@ -81,6 +84,32 @@ public final class OutputSecretContent {
             + "\": HTTP "
             + e.getCode()
             + (reason == null ? "" : " " + reason)
-            + fields);
+            + fields
+            + deniedBy);
+  }
+
+  /**
+   * The API server's own words for an admission refusal, whose names (never its message) say who
+   * refused: a ValidatingAdmissionPolicy and its binding (the chart's narrow the operator's writes)
+   * or a webhook. The message itself is not passed on: a third party's policy may quote the object,
+   * and the object here is a Secret.
+   */
+  private static final Pattern ADMISSION_DENIAL =
+      Pattern.compile(
+          "(?:^|: )(?:ValidatingAdmissionPolicy '([a-z0-9.-]{1,253})' with binding '([a-z0-9.-]{1,253})'"
+              + " denied request|admission webhook \"([a-z0-9.-]{1,253})\" denied the request)");
+
+  /** {@code " (denied by ...)"} for an admission refusal, or "". */
+  static String deniedBy(String message) {
+    if (message == null) {
+      return "";
+    }
+    Matcher m = ADMISSION_DENIAL.matcher(message);
+    if (!m.find()) {
+      return "";
+    }
+    return m.group(1) != null
+        ? " (denied by ValidatingAdmissionPolicy " + m.group(1) + ", binding " + m.group(2) + ")"
+        : " (denied by admission webhook " + m.group(3) + ")";
   }
 }
