@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The Argo CD health checks of argocd/resource_customizations, run as Argo CD runs them ({@link
- * ArgoCdHealth}): every case of every health_test.yaml, every kind of crds/ covered, and every
- * reason the operator can write classified on purpose.
+ * The Argo CD health checks of argocd/resource_customizations, run with LuaJ as Argo CD runs them
+ * ({@link ArgoCdHealth}): every case of every health_test.yaml, every kind of crds/ covered, and
+ * every reason the operator can write classified on purpose. The fast tier, without building
+ * anything; {@link ArgoCdCliE2E} runs the same cases (and the actions) through the Argo CD CLI
+ * itself, the authority where the two differ (TESTING.md).
  */
 class ArgoCdHealthTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -20,6 +20,13 @@ public final class ApiGroup {
   /** Rotate the managed key now: any value not acted on yet triggers one rotation. */
   public static final String ROTATE_ANNOTATION = GROUP + "/rotate";
 
+  /**
+   * Verify access now: any value not acted on yet runs one verification at the next reconcile, at
+   * least {@code VerificationSchedule.REQUEST_SPACING} after the last one; {@code
+   * status.lastVerifyRequest} records the value acted on.
+   */
+  public static final String VERIFY_ANNOTATION = GROUP + "/verify";
+
   /** {@code "true"} releases the finalizer without cleaning up storage. */
   public static final String SKIP_CLEANUP_ANNOTATION = GROUP + "/skip-cleanup";
 

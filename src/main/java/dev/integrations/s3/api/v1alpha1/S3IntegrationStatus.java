@@ -54,9 +54,23 @@ public class S3IntegrationStatus {
   private String lastVerifiedTime;
 
   @JsonPropertyDescription(
+      "The last value of the s3.integrations.dev/verify annotation a verification ran for (at"
+          + " least 10 s after the one before it); lastVerifiedTime is when. A new value runs one"
+          + " verification, the same value none.")
+  private String lastVerifyRequest;
+
+  @JsonPropertyDescription(
       "Managed credentials: the key the Secret holds, when it was issued, the next rotation, and"
           + " the previous key while it overlaps. Never a secret.")
   private RotationStatus rotation;
+
+  public String getLastVerifyRequest() {
+    return lastVerifyRequest;
+  }
+
+  public void setLastVerifyRequest(String lastVerifyRequest) {
+    this.lastVerifyRequest = lastVerifyRequest;
+  }
 
   public RotationStatus getRotation() {
     return rotation;

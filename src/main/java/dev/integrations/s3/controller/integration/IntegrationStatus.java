@@ -181,11 +181,26 @@ final class IntegrationStatus {
    * ({@link VerificationClock} remembers when it ran).
    */
   void verified(List<BucketStatus> buckets) {
-    if (status.getLastVerifiedTime() != null && Statuses.same(buckets, status.getBuckets())) {
+    if (status.getLastVerifiedTime() != null
+        && Statuses.same(buckets, status.getBuckets())
+        && !requestAnswered) {
       return;
     }
     status.setBuckets(buckets);
     status.setLastVerifiedTime(conditions.now());
+  }
+
+  private boolean requestAnswered;
+
+  /**
+   * The verification about to run answers the verify annotation's {@code request}: recorded in
+   * {@code lastVerifyRequest} whatever the verification finds (a failing one is not repeated for
+   * the same value), and {@code lastVerifiedTime} moves even when the results are unchanged, so
+   * whoever asked sees when it ran.
+   */
+  void verifyRequested(String request) {
+    status.setLastVerifyRequest(request);
+    requestAnswered = true;
   }
 
   /**

@@ -357,6 +357,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
     String uid = resource.getMetadata().getUid();
     Optional<StorageEndpoint> publicEndpoint = model.store().publicEndpoint();
     if (plan.verify()) {
+      String request = model.schedule().verifyRequest();
+      if (VerificationSchedule.requested(request, o.schedule())) {
+        status.verifyRequested(request);
+      }
       List<BucketStatus> buckets;
       try {
         buckets = verifier.probe(model, o.connection(), plan, deadline.end());
@@ -397,6 +401,16 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       // an overlap ends or a rotation is due before the next verification
       Duration rotation = Duration.between(now, plan.wakeAt()).plusSeconds(1);
       wait = rotation.compareTo(wait) < 0 ? rotation : wait;
+    }
+    Instant requested =
+        VerificationSchedule.requestAllowedAt(
+            model.schedule().verifyRequest(),
+            verifications.forScheduling(resource.getMetadata().getUid(), desired));
+    if (requested != null) {
+      // a verify request waits for the spacing since the last verification
+      Duration request = Duration.between(now, requested);
+      request = request.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : request;
+      wait = request.compareTo(wait) < 0 ? request : wait;
     }
     return wait;
   }

@@ -337,7 +337,8 @@ public final class Decider {
 
   /**
    * Verification runs when something changed, for a new generation, when it never ran, once per
-   * interval, and sooner (a sixth of the interval, at least 10 s) while it does not succeed.
+   * interval, sooner (a sixth of the interval, at least 10 s) while it does not succeed, and when
+   * the verify annotation carries a new value (at least 10 s after the last one).
    */
   public static boolean verificationDue(
       S3IntegrationStatus previous,
@@ -348,6 +349,7 @@ public final class Decider {
     Instant last = VerificationSchedule.lastVerified(previous);
     boolean verified = Conditions.isTrue(previous.getConditions(), ACCESS_VERIFIED);
     return changed
+        || VerificationSchedule.requestDue(m.schedule().verifyRequest(), previous, now)
         || last == null
         || !Objects.equals(previous.getObservedGeneration(), generation)
         || !now.isBefore(

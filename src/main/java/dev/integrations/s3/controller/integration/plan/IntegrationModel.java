@@ -113,8 +113,14 @@ public record IntegrationModel(
    *
    * @param interval how often access is verified
    * @param rotation key rotation (managed mode), {@link RotationPolicy#NONE} otherwise
+   * @param verifyRequest the value of the verify annotation, or null
    */
-  public record Schedule(Duration interval, RotationPolicy rotation) {}
+  public record Schedule(Duration interval, RotationPolicy rotation, String verifyRequest) {
+    /** Without a verify request. */
+    public Schedule(Duration interval, RotationPolicy rotation) {
+      this(interval, rotation, null);
+    }
+  }
 
   /** Whether the store's admin creates the user and policy (else given keys are validated). */
   public boolean managed() {
@@ -207,7 +213,7 @@ public record IntegrationModel(
             bucket,
             scopes(bucket, allowed)),
         credentials,
-        new Schedule(interval(spec, config), rotation));
+        new Schedule(interval(spec, config), rotation, VerificationSchedule.request(resource)));
   }
 
   /**

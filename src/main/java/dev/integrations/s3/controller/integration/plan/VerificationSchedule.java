@@ -2,10 +2,14 @@ package dev.integrations.s3.controller.integration.plan;
 
 import static dev.integrations.s3.status.ConditionTypes.ACCESS_VERIFIED;
 
+import dev.integrations.s3.api.v1alpha1.ApiGroup;
+import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.status.Conditions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * When access is verified again: once per interval while it succeeds, sooner while it does not.
@@ -40,6 +44,43 @@ public final class VerificationSchedule {
     Duration period = verified ? interval : failingRecheck(interval);
     Duration left = last == null ? Duration.ZERO : Duration.between(now, last.plus(period));
     return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+  }
+
+  /**
+   * The least time from a verification to one the verify annotation asks for: a tenant who sets a
+   * new value every second gets a verification (up to 64 S3 requests) every 10 s at most, the floor
+   * of a failing verification's recheck, not one per write.
+   */
+  public static final Duration REQUEST_SPACING = FAILING_RECHECK_FLOOR;
+
+  /** The value of the verify annotation, or null when absent or blank. */
+  public static String request(S3Integration resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(ApiGroup.VERIFY_ANNOTATION);
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** Whether {@code request} is a value no verification ran for yet. */
+  public static boolean requested(String request, S3IntegrationStatus status) {
+    return request != null && !Objects.equals(request, status.getLastVerifyRequest());
+  }
+
+  /**
+   * When a verification the annotation asks for may run: {@link #REQUEST_SPACING} after the last
+   * one; null when none is asked for.
+   */
+  public static Instant requestAllowedAt(String request, S3IntegrationStatus status) {
+    if (!requested(request, status)) {
+      return null;
+    }
+    Instant last = lastVerified(status);
+    return last == null ? Instant.EPOCH : last.plus(REQUEST_SPACING);
+  }
+
+  /** Whether the annotation asks for a verification that may run now. */
+  public static boolean requestDue(String request, S3IntegrationStatus status, Instant now) {
+    Instant allowed = requestAllowedAt(request, status);
+    return allowed != null && !now.isBefore(allowed);
   }
 
   public static Duration failingRecheck(Duration interval) {

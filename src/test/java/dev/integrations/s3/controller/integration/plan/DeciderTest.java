@@ -619,6 +619,42 @@ class DeciderTest {
       }
     }
 
+    /** The model of an integration annotated {@code s3.integrations.dev/verify: <value>}. */
+    IntegrationModel requesting(String value) {
+      IntegrationModel r = model();
+      return new IntegrationModel(
+          r.identity(),
+          r.policies(),
+          r.access(),
+          r.credentials(),
+          new IntegrationModel.Schedule(r.schedule().interval(), r.schedule().rotation(), value));
+    }
+
+    @Test
+    void aNewVerifyValueIsDueOnceAndNotWithinTenSecondsOfTheLastVerification() {
+      S3IntegrationStatus s = verifiedRecently(); // a minute ago
+      assertThat(Decider.verificationDue(s, GEN, NOW, requesting("a"), false))
+          .as("a value never acted on")
+          .isTrue();
+      s.setLastVerifyRequest("a");
+      assertThat(Decider.verificationDue(s, GEN, NOW, requesting("a"), false))
+          .as("the value acted on")
+          .isFalse();
+      assertThat(Decider.verificationDue(s, GEN, NOW, requesting(null), false))
+          .as("the annotation removed")
+          .isFalse();
+      s.setLastVerifiedTime(NOW.minusSeconds(4).toString());
+      assertThat(Decider.verificationDue(s, GEN, NOW, requesting("b"), false))
+          .as("4 s after the last verification")
+          .isFalse();
+      assertThat(VerificationSchedule.requestAllowedAt("b", s)).isEqualTo(NOW.plusSeconds(6));
+      assertThat(Decider.verificationDue(s, GEN, NOW.plusSeconds(6), requesting("b"), false))
+          .as("10 s after it")
+          .isTrue();
+      assertThat(VerificationSchedule.requestAllowedAt("a", s)).as("nothing asked").isNull();
+      assertThat(Decider.verificationDue(noStatus(), GEN, NOW, requesting("a"), false)).isTrue();
+    }
+
     @Test
     void theNextVerificationIsScheduledAtTheEndOfTheInterval() {
       assertThat(VerificationSchedule.untilNext(verifiedRecently(), Duration.ofMinutes(10), NOW))
