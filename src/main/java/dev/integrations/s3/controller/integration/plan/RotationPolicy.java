@@ -48,10 +48,8 @@ public record RotationPolicy(
       S3Integration resource, StoreRotation store, boolean managed, List<String> problems) {
     RotationSpec spec = resource.getSpec().getRotation();
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    String token = annotations == null ? null : annotations.get(ApiGroup.ROTATE_ANNOTATION);
-    if (token != null && token.isBlank()) {
-      token = null;
-    }
+    String token =
+        RequestToken.of(annotations == null ? null : annotations.get(ApiGroup.ROTATE_ANNOTATION));
     if (!managed) {
       if (spec != null) {
         problems.add(

@@ -53,11 +53,11 @@ public final class VerificationSchedule {
    */
   public static final Duration REQUEST_SPACING = FAILING_RECHECK_FLOOR;
 
-  /** The value of the verify annotation, or null when absent or blank. */
+  /** The verify annotation's value ({@link RequestToken}), or null when absent or blank. */
   public static String request(S3Integration resource) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ApiGroup.VERIFY_ANNOTATION);
-    return value == null || value.isBlank() ? null : value;
+    return RequestToken.of(
+        annotations == null ? null : annotations.get(ApiGroup.VERIFY_ANNOTATION));
   }
 
   /** Whether {@code request} is a value no verification ran for yet. */
