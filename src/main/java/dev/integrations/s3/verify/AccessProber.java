@@ -79,6 +79,14 @@ public final class AccessProber {
           "AccountProblem",
           "AccessKeyDisabled");
 
+  /**
+   * RustFS (1.0.1) answers a request signed with a service account past its expiry with 400 {@code
+   * InvalidRequest} "check key failed" (its message for a failed key check; a disabled user gets
+   * 403 {@code InvalidAccessKeyId} with the same text). Only this code, status and exact message
+   * mean "keys rejected": any other {@code InvalidRequest} is not (docs/backends/rustfs.md).
+   */
+  static final String RUSTFS_KEY_CHECK_FAILED = "check key failed";
+
   /** Error code of a range a zero-byte object cannot satisfy: the read was authorised. */
   private static final String INVALID_RANGE = "InvalidRange";
 
@@ -484,7 +492,10 @@ public final class AccessProber {
         String raw = er.errorResponse() == null ? null : er.errorResponse().code();
         String code = ErrorCodes.sane(raw); // the endpoint's text: only a code of a code's shape
         int status = er.response() == null ? 0 : er.response().code();
-        if (code != null && CREDENTIAL_CODES.contains(code)) {
+        if (code != null && CREDENTIAL_CODES.contains(code)
+            || status == 400
+                && "InvalidRequest".equals(code)
+                && RUSTFS_KEY_CHECK_FAILED.equals(er.errorResponse().message())) {
           throw StorageException.credentialsRejected(
               keys + " were rejected by " + url + ": " + code);
         }

@@ -330,13 +330,50 @@ public final class MinioServer {
     return b.build();
   }
 
+  /**
+   * minio-admin for the root user. Its {@code listUsers}, {@code listServiceAccount} and the like
+   * decrypt the server's answer with minio-java's own madmin code, which knows only Argon2id (ids
+   * 0, 1). RustFS encrypts those answers with madmin's PBKDF2 variant (id 2, what MinIO's FIPS
+   * builds send), so an answer with id 2 is decrypted here and handed to the library re-encrypted
+   * with Argon2id under the same key; MinIO's answers (id 0) pass untouched.
+   */
   public MinioAdminClient rootAdmin() {
-    MinioAdminClient.Builder b =
-        MinioAdminClient.builder().endpoint(endpoint()).credentials(accessKey, secretKey);
-    if (ca != null) {
-      b.httpClient(dev.integrations.s3.storage.HttpClients.forEndpoint(storageEndpoint()));
+    okhttp3.OkHttpClient base =
+        ca != null
+            ? dev.integrations.s3.storage.HttpClients.forEndpoint(storageEndpoint())
+            : new okhttp3.OkHttpClient();
+    return MinioAdminClient.builder()
+        .endpoint(endpoint())
+        .credentials(accessKey, secretKey)
+        .httpClient(base.newBuilder().addInterceptor(this::pbkdf2AnswersAsArgon2id).build())
+        .build();
+  }
+
+  private okhttp3.Response pbkdf2AnswersAsArgon2id(okhttp3.Interceptor.Chain chain)
+      throws IOException {
+    okhttp3.Response response = chain.proceed(chain.request());
+    if (!response.isSuccessful()
+        || response.body() == null
+        || !chain.request().url().encodedPath().startsWith("/minio/admin/v3/")) {
+      return response;
     }
-    return b.build();
+    byte[] body = response.body().bytes();
+    byte[] handed = body;
+    if (body.length > 41 && body[32] == 0x02) {
+      try {
+        handed =
+            dev.integrations.s3.storage.minio.MadminCrypto.encrypt(
+                dev.integrations.s3.storage.minio.MadminCrypto.Algorithm.ARGON2ID_AES_GCM,
+                secretKey,
+                dev.integrations.s3.storage.minio.MadminCrypto.decrypt(secretKey, body));
+      } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        handed = body; // not madmin's format after all: the library decides
+      }
+    }
+    return response
+        .newBuilder()
+        .body(okhttp3.ResponseBody.create(handed, response.body().contentType()))
+        .build();
   }
 
   /** How the operator would describe this server (with the test CA when it speaks TLS). */

@@ -1,9 +1,12 @@
 package dev.integrations.s3.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.integrations.s3.status.Reasons;
 import dev.integrations.s3.storage.StorageEndpoint;
+import dev.integrations.s3.storage.StorageException;
 import dev.integrations.s3.testing.Endpoints;
 import dev.integrations.s3.verify.ProbeResult.Outcome;
 import java.net.InetAddress;
@@ -23,6 +26,8 @@ class AccessProberErrorCodeTest {
   private HttpServer server;
   private StorageEndpoint endpoint;
   private volatile String code;
+  private volatile int status = 403;
+  private volatile String message = "no";
 
   @BeforeEach
   void start() throws Exception {
@@ -34,10 +39,12 @@ class AccessProberErrorCodeTest {
           byte[] b =
               ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
                       + code
-                      + "</Code><Message>no</Message><RequestId>1</RequestId></Error>")
+                      + "</Code><Message>"
+                      + message
+                      + "</Message><RequestId>1</RequestId></Error>")
                   .getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders().add("Content-Type", "application/xml");
-          ex.sendResponseHeaders(403, b.length);
+          ex.sendResponseHeaders(status, b.length);
           ex.getResponseBody().write(b);
           ex.close();
         });
@@ -66,6 +73,31 @@ class AccessProberErrorCodeTest {
     assertThat(probe().message()).isEqualTo("list failed: SlowDown (HTTP 403)");
     code = "AccessDenied";
     assertThat(probe().list()).isEqualTo(Outcome.Denied);
+  }
+
+  /** RustFS's answer to a service account past its expiry: the keys are rejected. */
+  @Test
+  void rustfsExpiredKeyIsCredentialsRejectedOnlyWithItsExactAnswer() {
+    status = 400;
+    code = "InvalidRequest";
+    message = "check key failed";
+    StorageException e = catchThrowableOfType(StorageException.class, this::probe);
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
+    assertThat(e.getMessage()).contains("InvalidRequest").doesNotContain("secret-not-printed");
+    StorageException auth =
+        catchThrowableOfType(
+            StorageException.class,
+            () -> new AccessProber().authenticate(endpoint, "AKIAEXAMPLE", "secret-not-printed"));
+    assertThat(auth).isNotNull();
+    assertThat(auth.reason()).isEqualTo(Reasons.CREDENTIALS_REJECTED);
+
+    // any other InvalidRequest, or the same text with another status, is not about the keys
+    message = "check key failed!";
+    assertThat(probe().message()).isEqualTo("list failed: InvalidRequest (HTTP 400)");
+    message = "check key failed";
+    status = 403;
+    assertThat(probe().message()).isEqualTo("list failed: InvalidRequest (HTTP 403)");
   }
 
   private ProbeResult probe() {

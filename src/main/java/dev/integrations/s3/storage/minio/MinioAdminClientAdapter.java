@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -48,8 +50,8 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  * <h2>Error mapping</h2>
  *
  * minio-admin answers every non-2xx response with {@code RuntimeException("Request failed with
- * response: " + body)}, where the body is MinIO's JSON error {@code {"Code":..,"Message":..}}. We
- * parse Code and Message (never pass on the raw body) and map:
+ * response: " + body)}, where the body is MinIO's JSON error {@code {"Code":..,"Message":..}} (or
+ * RustFS's XML one, below). We parse Code and Message (never pass on the raw body) and map:
  *
  * <ul>
  *   <li>{@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch} → {@link
@@ -71,6 +73,36 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  *   <li>{@link IOException} → {@link HttpClients#classify}; an answer we cannot parse and the
  *       library's crypto exceptions → {@link StorageException#serverError}.
  * </ul>
+ *
+ * <h3>RustFS</h3>
+ *
+ * RustFS serves the same API at the same path but answers errors as S3's XML ({@code
+ * <Error><Code>..</Code><Message>..</Message></Error>}, read by {@link XmlError} without an XML
+ * parser) with S3's generic codes. The codes above that it shares with MinIO ({@code
+ * InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, {@code AccessDenied}) map the same. Its
+ * generic codes are mapped only where the call, or the call and the exact message, leave no doubt
+ * (measured on RustFS 1.0.1, docs/backends/rustfs.md):
+ *
+ * <ul>
+ *   <li>{@code NoSuchResource} (404) on {@code user-info}, {@code remove-user}: the user is absent;
+ *       on {@code info-canned-policy}: the policy is absent (unknown routes answer 501 {@code
+ *       NotImplemented}, not 404);
+ *   <li>{@code InvalidRequest} "service account not exist" on {@code delete-service-account}:
+ *       already gone (any other {@code InvalidRequest} is not);
+ *   <li>{@code InvalidArgument} "user not found" on the empty-name {@code set-user-or-group-policy}
+ *       of {@link #detachAllPolicies}: success, like {@code XMinioAdminNoSuchUser};
+ *   <li>{@code InternalError} (500) "policy in use" on {@code remove-canned-policy}: the transient
+ *       "still attached" error of {@code XMinioIAMPolicyInUse};
+ *   <li>{@code InvalidRequest}, {@code InvalidArgument} and {@code InternalError} "invalid
+ *       arguments specified" on {@code add-canned-policy} → {@link
+ *       StorageException#policyRejected};
+ *   <li>{@code InternalError} "failed to create user: invalid access key length" (or "invalid
+ *       secret key length", "access key contains reserved characters") on {@code add-user} →
+ *       refused, not transient, like {@code XMinioAdminInvalidAccessKey}.
+ * </ul>
+ *
+ * Any other RustFS answer takes the generic path above (a transient {@code StorageError} quoting
+ * the code and the bounded message).
  *
  * <h2>Server behaviour this relies on (checked against MinIO in the integration test)</h2>
  *
@@ -144,6 +176,38 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   static final String NO_SUCH_POLICY = "XMinioAdminNoSuchPolicy";
   static final String NO_SUCH_SERVICE_ACCOUNT =
       "XMinioInvalidIAMCredentials"; // "service account is not found"
+
+  // RustFS (1.0.1) serves the same admin API but answers errors as S3's XML with S3's generic
+  // codes. Where its code alone is ambiguous, the exact message decides (checked against RustFS,
+  // docs/backends/rustfs.md); a generic code with any other message keeps the generic mapping.
+  /** RustFS: user-info and remove-user of a missing user, info-canned-policy of a missing one. */
+  static final String RUSTFS_NO_SUCH_RESOURCE = "NoSuchResource";
+
+  static final RustfsAnswer RUSTFS_NO_SUCH_SERVICE_ACCOUNT =
+      new RustfsAnswer("InvalidRequest", "service account not exist");
+  static final RustfsAnswer RUSTFS_DETACH_NO_SUCH_USER =
+      new RustfsAnswer("InvalidArgument", "user not found");
+  static final RustfsAnswer RUSTFS_POLICY_IN_USE =
+      new RustfsAnswer("InternalError", "policy in use");
+
+  /** add-canned-policy of a policy with an empty Statement list (500, not 400). */
+  static final RustfsAnswer RUSTFS_POLICY_INVALID_ARGUMENTS =
+      new RustfsAnswer("InternalError", "invalid arguments specified");
+
+  /** add-user refusals that come back as 500 InternalError with these message prefixes. */
+  private static final List<String> RUSTFS_USER_REFUSED =
+      List.of(
+          "failed to create user: invalid access key length",
+          "failed to create user: invalid secret key length",
+          "failed to create user: access key contains reserved characters");
+
+  /** An error answer of RustFS's recognised by code and exact message. */
+  record RustfsAnswer(String code, String message) {
+    boolean matches(MinioError e) {
+      return code.equals(e.code) && message.equals(e.detail);
+    }
+  }
+
   private static final Set<String> CREDENTIALS_INVALID =
       Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch");
   private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied");
@@ -281,7 +345,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
               info.status() == UserInfo.Status.ENABLED,
               splitPolicies(info.policyName())));
     } catch (MinioError e) {
-      if (NO_SUCH_USER.equals(e.code)) {
+      if (NO_SUCH_USER.equals(e.code) || RUSTFS_NO_SUCH_RESOURCE.equals(e.code)) {
         return Optional.empty();
       }
       throw map(what, e, Set.of());
@@ -306,7 +370,17 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     request.put("status", "enabled");
     Map<String, String> query = new LinkedHashMap<>();
     query.put("accessKey", accessKey);
-    call(what, Set.of(), () -> signed("PUT", "add-user", query, encrypted(request)));
+    try {
+      invoke(() -> signed("PUT", "add-user", query, encrypted(request)));
+    } catch (MinioError e) {
+      if ("InternalError".equals(e.code)
+          && e.detail != null
+          && RUSTFS_USER_REFUSED.stream().anyMatch(e.detail::startsWith)) {
+        // RustFS's counterpart of XMinioAdminInvalidAccessKey / XMinioAdminInvalidSecretKey
+        throw refused(what, e);
+      }
+      throw map(what, e, Set.of());
+    }
   }
 
   /**
@@ -346,6 +420,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     deleteIfPresent(
         "deleting service account \"" + accessKey + "\"",
         Set.of(NO_SUCH_USER, NO_SUCH_SERVICE_ACCOUNT),
+        RUSTFS_NO_SUCH_SERVICE_ACCOUNT,
         () -> {
           client.deleteServiceAccount(accessKey);
           return null;
@@ -357,19 +432,27 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     requireText(accessKey, "access key");
     deleteIfPresent(
         "deleting user \"" + accessKey + "\"",
-        Set.of(NO_SUCH_USER),
+        Set.of(NO_SUCH_USER, RUSTFS_NO_SUCH_RESOURCE),
+        null,
         () -> {
           client.deleteUser(accessKey);
           return null;
         });
   }
 
-  /** A delete where an answer with one of {@code absentCodes} means: already gone. */
-  private void deleteIfPresent(String what, Set<String> absentCodes, AdminCall<Void> delete) {
+  /**
+   * A delete where an answer with one of {@code absentCodes}, or matching {@code absentAnswer}
+   * (code and exact message), means: already gone.
+   */
+  private void deleteIfPresent(
+      String what, Set<String> absentCodes, RustfsAnswer absentAnswer, AdminCall<Void> delete) {
     try {
       invoke(delete);
     } catch (MinioError e) {
-      if (e.code == null || !absentCodes.contains(e.code)) { // Set.of refuses null
+      boolean absent =
+          (e.code != null && absentCodes.contains(e.code)) // Set.of refuses null
+              || (absentAnswer != null && absentAnswer.matches(e));
+      if (!absent) {
         throw map(what, e, Set.of());
       }
     }
@@ -393,14 +476,14 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
       query.put("v", "2");
       body = invoke(() -> signed("GET", "info-canned-policy", query));
     } catch (MinioError e) {
-      if (NO_SUCH_POLICY.equals(e.code)) {
+      if (NO_SUCH_POLICY.equals(e.code) || RUSTFS_NO_SUCH_RESOURCE.equals(e.code)) {
         return Optional.empty();
       }
       throw map(what, e, Set.of());
     }
     try {
       JsonNode answer = JSON.readTree(body);
-      JsonNode doc = answer != null && answer.has("Policy") ? answer.get("Policy") : answer;
+      JsonNode doc = policyOf(answer);
       if (doc == null || !doc.isObject()) {
         throw StorageException.serverError(
             "MinIO at " + url + " answered " + what + " with something that is not a policy", null);
@@ -416,13 +499,22 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   public void putPolicy(String name, String document) {
     requireText(name, "policy name");
     requireText(document, "policy document");
-    call(
-        "storing policy \"" + name + "\"",
-        Set.of("XMinioAdminInvalidArgument"),
-        () -> {
-          client.addCannedPolicy(name, document);
-          return null;
-        });
+    String what = "storing policy \"" + name + "\"";
+    try {
+      invoke(
+          () -> {
+            client.addCannedPolicy(name, document);
+            return null;
+          });
+    } catch (MinioError e) {
+      if (RUSTFS_POLICY_INVALID_ARGUMENTS.matches(e)) {
+        throw StorageException.policyRejected(
+            "MinIO at " + url + " rejected " + what + ": " + detail(e));
+      }
+      // RustFS: InvalidRequest (not JSON, unknown action), InvalidArgument (no Version); the
+      // request carries only the name and the document
+      throw map(what, e, Set.of("XMinioAdminInvalidArgument", "InvalidRequest", "InvalidArgument"));
+    }
   }
 
   /**
@@ -434,13 +526,19 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   @Override
   public void deletePolicy(String name) {
     requireText(name, "policy name");
-    call(
-        "deleting policy \"" + name + "\"",
-        Set.of(),
-        () -> {
-          client.removeCannedPolicy(name);
-          return null;
-        });
+    String what = "deleting policy \"" + name + "\"";
+    try {
+      invoke(
+          () -> {
+            client.removeCannedPolicy(name);
+            return null;
+          });
+    } catch (MinioError e) {
+      if (RUSTFS_POLICY_IN_USE.matches(e)) {
+        throw stillAttached(what, e);
+      }
+      throw map(what, e, Set.of());
+    }
   }
 
   @Override
@@ -471,7 +569,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     try {
       invoke(() -> signed("PUT", "set-user-or-group-policy", query));
     } catch (MinioError e) {
-      if (!NO_SUCH_USER.equals(e.code)) {
+      if (!NO_SUCH_USER.equals(e.code) && !RUSTFS_DETACH_NO_SUCH_USER.matches(e)) {
         throw map("detaching the policies of user \"" + accessKey + "\"", e, Set.of());
       }
     }
@@ -485,7 +583,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
   }
 
   /** A MinIO error answer: the parsed code (null when unparseable) and message. */
-  private static final class MinioError extends Exception {
+  static final class MinioError extends Exception {
     final int status;
     final String code;
     final String detail;
@@ -541,7 +639,10 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
     }
   }
 
-  private static MinioError parseError(int status, String body) {
+  static MinioError parseError(int status, String body) {
+    if (body != null && body.stripLeading().startsWith("<")) {
+      return XmlError.parse(status, body);
+    }
     String code = null;
     String message = null;
     try {
@@ -558,11 +659,130 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
 
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
-    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+    if (v == null || !v.isTextual()) {
       return null;
     }
-    String s = v.asText().strip().replaceAll("\\p{Cntrl}", " ");
+    return clean(v.asText());
+  }
+
+  /** One line of at most {@link #MAX_MESSAGE} characters, or null when blank. */
+  private static String clean(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String s = text.strip().replaceAll("\\p{Cntrl}", " ");
     return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "…" : s;
+  }
+
+  /**
+   * S3's XML error, as RustFS answers its MinIO-compatible admin API: {@code <?xml ...?><Error>
+   * <Code>NoSuchResource</Code><Message>...</Message></Error>}. No XML parser is involved: the
+   * answer is taken only when it is, after an optional XML declaration, one {@code <Error>} element
+   * whose children are flat {@code <Name>text</Name>} (or {@code <Name/>}) elements, at most {@link
+   * #MAX_ERROR_BODY} characters in all. A DOCTYPE, comment, CDATA section, processing instruction,
+   * attribute or nested element makes it "not an error response" (code null, nothing quoted), so no
+   * entity is ever declared or expanded; in text only XML's five predefined entities and character
+   * references of printable characters are decoded, anything else stays literal.
+   */
+  static final class XmlError {
+    private static final Pattern DECLARATION = Pattern.compile("<\\?xml\\s[^<>?]{0,200}\\?>\\s*");
+    private static final Pattern CHILD =
+        Pattern.compile(
+            "\\s*(?:<([A-Za-z][A-Za-z0-9]{0,63})>([^<]*)</\\1>|<[A-Za-z][A-Za-z0-9]{0,63}\\s*/>)");
+    private static final Pattern ENTITY =
+        Pattern.compile("&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});");
+    private static final String OPEN = "<Error>";
+    private static final String CLOSE = "</Error>";
+
+    private XmlError() {}
+
+    static MinioError parse(int status, String body) {
+      String[] codeAndMessage = codeAndMessage(body);
+      if (codeAndMessage == null) {
+        return new MinioError(status, null, null);
+      }
+      String code = ErrorCodes.sane(codeAndMessage[0]);
+      return new MinioError(status, code, code == null ? null : clean(codeAndMessage[1]));
+    }
+
+    /** {code, message} (message may be null), or null when the body is not S3's XML error. */
+    private static String[] codeAndMessage(String body) {
+      if (body.length() > MAX_ERROR_BODY) {
+        return null;
+      }
+      String s = body.strip();
+      Matcher decl = DECLARATION.matcher(s);
+      int start = decl.lookingAt() ? decl.end() : 0;
+      if (!s.startsWith(OPEN, start) || !s.endsWith(CLOSE)) {
+        return null;
+      }
+      int end = s.length() - CLOSE.length();
+      int pos = start + OPEN.length();
+      if (end < pos) {
+        return null;
+      }
+      String code = null;
+      String message = null;
+      Matcher child = CHILD.matcher(s).region(pos, end);
+      while (pos < end) {
+        child.region(pos, end);
+        if (!child.lookingAt()) {
+          if (s.substring(pos, end).isBlank()) {
+            break;
+          }
+          return null; // markup we do not take: nested, attributes, <!DOCTYPE, <![CDATA[, ...
+        }
+        String name = child.group(1);
+        if ("Code".equals(name)) {
+          if (code != null) {
+            return null;
+          }
+          code = decode(child.group(2));
+        } else if ("Message".equals(name)) {
+          if (message != null) {
+            return null;
+          }
+          message = decode(child.group(2));
+        }
+        pos = child.end();
+      }
+      return code == null ? null : new String[] {code, message};
+    }
+
+    private static String decode(String text) {
+      if (text.indexOf('&') < 0) {
+        return text;
+      }
+      Matcher m = ENTITY.matcher(text);
+      StringBuilder out = new StringBuilder(text.length());
+      while (m.find()) {
+        String e = m.group(1);
+        String r =
+            switch (e) {
+              case "lt" -> "<";
+              case "gt" -> ">";
+              case "amp" -> "&";
+              case "quot" -> "\"";
+              case "apos" -> "'";
+              default -> character(e);
+            };
+        m.appendReplacement(out, Matcher.quoteReplacement(r));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    /** A character reference of a printable character, else the reference itself. */
+    private static String character(String ref) {
+      int cp =
+          ref.startsWith("#x")
+              ? Integer.parseInt(ref.substring(2), 16)
+              : Integer.parseInt(ref.substring(1));
+      if (!Character.isValidCodePoint(cp) || Character.isISOControl(cp)) {
+        return "&" + ref + ";";
+      }
+      return Character.toString(cp);
+    }
   }
 
   private StorageException map(String what, MinioError e, Set<String> policyCodes) {
@@ -576,7 +796,7 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
               + (e.status > 0 ? " (HTTP " + e.status + ")" : ""),
           null);
     }
-    String detail = e.code + (e.detail == null ? "" : ": " + e.detail);
+    String detail = detail(e);
     if (CREDENTIALS_INVALID.contains(e.code)) {
       return StorageException.adminCredentialsInvalid(
           "MinIO at "
@@ -602,21 +822,53 @@ public final class MinioAdminClientAdapter implements MinioAdmin {
           "MinIO at " + url + " rejected " + what + ": " + detail);
     }
     if (REFUSED_REQUEST.contains(e.code)) {
-      return new StorageException(
-          Reasons.STORAGE_ERROR, false, "MinIO at " + url + " refused " + what + ": " + detail);
+      return refused(what, e);
     }
     if ("XMinioIAMPolicyInUse".equals(e.code)) {
-      return StorageException.serverError(
-          "MinIO at "
-              + url
-              + " refused "
-              + what
-              + " because the policy is still attached to a user or group: "
-              + detail,
-          null);
+      return stillAttached(what, e);
     }
     return StorageException.serverError(
         "MinIO at " + url + " failed " + what + ": " + detail, null);
+  }
+
+  private static String detail(MinioError e) {
+    return e.code + (e.detail == null ? "" : ": " + e.detail);
+  }
+
+  /** A request the server will refuse again whatever the timing: not transient. */
+  private StorageException refused(String what, MinioError e) {
+    return new StorageException(
+        Reasons.STORAGE_ERROR, false, "MinIO at " + url + " refused " + what + ": " + detail(e));
+  }
+
+  /** Removing a policy still attached to a user or group: transient, callers detach first. */
+  private StorageException stillAttached(String what, MinioError e) {
+    return StorageException.serverError(
+        "MinIO at "
+            + url
+            + " refused "
+            + what
+            + " because the policy is still attached to a user or group: "
+            + detail(e),
+        null);
+  }
+
+  /**
+   * The policy document in an {@code info-canned-policy?v=2} answer: MinIO's {@code Policy} member,
+   * RustFS's {@code policy} member (next to {@code policy_name}), or the whole answer from a server
+   * that sends the bare document.
+   */
+  private static JsonNode policyOf(JsonNode answer) {
+    if (answer == null) {
+      return null;
+    }
+    if (answer.has("Policy")) {
+      return answer.get("Policy");
+    }
+    if (answer.has("policy") && !answer.has("Statement") && !answer.has("Version")) {
+      return answer.get("policy");
+    }
+    return answer;
   }
 
   /**

@@ -304,6 +304,214 @@ class MinioAdminClientAdapterTest {
     }
   }
 
+  // ---- RustFS: S3-style XML errors (docs/backends/rustfs.md) ----
+
+  private static String xml(String code, String message) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+        + code
+        + "</Code><Message>"
+        + message
+        + "</Message></Error>";
+  }
+
+  /** RustFS's NoSuchResource on user-info, remove-user, info-canned-policy: absent, as on MinIO. */
+  @Test
+  void rustfsNoSuchResourceMeansAbsent() {
+    answer(404, xml("NoSuchResource", "user &apos;u&apos; does not exist"));
+    assertThat(admin.user("u")).isEmpty(); // library request
+    admin.deleteUser("u");
+    answer(404, xml("NoSuchResource", "policy does not exist"));
+    assertThat(admin.policy("p")).isEmpty(); // own signed request
+  }
+
+  /** A missing service account is "already gone" only with RustFS's exact message. */
+  @Test
+  void rustfsMissingServiceAccountIsGoneOnlyWithItsExactMessage() {
+    answer(400, xml("InvalidRequest", "service account not exist"));
+    admin.deleteServiceAccount("SAKEY123");
+    for (String other :
+        new String[] {"failed to decrypt MinIO admin payload", "service account not exist!", ""}) {
+      answer(400, xml("InvalidRequest", other));
+      StorageException e = thrown(() -> admin.deleteServiceAccount("SAKEY123"));
+      assertThat(e.reason()).as(other).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.getMessage()).as(other).contains("InvalidRequest");
+    }
+    answer(404, xml("NoSuchResource", "service account not exist"));
+    assertThat(thrown(() -> admin.deleteServiceAccount("SAKEY123")).getMessage())
+        .contains("NoSuchResource");
+  }
+
+  /**
+   * set-user-or-group-policy with an empty name for a missing user: RustFS's 400 "user not found".
+   */
+  @Test
+  void rustfsDetachOfAMissingUserSucceedsOnlyWithItsExactMessage() {
+    answer(400, xml("InvalidArgument", "user not found"));
+    admin.detachAllPolicies("u");
+    answer(400, xml("InvalidArgument", "cannot set a policy for the system user"));
+    StorageException e = thrown(() -> admin.detachAllPolicies("u"));
+    assertThat(e.getMessage()).contains("InvalidArgument: cannot set a policy for the system user");
+  }
+
+  /** RustFS's 500 "policy in use" is MinIO's XMinioIAMPolicyInUse; any other 500 is not. */
+  @Test
+  void rustfsPolicyInUseIsTheTransientStillAttachedError() {
+    answer(500, xml("InternalError", "policy in use"));
+    StorageException e = thrown(() -> admin.deletePolicy("p"));
+    assertThat(e.reason()).isEqualTo(Reasons.STORAGE_ERROR);
+    assertThat(e.isTransient()).isTrue();
+    assertThat(e.getMessage()).contains("\"p\"", "still attached", "InternalError: policy in use");
+
+    answer(500, xml("InternalError", "disk full"));
+    StorageException other = thrown(() -> admin.deletePolicy("p"));
+    assertThat(other.isTransient()).isTrue();
+    assertThat(other.getMessage()).doesNotContain("still attached").contains("disk full");
+  }
+
+  @Test
+  void rustfsRejectedPoliciesArePolicyRejected() {
+    String[][] answers = {
+      {"400", xml("InvalidRequest", "io error: key must be a string at line 1 column 2")},
+      {"400", xml("InvalidArgument", "policy version is required")},
+      {"500", xml("InternalError", "invalid arguments specified")},
+    };
+    for (String[] a : answers) {
+      answer(Integer.parseInt(a[0]), a[1]);
+      StorageException e = thrown(() -> admin.putPolicy("p", "{}"));
+      assertThat(e.reason()).as(a[1]).isEqualTo(Reasons.POLICY_REJECTED);
+      assertThat(e.isTransient()).as(a[1]).isFalse();
+    }
+    // only on add-canned-policy: elsewhere these codes keep the generic mapping
+    answer(500, xml("InternalError", "invalid arguments specified"));
+    assertThat(thrown(() -> admin.deletePolicy("p")).reason()).isEqualTo(Reasons.STORAGE_ERROR);
+  }
+
+  @Test
+  void rustfsRefusedUserNamesAreNotTransient() {
+    for (String m :
+        new String[] {
+          "failed to create user: invalid access key length",
+          "failed to create user: access key contains reserved characters =,"
+        }) {
+      answer(500, xml("InternalError", m));
+      StorageException e = thrown(() -> admin.createUser("ab", "user-secret-ZZ"));
+      assertThat(e.reason()).as(m).isEqualTo(Reasons.STORAGE_ERROR);
+      assertThat(e.isTransient()).as(m).isFalse();
+      assertThat(e.getMessage()).contains("refused", m).doesNotContain("user-secret-ZZ");
+    }
+    answer(500, xml("InternalError", "failed to create user: io error"));
+    assertThat(thrown(() -> admin.createUser("ab", "user-secret-ZZ")).isTransient()).isTrue();
+  }
+
+  /** Credentials and rights errors read from XML map exactly as from MinIO's JSON. */
+  @Test
+  void xmlAndJsonErrorsMapAlike() {
+    String[][] codes = {
+      {"403", "SignatureDoesNotMatch", "The request signature we calculated does not match"},
+      {"403", "InvalidAccessKeyId", "The Access Key Id you provided does not exist"},
+      {"403", "AccessDenied", "Access Denied"},
+      {"503", "XMinioServerNotInitialized", "not yet"},
+    };
+    for (String[] c : codes) {
+      int st = Integer.parseInt(c[0]);
+      answer(st, "{\"Code\":\"" + c[1] + "\",\"Message\":\"" + c[2] + "\"}");
+      StorageException[] fromJson = {
+        thrown(() -> admin.user("u")), thrown(() -> admin.policy("p"))
+      };
+      answer(st, xml(c[1], c[2]));
+      StorageException[] fromXml = {thrown(() -> admin.user("u")), thrown(() -> admin.policy("p"))};
+      for (int i = 0; i < 2; i++) {
+        assertThat(fromXml[i].reason()).as(c[1]).isEqualTo(fromJson[i].reason());
+        assertThat(fromXml[i].isTransient()).as(c[1]).isEqualTo(fromJson[i].isTransient());
+        assertThat(fromXml[i].getMessage()).as(c[1]).isEqualTo(fromJson[i].getMessage());
+      }
+    }
+  }
+
+  @Test
+  void xmlTextDecodesOnlyPredefinedEntitiesAndPrintableCharacterReferences() {
+    answer(
+        500,
+        xml(
+            "InternalError",
+            "a &lt;b&gt; &amp; &quot;c&quot; &#65;&#x42; &#10;&#0; &xxe; &amp;lt;"));
+    assertThat(thrown(() -> admin.user("u")).getMessage())
+        .contains("InternalError: a <b> & \"c\" AB &#10;&#0; &xxe; &lt;")
+        .doesNotContain("\n");
+  }
+
+  /**
+   * Markup the adapter does not take (DOCTYPE and entities, nesting, comments, CDATA, attributes, a
+   * second Code, a body over 64 KiB) is "not an error response": never expanded, never quoted,
+   * never read as "absent".
+   */
+  @Test
+  void hostileXmlIsNeverExpandedQuotedOrTakenAsAbsent() {
+    String laughs =
+        "<!DOCTYPE Error [<!ENTITY a \"ECHOED-ENTITY\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
+            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]>";
+    String[] bodies = {
+      "<?xml version=\"1.0\"?>" + laughs + xml("NoSuchResource", "&c;").substring(38),
+      laughs + "<Error><Code>NoSuchResource</Code><Message>&c;</Message></Error>",
+      "<!DOCTYPE Error [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+          + "<Error><Code>NoSuchResource</Code><Message>&x;</Message></Error>",
+      "<Error><Code><Code>NoSuchResource</Code></Code><Message>ECHOED</Message></Error>",
+      "<Error><Wrap><Code>NoSuchResource</Code></Wrap></Error>",
+      "<Error><!-- ECHOED --><Code>NoSuchResource</Code></Error>",
+      "<Error><Code><![CDATA[NoSuchResource]]></Code></Error>",
+      "<Error xmlns=\"ECHOED\"><Code>NoSuchResource</Code></Error>",
+      "<Error><Code attr=\"1\">NoSuchResource</Code></Error>",
+      "<Error><Code>AccessDenied</Code><Code>NoSuchResource</Code></Error>",
+      "<Error><Code>NoSuchResource</Code><Message>ECHOED</Message></Error>trailing",
+      "<Error><Code>NoSuchResource</Code><Message>"
+          + "ECHOED".repeat(20_000)
+          + "</Message></Error>",
+      "<Error>" + "<Error>".repeat(10_000) + "<Code>NoSuchResource</Code></Error>",
+      "<Error><Code>NoSuchResource\nFORGED</Code><Message>ECHOED</Message></Error>",
+      "<Error><Code>" + "N".repeat(100) + "</Code><Message>ECHOED</Message></Error>",
+      "<Error><Message>ECHOED</Message></Error>",
+    };
+    for (String b : bodies) {
+      answer(404, b);
+      String shown = b.length() > 80 ? b.substring(0, 80) + "…" : b;
+      for (StorageException e :
+          new StorageException[] {thrown(() -> admin.user("u")), thrown(() -> admin.policy("p"))}) {
+        assertThat(e.reason()).as(shown).isEqualTo(Reasons.STORAGE_ERROR);
+        assertThat(e.getMessage())
+            .as(shown)
+            .contains("not a MinIO error response")
+            .doesNotContain("ECHOED")
+            .doesNotContain("passwd")
+            .doesNotContain("FORGED")
+            .doesNotContain("\n");
+        assertThat(e.getMessage().length()).as(shown).isLessThan(300);
+      }
+      assertThat(thrown(() -> admin.deleteUser("u")).getMessage()).as(shown).contains("not a");
+    }
+  }
+
+  @Test
+  void longXmlMessagesAreBoundedAndSingleLine() {
+    answer(500, xml("InternalError", "line1\nline2" + "x".repeat(10_000)));
+    StorageException e = thrown(() -> admin.policy("p"));
+    assertThat(e.getMessage()).contains("InternalError: line1 line2").doesNotContain("\n");
+    assertThat(e.getMessage().length()).isLessThan(500);
+  }
+
+  /** RustFS answers info-canned-policy?v=2 with {"policy_name":..,"policy":{..}}. */
+  @Test
+  void rustfsPolicyAnswerYieldsTheDocument() throws Exception {
+    String doc =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::b/*\"]}]}";
+    answer(200, "{\"policy_name\":\"p\",\"policy\":" + doc + "}");
+    assertThat(JSON.readTree(admin.policy("p").orElseThrow())).isEqualTo(JSON.readTree(doc));
+    answer(200, "{\"PolicyName\":\"p\",\"Policy\":" + doc + "}");
+    assertThat(JSON.readTree(admin.policy("p").orElseThrow())).isEqualTo(JSON.readTree(doc));
+    answer(200, doc);
+    assertThat(JSON.readTree(admin.policy("p").orElseThrow())).isEqualTo(JSON.readTree(doc));
+  }
+
   private static void assertSameMapping(
       String[] answer, StorageException ours, StorageException lib) {
     assertThat(ours.reason()).as(answer[1]).isEqualTo(lib.reason());
