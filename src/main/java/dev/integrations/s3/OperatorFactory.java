@@ -3,6 +3,7 @@ package dev.integrations.s3;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.accesspolicy.S3AccessPolicyReconciler;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.Leadership;
 import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.controller.integration.S3IntegrationReconciler;
 import dev.integrations.s3.controller.store.ClusterS3StoreReconciler;
@@ -66,6 +67,8 @@ public final class OperatorFactory {
       boolean useServerSideApply) {
     // outside the overrider below: JOSDK may apply it more than once
     ResourceReadiness readiness = readiness(registry);
+    // a standby's event sources run too; what they do on their own threads waits for the lease
+    Leadership leadership = config.leaderElection() ? Leadership.elected() : Leadership.always();
     Operator operator =
         new Operator(
             o -> {
@@ -82,7 +85,7 @@ public final class OperatorFactory {
                           registry,
                           readiness));
               if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(config));
+                o.withLeaderElectionConfiguration(leaderElection(config, leadership));
               }
             });
     OperatorConfig effective = config.withOperatorNamespace(operatorNamespace(config, client));
@@ -99,7 +102,15 @@ public final class OperatorFactory {
         PrimaryCaches.watching(watched, PrunedItemStore::new));
     operator.register(
         new S3IntegrationReconciler(
-            effective, conditions, events, admins, prober, clock, registry, tenantBulkhead),
+            effective,
+            conditions,
+            events,
+            admins,
+            prober,
+            clock,
+            registry,
+            tenantBulkhead,
+            leadership),
         PrimaryCaches.watching(watched, PrunedItemStore::integrations)); // the biggest cache
     operator.register(
         new S3StoreReconciler(effective, conditions, events, admins, prober, tenantBulkhead),
@@ -186,7 +197,7 @@ public final class OperatorFactory {
    * cancels the election; System.exit inside Main's shutdown hook would then block the JVM until
    * the pod is killed. So: exit only when the lease is lost while running.
    */
-  static LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+  static LeaderElectionConfiguration leaderElection(OperatorConfig config, Leadership leadership) {
     return new LeaderElectionConfiguration(
         config.leaseName(),
         config.leaderElectionNamespace().isEmpty() ? null : config.leaderElectionNamespace(),
@@ -195,8 +206,12 @@ public final class OperatorFactory {
         config.leaseDuration().multipliedBy(2).dividedBy(15),
         config.leaderElectionIdentity().isEmpty() ? null : config.leaderElectionIdentity(),
         new LeaderCallbacks(
-            () -> LOG.info("became the leader"),
             () -> {
+              leadership.startedLeading();
+              LOG.info("became the leader");
+            },
+            () -> {
+              leadership.stoppedLeading();
               if (!SHUTTING_DOWN.get()) {
                 LOG.error("lost the leader lease; exiting so that a restart rejoins the election");
                 System.exit(1);

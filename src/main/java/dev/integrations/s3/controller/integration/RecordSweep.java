@@ -3,6 +3,7 @@ package dev.integrations.s3.controller.integration;
 import dev.integrations.s3.api.v1alpha1.ApiGroup;
 import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.Leadership;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.controller.integration.plan.Change;
@@ -70,6 +71,7 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
   private final Set<String> watchedNamespaces;
   private final Events events;
   private final MeterRegistry registry;
+  private final Leadership leadership;
 
   /** Record name → the inputs it was last found in order with. */
   private final Map<String, String> inOrder = new ConcurrentHashMap<>();
@@ -90,8 +92,10 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
       StorageConnections connections,
       Set<String> watchedNamespaces,
       Events events,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Leadership leadership) {
     super("record-sweep");
+    this.leadership = leadership;
     this.client = client;
     this.records = records;
     this.sources = sources;
@@ -145,6 +149,9 @@ final class RecordSweep extends SimpleInboundEventSource<S3Integration> {
 
   /** One look at every record. */
   void pass() {
+    if (!leadership.leading()) {
+      return; // a standby: the leader's sweep does this; it starts from scratch on taking over
+    }
     if (!records.synced() || !sources.synced()) {
       return; // a missing label or integration is no evidence before the first list
     }

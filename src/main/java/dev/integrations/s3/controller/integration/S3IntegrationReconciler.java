@@ -7,9 +7,11 @@ import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.api.v1alpha1.StoreKind;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Announcer;
+import dev.integrations.s3.controller.common.ContainedErrors;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.Failures;
 import dev.integrations.s3.controller.common.InputSecrets;
+import dev.integrations.s3.controller.common.Leadership;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.StorageConnections;
 import dev.integrations.s3.controller.common.TenantBulkhead;
@@ -125,6 +127,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   private volatile IntegrationCleanup cleanup;
   private volatile PlanApplier applier;
   private volatile RecordSweep sweep;
+  private final Leadership leadership;
 
   public S3IntegrationReconciler(
       OperatorConfig config,
@@ -134,8 +137,10 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
       AccessProber prober,
       Clock clock,
       MeterRegistry registry,
-      TenantBulkhead tenantBulkhead) {
+      TenantBulkhead tenantBulkhead,
+      Leadership leadership) {
     this.config = config;
+    this.leadership = leadership;
     this.tenantBulkhead = tenantBulkhead;
     this.conditions = conditions;
     this.clock = clock;
@@ -177,7 +182,8 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
             connections,
             config.watchNamespaces(),
             events,
-            registry);
+            registry,
+            leadership);
     List<EventSource<?, S3Integration>> all = new ArrayList<>(sources.all());
     all.add(sweep);
     return all;
@@ -190,6 +196,11 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
    */
   @Override
   public UpdateControl<S3Integration> reconcile(
+      S3Integration resource, Context<S3Integration> context) throws Exception {
+    return ContainedErrors.call(() -> reconcileSteps(resource, context));
+  }
+
+  private UpdateControl<S3Integration> reconcileSteps(
       S3Integration resource, Context<S3Integration> context) {
     S3IntegrationStatus previous =
         Optional.ofNullable(resource.getStatus()).orElseGet(S3IntegrationStatus::new);
@@ -502,7 +513,12 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   }
 
   @Override
-  public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
+  public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context)
+      throws Exception {
+    return ContainedErrors.call(() -> cleanupSteps(resource, context));
+  }
+
+  private DeleteControl cleanupSteps(S3Integration resource, Context<S3Integration> context) {
     sources.triggerScopePeers(resource); // a peer waiting on this one's scope may go on
     fights.forget(resource);
     keyAges.forget(resource);

@@ -6,6 +6,7 @@ import dev.integrations.s3.api.v1alpha1.S3Integration;
 import dev.integrations.s3.api.v1alpha1.S3IntegrationStatus;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Events;
+import dev.integrations.s3.controller.common.Leadership;
 import dev.integrations.s3.controller.common.StepFailure;
 import dev.integrations.s3.controller.common.TenantBulkhead;
 import dev.integrations.s3.status.ConditionTypes;
@@ -49,7 +50,8 @@ class S3IntegrationErrorStatusMockIT {
             new AccessProber(),
             Clock.systemUTC(),
             new SimpleMeterRegistry(),
-            TenantBulkhead.forThreads(10));
+            TenantBulkhead.forThreads(10),
+            Leadership.always());
     ready = Fixtures.managed("ns", "viz", "minio", "read");
     ready.getMetadata().setGeneration(1L);
     S3IntegrationStatus status = new S3IntegrationStatus();
