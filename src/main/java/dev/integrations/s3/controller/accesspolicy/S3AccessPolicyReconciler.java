@@ -3,6 +3,7 @@ package dev.integrations.s3.controller.accesspolicy;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicy;
 import dev.integrations.s3.api.v1alpha1.S3AccessPolicyStatus;
 import dev.integrations.s3.controller.common.Announcer;
+import dev.integrations.s3.controller.common.ContainedErrors;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.policy.Grants;
 import dev.integrations.s3.policy.PolicyDocument;
@@ -40,6 +41,11 @@ public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
 
   @Override
   public UpdateControl<S3AccessPolicy> reconcile(
+      S3AccessPolicy resource, Context<S3AccessPolicy> context) throws Exception {
+    return ContainedErrors.call(() -> reconcileSteps(resource, context));
+  }
+
+  private UpdateControl<S3AccessPolicy> reconcileSteps(
       S3AccessPolicy resource, Context<S3AccessPolicy> context) {
     S3AccessPolicyStatus current =
         Optional.ofNullable(resource.getStatus()).orElseGet(S3AccessPolicyStatus::new);

@@ -6,6 +6,7 @@ import dev.integrations.s3.api.v1alpha1.StoreSpec;
 import dev.integrations.s3.api.v1alpha1.StoreStatus;
 import dev.integrations.s3.config.OperatorConfig;
 import dev.integrations.s3.controller.common.Announcer;
+import dev.integrations.s3.controller.common.ContainedErrors;
 import dev.integrations.s3.controller.common.Events;
 import dev.integrations.s3.controller.common.InputSecrets;
 import dev.integrations.s3.controller.common.StepFailure;
@@ -143,7 +144,11 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   }
 
   @Override
-  public UpdateControl<S> reconcile(S store, Context<S> context) {
+  public UpdateControl<S> reconcile(S store, Context<S> context) throws Exception {
+    return ContainedErrors.call(() -> reconcileSteps(store, context));
+  }
+
+  private UpdateControl<S> reconcileSteps(S store, Context<S> context) {
     StoreStatus current = Optional.ofNullable(store.getStatus()).orElseGet(StoreStatus::new);
     Long generation = store.getMetadata().getGeneration();
     ResolvedStore resolved = resolved(store);
@@ -246,7 +251,11 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   }
 
   @Override
-  public DeleteControl cleanup(S store, Context<S> context) {
+  public DeleteControl cleanup(S store, Context<S> context) throws Exception {
+    return ContainedErrors.call(() -> cleanupSteps(store, context));
+  }
+
+  private DeleteControl cleanupSteps(S store, Context<S> context) {
     Optional<String> kept = InUse.keeps(users(store));
     if (kept.isEmpty()) {
       passed.remove(ResourceID.fromResource(store));

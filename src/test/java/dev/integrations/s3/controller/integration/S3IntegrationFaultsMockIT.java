@@ -25,6 +25,7 @@ import io.minio.admin.MinioAdminClient;
 import io.minio.admin.UserInfo;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,6 +289,45 @@ class S3IntegrationFaultsMockIT {
     client.resource(renamed).update();
     op.awaitReady(ns, "viz", "True", "Ready");
     assertThat(op.secretValue(ns, "viz-s3", "secretKey")).isEqualTo("someones-own-secret-value");
+  }
+
+  /**
+   * Issue 21, item 8: JOSDK catches exceptions, not Errors; one escaping a reconcile left the
+   * integration marked as being processed, never reconciled again until a restart (not Ready, not
+   * even deletable). Now it fails like any exception, says so, and the retry completes it.
+   */
+  @Test
+  void anErrorInAReconcileFailsItAndTheRetryCompletesIt() throws Exception {
+    String bucket = "error-" + MinioServer.randomSuffix();
+    String ns = namespaceWithPolicy(bucket);
+    String user = ns + ".viz";
+    AtomicInteger thrown = new AtomicInteger();
+    op.minioAdmin.inject(
+        "createUser",
+        u -> {
+          if (u.equals(user) && thrown.getAndIncrement() == 0) {
+            throw new StackOverflowError();
+          }
+        });
+    client.resource(adminSecret(ns, "minio-admin", minio.accessKey(), minio.secretKey())).create();
+    client.resource(store(ns, "minio", minio.host(), minio.port(), "minio-admin")).create();
+    client.resource(managed(ns, "viz", "minio", "read")).create();
+
+    S3Integration ready = op.awaitReady(ns, "viz", "True", "Ready");
+    assertThat(thrown.get()).as("createUser(%s) calls, the first threw", user).isGreaterThan(1);
+    assertThat(ready.getStatus().getSecretName()).isEqualTo("viz-s3");
+    String key = op.secretValue(ns, "viz-s3", "AWS_SECRET_ACCESS_KEY");
+    assertThat(minio.s3(user, key).bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))
+        .isTrue();
+    // and it can still be deleted: the finalizer's clean-up runs
+    client.resources(S3Integration.class).inNamespace(ns).withName("viz").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.resources(S3Integration.class).inNamespace(ns).withName("viz").get()
+                    == null);
+    assertThat(rootAdmin.listUsers()).doesNotContainKey(user);
   }
 
   @Test
