@@ -41,7 +41,7 @@ public class S3AccessPolicyReconciler implements Reconciler<S3AccessPolicy> {
 
   @Override
   public UpdateControl<S3AccessPolicy> reconcile(
-      S3AccessPolicy resource, Context<S3AccessPolicy> context) throws Exception {
+      S3AccessPolicy resource, Context<S3AccessPolicy> context) {
     return ContainedErrors.call(() -> reconcileSteps(resource, context));
   }
 

@@ -1,5 +1,7 @@
 package dev.integrations.s3.controller.common;
 
+import java.util.function.Supplier;
+
 /**
  * JOSDK catches {@link Exception} around a reconcile, not {@link Error}: an Error that escapes one
  * (a {@code StackOverflowError} from an input nobody bounded, an {@code AssertionError}, a {@code
@@ -15,12 +17,6 @@ package dev.integrations.s3.controller.common;
 public final class ContainedErrors {
   private ContainedErrors() {}
 
-  /** A reconcile or clean-up body. */
-  @FunctionalInterface
-  public interface Body<T> {
-    T run() throws Exception;
-  }
-
   /** The Error a reconcile threw, as JOSDK's retry and error status handle exceptions. */
   public static final class ContainedError extends RuntimeException {
     ContainedError(Error cause) {
@@ -28,9 +24,9 @@ public final class ContainedErrors {
     }
   }
 
-  public static <T> T call(Body<T> body) throws Exception {
+  public static <T> T call(Supplier<T> body) {
     try {
-      return body.run();
+      return body.get();
     } catch (StackOverflowError e) {
       throw new ContainedError(e);
     } catch (VirtualMachineError e) {

@@ -196,7 +196,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
    */
   @Override
   public UpdateControl<S3Integration> reconcile(
-      S3Integration resource, Context<S3Integration> context) throws Exception {
+      S3Integration resource, Context<S3Integration> context) {
     return ContainedErrors.call(() -> reconcileSteps(resource, context));
   }
 
@@ -513,8 +513,7 @@ public class S3IntegrationReconciler implements Reconciler<S3Integration>, Clean
   }
 
   @Override
-  public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context)
-      throws Exception {
+  public DeleteControl cleanup(S3Integration resource, Context<S3Integration> context) {
     return ContainedErrors.call(() -> cleanupSteps(resource, context));
   }
 

@@ -144,7 +144,7 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   }
 
   @Override
-  public UpdateControl<S> reconcile(S store, Context<S> context) throws Exception {
+  public UpdateControl<S> reconcile(S store, Context<S> context) {
     return ContainedErrors.call(() -> reconcileSteps(store, context));
   }
 
@@ -251,7 +251,7 @@ abstract class StoreReconciler<S extends CustomResource<StoreSpec, StoreStatus>>
   }
 
   @Override
-  public DeleteControl cleanup(S store, Context<S> context) throws Exception {
+  public DeleteControl cleanup(S store, Context<S> context) {
     return ContainedErrors.call(() -> cleanupSteps(store, context));
   }
 
